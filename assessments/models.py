@@ -1,0 +1,131 @@
+"""Dated assessments of a commune against a criteria set, their per-indicator results, and the
+stored summary that dashboards read (updated in the same transaction as the results)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessments import rollup
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def latest_for(self, *, commune, criteria_set, statuses=(Status.APPROVED,)):
+        """The commune's most recent assessment for the set, among `statuses` (None = any)."""
+        qs = self.filter(commune=commune, criteria_set=criteria_set)
+        if statuses:
+            qs = qs.filter(status__in=statuses)
+        return qs.order_by("-as_of", "-id").first()
+
+
+class Assessment(models.Model):
+    commune = models.ForeignKey(
+        "communes.AdministrativeUnit", models.PROTECT, related_name="assessments", verbose_name=_("xã"),
+        limit_choices_to={"level": 3},
+    )
+    criteria_set = models.ForeignKey(
+        "criteria.CriteriaSet", models.PROTECT, related_name="assessments", verbose_name=_("bộ tiêu chí")
+    )
+    as_of = models.DateField(_("ngày đánh giá"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(_("lần sửa"), default=1, editable=False)
+    is_demo = models.BooleanField(_("dữ liệu demo"), default=False)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+
+    # The stored summary (see assessments.rollup); never edited by hand.
+    criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0, editable=False)
+    criteria_total = models.PositiveSmallIntegerField(_("tổng số tiêu chí"), default=0, editable=False)
+    indicators_met = models.PositiveSmallIntegerField(_("số chỉ tiêu đạt"), default=0, editable=False)
+    indicators_total = models.PositiveSmallIntegerField(_("tổng số chỉ tiêu"), default=0, editable=False)
+    indicators_unknown = models.PositiveSmallIntegerField(_("số chỉ tiêu chưa có kết quả"), default=0, editable=False)
+    meets_standard = models.BooleanField(_("đạt chuẩn"), default=False, editable=False)
+    unmet = models.JSONField(_("tiêu chí chưa đạt"), default=list, editable=False)
+    summary_updated_at = models.DateTimeField(null=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["summary_updated_at"])
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        ordering = ["-as_of", "commune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "criteria_set", "as_of"], name="assessment_unique_date"),
+            models.CheckConstraint(
+                condition=Q(criteria_met__lte=models.F("criteria_total"))
+                & Q(indicators_met__lte=models.F("indicators_total")),
+                name="assessment_summary_consistent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["criteria_set", "commune", "status", "-as_of"], name="assessment_latest"),
+            models.Index(fields=["status", "submitted_at"], name="assessment_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune.name} · {self.criteria_set.code} · {self.as_of:%d/%m/%Y}"
+
+    @property
+    def summary(self) -> rollup.Summary:
+        return rollup.Summary(
+            criteria_met=self.criteria_met, criteria_total=self.criteria_total,
+            indicators_met=self.indicators_met, indicators_total=self.indicators_total,
+            indicators_unknown=self.indicators_unknown, unmet=self.unmet,
+        )
+
+    def sentence(self, language: str | None = None) -> str:
+        return rollup.sentence(self.summary, language)
+
+    def apply_summary(self, summary: rollup.Summary) -> None:
+        self.criteria_met, self.criteria_total = summary.criteria_met, summary.criteria_total
+        self.indicators_met, self.indicators_total = summary.indicators_met, summary.indicators_total
+        self.indicators_unknown, self.unmet = summary.indicators_unknown, summary.unmet
+        self.meets_standard = summary.meets_standard
+
+    SUMMARY_FIELDS = [
+        "criteria_met", "criteria_total", "indicators_met", "indicators_total",
+        "indicators_unknown", "unmet", "meets_standard", "summary_updated_at",
+    ]
+
+
+class IndicatorResult(models.Model):
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="results", verbose_name=_("đánh giá"))
+    indicator = models.ForeignKey("criteria.Indicator", models.PROTECT, related_name="results", verbose_name=_("chỉ tiêu"))
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=3, null=True, blank=True)
+    met = models.BooleanField(_("đạt"), null=True, blank=True)
+    target_applied = models.CharField(_("chỉ tiêu áp dụng"), max_length=200, blank=True, editable=False)
+    note = models.TextField(_("ghi chú minh chứng"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết quả chỉ tiêu")
+        verbose_name_plural = _("kết quả chỉ tiêu")
+        ordering = ["assessment", "indicator__criterion__number", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="result_unique_indicator"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code}: {self.met}"

@@ -1,0 +1,73 @@
+"""Admin for administrative units: mostly read what `load_units` brought from the package, and correct
+the two things it does not own: a unit's region (vùng) and its commune group (nhóm xã, set by the
+province). The other fields come from the package, which a later load writes again."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from communes.models import AdministrativeUnit, UnitSuccession
+
+# Identity and tree fields of a loaded unit: an edit here would break the (era, code) identity or the
+# materialised paths of a whole subtree, and the next load would write the package's value back anyway.
+PACKAGE_FIELDS = ["era", "code", "level", "parent"]
+
+
+class LineageInline(admin.TabularInline):
+    """Lineage rows shown read-only on the unit's page; they come from the package."""
+
+    model = UnitSuccession
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("predecessor", "successor")
+
+
+class PredecessorInline(LineageInline):
+    fk_name = "successor"
+    fields = readonly_fields = ["predecessor", "partial", "effective"]
+    verbose_name = _("đơn vị cũ (kế thừa từ)")
+    verbose_name_plural = _("đơn vị cũ (kế thừa từ)")
+
+
+class SuccessorInline(LineageInline):
+    fk_name = "predecessor"
+    fields = readonly_fields = ["successor", "partial", "effective"]
+    verbose_name = _("đơn vị mới (sáp nhập vào)")
+    verbose_name_plural = _("đơn vị mới (sáp nhập vào)")
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "level", "era", "region", "commune_group", "parent"]
+    list_display_links = ["code", "name"]
+    list_editable = ["region", "commune_group"]
+    list_filter = ["era", "level", "kind", "region", "commune_group"]
+    list_select_related = ["parent"]
+    search_fields = ["^code", "name"]
+    autocomplete_fields = ["parent"]  # a select of 14,000 units would make every change page heavy
+    readonly_fields = ["path"]
+    fields = [
+        "era", "code", "name", "kind", "level", "parent", "path", "region", "commune_group", "valid_from", "valid_to",
+    ]
+    inlines = [PredecessorInline, SuccessorInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *PACKAGE_FIELDS] if obj else self.readonly_fields
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "partial", "effective"]
+    list_filter = ["partial", "effective", "successor__level"]
+    list_select_related = ["predecessor", "successor"]
+    search_fields = ["^predecessor__code", "predecessor__name", "^successor__code", "successor__name"]
+    autocomplete_fields = ["predecessor", "successor"]

@@ -1,0 +1,139 @@
+"""The assessment and membership admin: results edited here go through the services; approved is read-only."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from assessments import services
+from assessments.models import Assessment, Status
+from criteria.models import Department
+from tests import factories
+from tests.factories_admin import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date(2024, 6, 30)
+
+
+@pytest.fixture
+def assessment(tree):
+    cs = factories.make_set(code="qd318-test")
+    factories.make_numeric(cs, "3", op=">=", value="70", unit="triệu đồng")
+    return services.assessment_create(commune=tree.a, criteria_set=cs, as_of=D)
+
+
+def change_url(assessment):
+    return reverse("admin:assessments_assessment_change", args=[assessment.pk])
+
+
+def _result_prefix(response, code):
+    formset = response.context["inline_admin_formsets"][0].formset
+    index = next(i for i, form in enumerate(formset.forms) if form.instance.indicator.code == code)
+    return f"results-{index}-"
+
+
+def _post_results(client, assessment, changes: dict):
+    response = client.get(change_url(assessment))
+    data = change_form_data(response)
+    for code, fields in changes.items():
+        prefix = _result_prefix(response, code)
+        data |= {prefix + name: value for name, value in fields.items()}
+    return client.post(change_url(assessment), data, follow=True)
+
+
+def test_the_assessment_pages_open(admin_client, assessment):
+    for page in [
+        reverse("admin:assessments_assessment_changelist"), change_url(assessment),
+        reverse("admin:assessments_assessment_history", args=[assessment.pk]),
+    ]:
+        assert admin_client.get(page).status_code == 200, page
+
+
+def test_the_list_shows_the_stored_summary(admin_client, assessment):
+    response = admin_client.get(reverse("admin:assessments_assessment_changelist"), {"q": "Xã A"})
+    assert response.context["cl"].result_count == 1
+    assert "0/3 tiêu chí" in response.text and "0/5 chỉ tiêu" in response.text
+
+
+def test_the_change_page_shows_the_report_sentence(admin_client, assessment):
+    response = admin_client.get(change_url(assessment))
+    assert "đạt 0/3 tiêu chí, 0/5 chỉ tiêu." in response.text
+
+
+def test_assessments_are_not_added_in_the_admin(admin_client, assessment):
+    assert admin_client.get(reverse("admin:assessments_assessment_add")).status_code == 403
+    response = admin_client.get(reverse("admin:assessments_assessment_changelist"))
+    assert "Đánh giá không tạo trong trang quản trị" in response.text
+
+
+def test_editing_results_recomputes_the_stored_summary(admin_client, assessment, django_user_model):
+    response = _post_results(admin_client, assessment, {"1.1": {"met": "true"}, "1.2": {"met": "true"}})
+    assert response.status_code == 200
+    assessment.refresh_from_db()
+    assert (assessment.criteria_met, assessment.indicators_met, assessment.revision) == (1, 2, 2)
+    result = assessment.results.get(indicator__code="1.1")
+    assert result.met is True and result.updated_by == django_user_model.objects.get(username="admin")
+
+
+def test_a_numeric_value_entered_in_the_admin_is_judged_against_its_target(admin_client, assessment):
+    _post_results(admin_client, assessment, {"3": {"value": "72.5", "met": "false"}})
+    result = assessment.results.get(indicator__code="3")
+    assessment.refresh_from_db()
+    assert result.met is True and result.target_applied == "≥70 triệu đồng"
+    assert assessment.criteria_met == 1 and "đạt 1/3 tiêu chí" in assessment.sentence("vi")
+
+
+def test_an_approved_assessment_is_read_only(admin_client, assessment):
+    Assessment.objects.filter(pk=assessment.pk).update(status=Status.APPROVED)
+    response = admin_client.get(change_url(assessment))
+    assert "Chỉ thao tác “Mở lại đánh giá” mới cho phép sửa." in response.text
+    assert 'name="results-0-note"' not in response.text and 'name="_save"' not in response.text
+
+
+def test_an_approved_assessment_cannot_be_changed_through_the_admin(admin_client, assessment):
+    data = change_form_data(admin_client.get(change_url(assessment)))
+    data |= {key.replace("note", "met"): "true" for key in data if key.endswith("-note")}
+    Assessment.objects.filter(pk=assessment.pk).update(status=Status.APPROVED)
+    response = admin_client.post(change_url(assessment), data, follow=True)
+    assert "Thay đổi chưa được lưu." in response.text
+    assessment.refresh_from_db()
+    assert assessment.criteria_met == 0 and not assessment.results.filter(met=True).exists()
+    assert admin_client.post(reverse("admin:assessments_assessment_delete", args=[assessment.pk])).status_code == 403
+
+
+def test_membership_pages_open(admin_client, tree):
+    user = factories.make_user("xa-a", unit=tree.a, role=Role.COMMUNE_STAFF)
+    membership = Membership.objects.get(user=user)
+    for page in [
+        reverse("admin:accounts_membership_changelist"), reverse("admin:accounts_membership_add"),
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
+        reverse("admin:auth_user_change", args=[user.pk]), reverse("admin:auth_user_add"),
+    ]:
+        response = admin_client.get(page)
+        assert response.status_code == 200, page
+    assert "Xã A" in admin_client.get(reverse("admin:auth_user_change", args=[user.pk])).text
+
+
+def test_a_department_officer_needs_a_department(admin_client, tree):
+    user = factories.make_user("phong")
+    data = {"user": user.pk, "unit": tree.h.pk, "role": Role.DEPARTMENT_OFFICER, "_save": "Lưu"}
+    response = admin_client.post(reverse("admin:accounts_membership_add"), data)
+    assert response.status_code == 200 and "Cán bộ phòng, ban chuyên môn cần chọn phòng, ban." in response.text
+    department = Department.objects.create(code="kt", name="Phòng Kinh tế")
+    admin_client.post(reverse("admin:accounts_membership_add"), data | {"department": department.pk})
+    assert Membership.objects.get(user=user).department == department
+
+
+def test_the_assessment_list_takes_the_same_number_of_queries_for_more_rows(admin_client, assessment, tree):
+    changelist = reverse("admin:assessments_assessment_changelist")
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(changelist)
+    for commune in (tree.b, tree.c):
+        services.assessment_create(commune=commune, criteria_set=assessment.criteria_set, as_of=D)
+    with CaptureQueriesContext(connection) as three:
+        admin_client.get(changelist)
+    assert len(three) == len(one)

@@ -37,13 +37,13 @@ def _enum_field_class(choices: type[models.Choices], component: str) -> type[ser
     )
 
 
-def enum_field(choices: type[models.Choices], component: str) -> serializers.ChoiceField:
+def enum_field(choices: type[models.Choices], component: str, **kwargs) -> serializers.ChoiceField:
     """A read-only choice field documented as the named enum `component`.
 
     Several models share a field name with different choices ("level", "status", "kind"); left
     to itself the schema names enums after the field and has to invent names for the clash.
     """
-    return _enum_field_class(choices, component)(choices=choices.choices, read_only=True)
+    return _enum_field_class(choices, component)(choices=choices.choices, read_only=True, **kwargs)
 
 
 class UnitRefSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import views
+from api import assessment_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -12,4 +12,16 @@ urlpatterns = [
     path("units/", views.UnitList.as_view(), name="unit_list"),
     path("units/<str:era>/<str:code>/", views.unit_detail, name="unit"),
     path("units/<str:era>/<str:code>/summary/", views.unit_summary, name="unit_summary"),
+    path("assessments/", assessment_views.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment"),
+    path("assessments/<int:pk>/results/", assessment_views.results_update, name="assessment_results"),
+    path("assessments/<int:pk>/submit/", assessment_views.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/return/", assessment_views.assessment_return, name="assessment_return"),
+    path("assessments/<int:pk>/approve/", assessment_views.assessment_approve, name="assessment_approve"),
+    path("assessments/<int:pk>/reopen/", assessment_views.assessment_reopen, name="assessment_reopen"),
+    path("assessments/<int:pk>/timeline/", assessment_views.assessment_timeline, name="assessment_timeline"),
+    path("assessments/<int:pk>/changes/", assessment_views.assessment_changes, name="assessment_changes"),
+    path("assessments/<int:pk>/results/<str:code>/verify/", assessment_views.result_verify, name="result_verify"),
+    path("assessments/<int:pk>/results/<str:code>/evidence/", assessment_views.evidence_upload, name="evidence_upload"),
+    path("assessments/<int:pk>/evidence/<int:evidence_pk>/", assessment_views.evidence_file, name="evidence"),
 ]

@@ -25,10 +25,15 @@ def _approved(obj) -> bool:
     return isinstance(obj, Assessment) and obj.status == Status.APPROVED
 
 
+def _results_editable(obj) -> bool:
+    # The service refuses results of submitted and approved assessments; the form must not offer them.
+    return not isinstance(obj, Assessment) or obj.is_editable
+
+
 class IndicatorResultInline(admin.TabularInline):
     model = IndicatorResult
-    fields = ["indicator_label", "value", "met", "note", "target_applied"]
-    readonly_fields = ["indicator_label", "target_applied"]
+    fields = ["indicator_label", "value", "met", "note", "target_applied", "verification_state"]
+    readonly_fields = ["indicator_label", "target_applied", "verification_state"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 40})}}
     extra = 0
     can_delete = False
@@ -40,7 +45,7 @@ class IndicatorResultInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return not _approved(obj) and super().has_change_permission(request, obj)
+        return _results_editable(obj) and super().has_change_permission(request, obj)
 
     @admin.display(description=gettext_lazy("chỉ tiêu"))
     def indicator_label(self, obj):

@@ -1,9 +1,18 @@
 """Dated assessments of a commune against a criteria set, their per-indicator results, and the
-stored summary that dashboards read (updated in the same transaction as the results)."""
+stored summary that dashboards read (updated in the same transaction as the results).
+
+An approved assessment is locked: its row, its results and its evidence refuse to be saved
+(pre_save guards below), so neither the admin nor the API nor a stray script can change what a
+reviewer approved. Only assessments.services.assessment_reopen unlocks it, and says why.
+"""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +24,18 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Đã gửi")
     RETURNED = "returned", _("Trả lại")
     APPROVED = "approved", _("Đã duyệt")
+
+
+# Commune staff change results and evidence only in these statuses.
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+class VerificationState(models.TextChoices):
+    """A district department's check of one indicator (rà soát các tiêu chí mình phụ trách)."""
+
+    UNCHECKED = "unchecked", _("Chưa rà soát")
+    VERIFIED = "verified", _("Đã xác nhận")
+    FLAGGED = "flagged", _("Cần xem lại")
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -86,6 +107,10 @@ class Assessment(models.Model):
         return f"{self.commune.name} · {self.criteria_set.code} · {self.as_of:%d/%m/%Y}"
 
     @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
     def summary(self) -> rollup.Summary:
         return rollup.Summary(
             criteria_met=self.criteria_met, criteria_total=self.criteria_total,
@@ -117,6 +142,16 @@ class IndicatorResult(models.Model):
     note = models.TextField(_("ghi chú minh chứng"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    verification_state = models.CharField(
+        _("rà soát của phòng, ban"), max_length=10, choices=VerificationState.choices,
+        default=VerificationState.UNCHECKED, editable=False,
+    )
+    verification_comment = models.TextField(_("ý kiến rà soát"), blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
+        verbose_name=_("người rà soát"),
+    )
+    verified_at = models.DateTimeField(_("rà soát lúc"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -129,3 +164,72 @@ class IndicatorResult(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code}: {self.met}"
+
+
+class EvidenceFile(models.Model):
+    """A file proving one result (biên bản, ảnh, báo cáo). Its type is detected from its content
+    (assessments.evidence) and it is stored under a generated name, never the uploader's."""
+
+    result = models.ForeignKey(
+        IndicatorResult, models.CASCADE, related_name="evidence_files", verbose_name=_("kết quả chỉ tiêu")
+    )
+    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def delete(self, *args, **kwargs):
+        # Model.delete only: a cascade from a deleted (non-approved or demo) assessment is allowed.
+        if _is_approved(Assessment.objects.filter(results=self.result_id)):
+            raise ValidationError(approved_message(), code="approved")
+        return super().delete(*args, **kwargs)
+
+
+def approved_message() -> str:
+    return gettext("Đánh giá đã được duyệt nên không thể sửa.")
+
+
+def _is_approved(queryset) -> bool:
+    return queryset.filter(status=Status.APPROVED).exists()
+
+
+@receiver(pre_save, sender=Assessment)
+def _guard_approved_assessment(sender, instance, raw=False, **kwargs):
+    # assessment_reopen sets the flag for the one save that takes the assessment out of "approved".
+    if raw or instance.pk is None or instance.__dict__.pop("_unlock_approved", False):
+        return
+    if _is_approved(Assessment.objects.filter(pk=instance.pk)):
+        raise ValidationError(approved_message(), code="approved")
+
+
+@receiver(pre_save, sender=IndicatorResult)
+def _guard_approved_result(sender, instance, raw=False, **kwargs):
+    if not raw and _is_approved(Assessment.objects.filter(pk=instance.assessment_id)):
+        raise ValidationError(approved_message(), code="approved")
+
+
+@receiver(pre_save, sender=EvidenceFile)
+def _guard_approved_evidence(sender, instance, raw=False, **kwargs):
+    if not raw and _is_approved(Assessment.objects.filter(results=instance.result_id)):
+        raise ValidationError(approved_message(), code="approved")
+
+
+@receiver(pre_delete, sender=Assessment)
+def _guard_approved_deletion(sender, instance, **kwargs):
+    # Demo data may be reset (load_demo --reset); a real approved record stays, with its results.
+    if instance.status == Status.APPROVED and not instance.is_demo:
+        raise ValidationError(approved_message(), code="approved")

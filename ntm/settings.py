@@ -127,6 +127,13 @@ STORAGES = {
     },
 }
 
+# Evidence files (tệp minh chứng): size limit, and the kinds accepted (detected from the content;
+# see assessments.evidence.TYPES for the names). Keep the web server's body limit above the size.
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
+EVIDENCE_ALLOWED_TYPES = envlist(
+    "EVIDENCE_ALLOWED_TYPES", "pdf,png,jpeg,webp,gif,docx,xlsx,pptx,doc,xls,ppt,odt,ods,odp"
+)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

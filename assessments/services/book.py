@@ -1,0 +1,64 @@
+"""TargetBook: one criteria set's indicators and targets, read once, evaluated many times."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from assessments import rollup
+from communes.models import AdministrativeUnit
+from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind
+from criteria.targets import resolve_target
+
+
+class TargetBook:
+    """One set's criteria, indicators and target variants, read once (three queries)."""
+
+    def __init__(self, criteria_set: CriteriaSet):
+        self.criteria_set = criteria_set
+        criteria = list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number"))
+        self.indicators = list(
+            Indicator.objects.filter(criteria_set=criteria_set).order_by("criterion__number", "position", "id")
+        )
+        self.variants = defaultdict(list)
+        for variant in IndicatorTarget.objects.filter(indicator__criteria_set=criteria_set):
+            self.variants[variant.indicator_id].append(variant)
+        codes = defaultdict(list)
+        for indicator in self.indicators:
+            codes[indicator.criterion_id].append(indicator.code)
+        self.shape = [rollup.CriterionShape(c.number, c.name, tuple(codes[c.id])) for c in criteria]
+        self.by_code = {i.code: i for i in self.indicators}
+        self.by_id = {i.id: i for i in self.indicators}
+
+    def target_for(self, indicator: Indicator, commune: AdministrativeUnit, as_of: datetime.date):
+        return resolve_target(
+            indicator, self.variants[indicator.id],
+            region=commune.region, group=commune.commune_group, year=as_of.year,
+        )
+
+    def evaluate(self, indicator, commune, as_of, *, value, answer) -> tuple[bool | None, str]:
+        """(met, target text) for one result: numeric ones are computed, yes/no ones answered."""
+        target = self.target_for(indicator, commune, as_of)
+        text = target.display() if target else ""
+        if indicator.kind == Kind.NUMERIC:
+            if value is None or target is None or not target.is_numeric:
+                return None, text
+            return target.evaluate(Decimal(value)), text
+        return answer, text
+
+    def summarize(self, results) -> rollup.Summary:
+        return rollup.summarize(self.shape, {self.by_id[r.indicator_id].code: r.met for r in results})
+
+    def unanswered(self, results) -> list[str]:
+        """Codes, in set order, of the results the commune has not filled in yet.
+
+        A numeric indicator is answered by its value (its "met" may stay unknown when the set has
+        no target for it yet); a yes/no indicator by its answer.
+        """
+        by_indicator = {r.indicator_id: r for r in results}
+        missing = []
+        for indicator in self.indicators:
+            result = by_indicator.get(indicator.id)
+            answer = None if result is None else (result.value if indicator.kind == Kind.NUMERIC else result.met)
+            if answer is None:
+                missing.append(indicator.code)
+        return missing

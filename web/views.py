@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+
+from accounts.selectors import unit_scope_q
+from web import selectors
+
+
+def _missing_indicators(count: int, stated: int | None) -> bool:
+    # A set with no indicator at all is incomplete even when the decision's total is unknown.
+    return count == 0 or count < (stated or 0)
+
+
+@login_required
+def home(request):
+    criteria_sets = list(selectors.criteria_sets_for_home())
+    for cs in criteria_sets:
+        cs.missing_indicators = _missing_indicators(cs.indicator_count, cs.stated_indicator_count)
+    ctx = {"criteria_sets": criteria_sets, "memberships": selectors.memberships_for(request.user)}
+    return render(request, "web/home.html", ctx)
+
+
+@login_required
+def criteria_set_detail(request, code):
+    criteria_set = selectors.criteria_set_for_page(code)
+    criteria = list(criteria_set.criteria.all())
+    selectors.attach_sources(criteria)
+    indicator_count = sum(len(c.indicators.all()) for c in criteria)
+    ctx = {
+        "criteria_set": criteria_set,
+        "groups": selectors.group_criteria(criteria),
+        "criteria_count": len(criteria),
+        "indicator_count": indicator_count,
+        "missing_indicators": _missing_indicators(indicator_count, criteria_set.stated_indicator_count),
+    }
+    return render(request, "web/criteria_set_detail.html", ctx)
+
+
+@login_required
+def unit_detail(request, era, code):
+    scope = unit_scope_q(request.user)
+    unit = selectors.unit_for(era=era, code=code, scope=scope)
+    ctx = {"unit": unit, **selectors.unit_relations(unit, scope=scope)}
+    if unit.is_commune:
+        ctx["assessments"] = selectors.latest_assessments(unit)
+    return render(request, "web/unit_detail.html", ctx)
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico on every site, the admin's pages included, whatever a page links.
+    return redirect(static("web/favicon.svg"), permanent=True)

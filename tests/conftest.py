@@ -1,4 +1,7 @@
 import os
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +30,35 @@ def tree(db):
     factories.make_succession(a, n)
     factories.make_succession(b, n, partial=True)
     return type("Tree", (), dict(p=p, h=h, a=a, b=b, h2=h2, c=c, p_new=p_new, n=n))
+
+
+def pytest_sessionstart(session):
+    """Compile the gettext catalogues whose .mo is missing or older than the .po (.mo files are not in git).
+
+    A hook rather than a fixture: it runs before collection, so no translation is loaded from a stale file.
+    """
+    from django.conf import settings
+
+    for locale_dir in settings.LOCALE_PATHS:
+        for po in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                _compile_catalogue(po, mo)
+
+
+def _compile_catalogue(po: Path, mo: Path) -> None:
+    # What `manage.py compilemessages` runs, written beside the target and renamed into place:
+    # another test run may be reading the .mo at this moment and must never see half a file.
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".mo", dir=po.parent)
+    os.close(fd)
+    try:
+        result = subprocess.run(["msgfmt", "--check-format", "-o", tmp, str(po)], capture_output=True, text=True)
+        if result.returncode:
+            pytest.exit(f"msgfmt cannot compile {po}:\n{result.stderr}", returncode=pytest.ExitCode.USAGE_ERROR)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, mo)
+    except FileNotFoundError:
+        pytest.exit("msgfmt is missing: install gettext (apt-get install gettext).", pytest.ExitCode.USAGE_ERROR)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

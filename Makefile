@@ -1,0 +1,45 @@
+# NTM Tracker — make run: start the app (SQLite, eager Celery, demo data); make test: all tests.
+PYTHON_VERSION ?= 3.12
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup venv deps-dev demo worker messages clean
+
+$(VENV)/.created:
+	@py=$$(command -v pyenv >/dev/null && pyenv which python 2>/dev/null || true); \
+	if [ -z "$$py" ] || ! "$$py" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null; then \
+	  py=$$(command -v python$(PYTHON_VERSION) || ls $$HOME/.pyenv/versions/$(PYTHON_VERSION)*/bin/python 2>/dev/null | head -n1); fi; \
+	test -n "$$py" || { echo "Python $(PYTHON_VERSION) is required"; exit 1; }; \
+	"$$py" -m venv $(VENV) && $(PIP) install -q --upgrade pip && touch $@
+
+$(VENV)/.deps: requirements.txt $(VENV)/.created
+	$(PIP) install -q -r requirements.txt && touch $@
+
+$(VENV)/.deps-dev: requirements.txt requirements-dev.txt $(VENV)/.created
+	$(PIP) install -q -r requirements-dev.txt && touch $@ $(VENV)/.deps
+
+messages: $(VENV)/.deps
+	$(PY) manage.py compilemessages -l vi -l en --ignore '.venv' >/dev/null
+
+setup: $(VENV)/.deps messages
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_units
+	$(PY) manage.py load_criteria
+	$(PY) manage.py load_demo
+
+run: setup
+	@echo "NTM Tracker: http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.deps-dev messages
+	bash scripts/ensure-browser.sh
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: $(VENV)/.deps
+	$(VENV)/bin/celery -A ntm worker -B --loglevel=info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles

@@ -135,7 +135,7 @@ def _display(name: str, value) -> str:
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
         return formats.number_format(value, use_l10n=True)
     if name == "as_of":
-        return value.strftime("%d/%m/%Y")
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 

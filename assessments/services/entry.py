@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -38,7 +38,7 @@ def _check_can_assess(commune: AdministrativeUnit, criteria_set: CriteriaSet, as
     if (commune.valid_from and as_of < commune.valid_from) or (commune.valid_to and as_of > commune.valid_to):
         raise ValidationError(
             _("Ngày đánh giá %(date)s nằm ngoài thời gian tồn tại của %(unit)s.")
-            % {"date": as_of.strftime("%d/%m/%Y"), "unit": commune.name}
+            % {"date": formats.date_format(as_of, "SHORT_DATE_FORMAT"), "unit": commune.name}
         )
 
 
@@ -80,7 +80,7 @@ def assessment_create(
     assessment.apply_summary(book.summarize(results))
     assessment.summary_updated_at = timezone.now()
     reason = (
-        _("Sao chép kết quả từ đánh giá ngày %(date)s.") % {"date": source.as_of.strftime("%d/%m/%Y")}
+        _("Sao chép kết quả từ đánh giá ngày %(date)s.") % {"date": formats.date_format(source.as_of, "SHORT_DATE_FORMAT")}
         if source else ""
     )
     if by is not None:

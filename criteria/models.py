@@ -33,7 +33,7 @@ class SetLevel(models.TextChoices):
 class SetStatus(models.TextChoices):
     DRAFT = "draft", _("Nháp")
     PUBLISHED = "published", _("Đã công bố")
-    ARCHIVED = "archived", _("Lưu trữ")
+    ARCHIVED = "archived", _("Đã lưu trữ")
 
 
 class Kind(models.TextChoices):

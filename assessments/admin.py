@@ -98,7 +98,10 @@ class AssessmentAdmin(SimpleHistoryAdmin):
             if request.method == "GET":
                 messages.warning(
                     request,
-                    _("Đánh giá đã được duyệt nên chỉ xem được. Chỉ thao tác “Mở lại đánh giá” mới cho phép sửa."),
+                    _(
+                        "Đánh giá đã được duyệt nên chỉ xem được. Muốn sửa, quản trị bộ tiêu chí phải mở lại "
+                        "đánh giá (kèm lý do) trên trang của đánh giá."
+                    ),
                 )
         return super().changeform_view(request, object_id, form_url, extra_context)
 

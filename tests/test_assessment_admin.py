@@ -90,7 +90,7 @@ def test_a_numeric_value_entered_in_the_admin_is_judged_against_its_target(admin
 def test_an_approved_assessment_is_read_only(admin_client, assessment):
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.APPROVED)
     response = admin_client.get(change_url(assessment))
-    assert "Chỉ thao tác “Mở lại đánh giá” mới cho phép sửa." in response.text
+    assert "quản trị bộ tiêu chí phải mở lại đánh giá (kèm lý do) trên trang của đánh giá" in response.text
     assert 'name="results-0-note"' not in response.text and 'name="_save"' not in response.text
 
 

@@ -30,6 +30,11 @@ class AssessmentSpec:
 
 
 @transaction.atomic
+def _entered_at(spec: "AssessmentSpec") -> datetime.datetime:
+    """When the commune entered the assessment: its as-of date, at 08:00 local time."""
+    return timezone.make_aware(datetime.datetime.combine(spec.as_of, datetime.time(8)))
+
+
 def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = False, with_history: bool = True,
                             batch_size: int = 2000) -> list[Assessment]:
     books: dict[int, TargetBook] = {}
@@ -51,6 +56,10 @@ def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = Fals
             is_demo=is_demo, summary_updated_at=now, **spec.stamps,
         )
         assessment.apply_summary(book.summarize(results))
+        # The history's creation entry names who entered the assessment and when, as if typed then.
+        author, entered_at = spec.stamps.get("created_by"), _entered_at(spec)
+        for record in (assessment, *results):
+            record._history_user, record._history_date = author, entered_at
         assessments.append(assessment)
         result_lists.append(results)
     create = bulk_create_with_history if with_history else None

@@ -5,6 +5,8 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
+from django.utils import timezone
 
 from assessments.models import Assessment, Status
 from communes.models import AdministrativeUnit, Era
@@ -71,7 +73,9 @@ def test_the_current_communes_know_where_they_came_from(demo):
 def test_one_login_per_role_with_the_printed_password(demo):
     for username in ("admin", "canbo.xa", "thamdinh.huyen", "phong.nongnghiep", "xem.tinh", "quantri.tieuchi"):
         assert username in demo
-        assert authenticate(username=username, password="ntm-demo-2025") is not None, username
+        # django-axes (first backend) needs the request it throttles.
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password="ntm-demo-2025") is not None, username
     assert "ntm-demo-2025" in demo
 
 
@@ -90,3 +94,14 @@ def test_the_same_seed_gives_the_same_demo(demo):
     after = list(Assessment.objects.order_by("commune__code", "criteria_set__code", "as_of")
                  .values_list("indicators_met", "criteria_met", "status"))
     assert before == after
+
+
+def test_the_history_names_who_entered_each_assessment_and_when(demo):
+    entered = Assessment.objects.filter(commune__code="18436", commune__era=Era.PRE_2025).select_related("created_by")
+    assert entered.count() == 8
+    for assessment in entered:
+        assert assessment.created_by.username == "canbo.xa"
+        first = assessment.history.earliest("history_date")
+        assert first.history_user == assessment.created_by
+        assert timezone.localtime(first.history_date).date() == assessment.as_of
+        assert assessment.results.first().history.earliest("history_date").history_user == assessment.created_by

@@ -3,6 +3,7 @@
 - entry: create an assessment, enter results, recompute the stored summary;
 - workflow: submit, return, approve, reopen, and the departments' verification;
 - evidence: evidence files;
+- preview: the summary of values typed but not saved (the entry page's live counters);
 - common: the row lock, the revision ("stale") check and the recorded step.
 
 Import the package, `from assessments import services`, and call `services.assessment_submit(...)`.
@@ -11,6 +12,7 @@ Import the package, `from assessments import services`, and call `services.asses
 from assessments.services.book import TargetBook
 from assessments.services.entry import assessment_create, assessment_recompute_summary, indicator_results_update
 from assessments.services.evidence import evidence_file_add, evidence_file_remove
+from assessments.services.preview import assessment_preview
 from assessments.services.workflow import (
     assessment_approve,
     assessment_reopen,
@@ -23,6 +25,7 @@ __all__ = [
     "TargetBook",
     "assessment_approve",
     "assessment_create",
+    "assessment_preview",
     "assessment_recompute_summary",
     "assessment_reopen",
     "assessment_return",

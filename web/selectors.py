@@ -3,14 +3,19 @@
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
-from accounts.models import Membership
-from assessments.models import Assessment
+from accounts import permissions
+from accounts.models import Membership, Role
+from accounts.selectors import sees_everything
+from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status
 from communes.models import AdministrativeUnit, Region
 from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorTarget, SourceDocument
 from web.collation import vietnamese_key
+from web.templatetags.ntm_ui import short_date
 
 
 def criteria_sets_for_home() -> QuerySet[CriteriaSet]:
@@ -102,6 +107,8 @@ class UnitLink:
     # Units outside the user's scope are named (administrative geography is public) but not linked.
     visible: bool
     partial: bool = False
+    # On a commune page: the unit's latest approved assessment per set (attach_lineage_summaries).
+    summaries: list = field(default_factory=list)
 
 
 def unit_relations(unit: AdministrativeUnit, *, scope: Q) -> dict:
@@ -128,12 +135,149 @@ def unit_relations(unit: AdministrativeUnit, *, scope: Q) -> dict:
     }
 
 
-def latest_assessments(commune: AdministrativeUnit) -> list[Assessment]:
-    """The commune's most recent assessment (any status) for each criteria set, newest set first."""
-    assessments = (
-        Assessment.objects.filter(commune=commune)
-        .select_related("criteria_set")
-        .order_by("criteria_set__period_start", "criteria_set__code", "-as_of", "-id")
+# The commune page: figures that count (approved), work in progress (pending) for those who may see it
+
+
+PENDING_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+
+
+def sees_drafts(user, commune: AdministrativeUnit) -> bool:
+    """A draft is the commune's unfinished work: its staff and the reviewers covering it see it; viewers and
+    departments see only what the commune sent (submitted, returned) and what was approved."""
+    return sees_everything(user) or bool(
+        permissions.memberships_covering(user, commune, Role.COMMUNE_STAFF, Role.REVIEWER)
     )
-    latest = [next(group) for _set, group in groupby(assessments, key=lambda a: a.criteria_set_id)]
-    return sorted(latest, key=lambda a: a.as_of, reverse=True)
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    results: list[IndicatorResult]
+    met_count: int = 0
+    # The roll-up's rule (assessments.rollup): met iff it has indicators and every one of them is met.
+    met: bool = False
+
+
+@dataclass
+class SetSummary:
+    """One criteria set on the commune page: its latest approved assessment and what is pending after it."""
+
+    criteria_set: CriteriaSet
+    approved: Assessment | None
+    # Pending assessments dated after the approved one that the user may see, newest first.
+    pending: list[Assessment] = field(default_factory=list)
+    criteria: list[CriterionRow] = field(default_factory=list)
+
+    @property
+    def criteria_percent(self) -> int:
+        return _percent(self.approved.criteria_met, self.approved.criteria_total) if self.approved else 0
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+@dataclass
+class CommunePage:
+    sets: list[SetSummary]
+    # Every approved assessment and the pending ones the user may see, newest first.
+    timeline: list[Assessment]
+    chart: dict
+
+
+def commune_page(commune: AdministrativeUnit, user) -> CommunePage:
+    """Everything the commune part of the unit page shows, in at most five queries (one for the user's
+    memberships, one for the assessments, three for the approved ones' criteria, results and files)."""
+    shows_drafts = sees_drafts(user, commune)
+    statuses = [Status.APPROVED, *(s for s in PENDING_STATUSES if shows_drafts or s != Status.DRAFT)]
+    timeline = list(
+        Assessment.objects.filter(commune=commune, status__in=statuses)
+        .select_related("criteria_set")
+        .order_by("-as_of", "-id")
+    )
+    by_set: dict[int, list[Assessment]] = {}
+    for assessment in timeline:  # newest first, so the sets come in the order of their newest assessment
+        by_set.setdefault(assessment.criteria_set_id, []).append(assessment)
+    sets = []
+    for items in by_set.values():
+        approved = next((a for a in items if a.status == Status.APPROVED), None)
+        pending = [a for a in items if a.status != Status.APPROVED and (approved is None or a.as_of > approved.as_of)]
+        sets.append(SetSummary(items[0].criteria_set, approved, pending))
+    _attach_criteria(sets)
+    return CommunePage(sets, timeline, chart_data(timeline))
+
+
+def _attach_criteria(sets: list[SetSummary]) -> None:
+    """Fill each summary's criteria table from its approved assessment's results (three queries)."""
+    approved = [s.approved for s in sets if s.approved]
+    if not approved:
+        return
+    criteria = Criterion.objects.filter(criteria_set__in=[a.criteria_set_id for a in approved]).order_by("number")
+    files = EvidenceFile.objects.order_by("uploaded_at", "id")
+    results = (
+        IndicatorResult.objects.filter(assessment__in=approved)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("evidence_files", queryset=files))
+        .order_by("indicator__position", "indicator__code")
+    )
+    by_criterion: dict[tuple[int, int], list[IndicatorResult]] = {}
+    for result in results:
+        by_criterion.setdefault((result.assessment_id, result.indicator.criterion_id), []).append(result)
+    criteria_by_set: dict[int, list[Criterion]] = {}
+    for criterion in criteria:
+        criteria_by_set.setdefault(criterion.criteria_set_id, []).append(criterion)
+    for summary in sets:
+        if summary.approved:
+            for criterion in criteria_by_set.get(summary.criteria_set.pk, []):
+                rows = by_criterion.get((summary.approved.pk, criterion.pk), [])
+                met_count = sum(1 for r in rows if r.met is True)
+                summary.criteria.append(CriterionRow(criterion, rows, met_count, bool(rows) and met_count == len(rows)))
+
+
+def chart_data(timeline: list[Assessment]) -> dict:
+    """Criteria met over time, one line per set, approved assessments only (the official figures).
+
+    The x axis is the union of the dates (categories, no date adapter needed); a set has null on the
+    dates of other sets, and the chart bridges its own gaps.
+    """
+    approved = sorted((a for a in timeline if a.status == Status.APPROVED), key=lambda a: (a.as_of, a.pk))
+    dates = sorted({a.as_of for a in approved})
+    column = {d: i for i, d in enumerate(dates)}
+    datasets: dict[int, dict] = {}
+    for a in approved:
+        dataset = datasets.setdefault(a.criteria_set_id, {
+            "label": a.criteria_set.name, "code": a.criteria_set.code,
+            "data": [None] * len(dates), "totals": [None] * len(dates),
+        })
+        dataset["data"][column[a.as_of]] = a.criteria_met
+        dataset["totals"][column[a.as_of]] = a.criteria_total
+    return {
+        "labels": [short_date(d) for d in dates],
+        "datasets": list(datasets.values()),
+        "yTitle": gettext("Số tiêu chí đạt"),
+    }
+
+
+def attach_lineage_summaries(links: list[UnitLink]) -> None:
+    """Give each visible linked commune its latest approved assessment per set, newest first (one query).
+
+    The old communes' history stays readable from the new commune, and the other way round; a unit
+    outside the user's scope gets nothing, as its page would be a 404.
+    """
+    ids = [link.unit.pk for link in links if link.visible]
+    if not ids:
+        return
+    newest_first = [F("as_of").desc(), F("id").desc()]
+    latest = (
+        Assessment.objects.approved()
+        .filter(commune_id__in=ids)
+        .select_related("criteria_set")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("commune_id"), F("criteria_set_id")], order_by=newest_first))
+        .filter(rank=1)
+        .order_by(*newest_first)
+    )
+    by_unit: dict[int, list[Assessment]] = {}
+    for assessment in latest:
+        by_unit.setdefault(assessment.commune_id, []).append(assessment)
+    for link in links:
+        link.summaries = by_unit.get(link.unit.pk, []) if link.visible else []

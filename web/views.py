@@ -40,9 +40,11 @@ def criteria_set_detail(request, code):
 def unit_detail(request, era, code):
     scope = unit_scope_q(request.user)
     unit = selectors.unit_for(era=era, code=code, scope=scope)
-    ctx = {"unit": unit, **selectors.unit_relations(unit, scope=scope)}
+    relations = selectors.unit_relations(unit, scope=scope)
+    ctx = {"unit": unit, **relations}
     if unit.is_commune:
-        ctx["assessments"] = selectors.latest_assessments(unit)
+        selectors.attach_lineage_summaries(relations["predecessors"] + relations["successors"])
+        ctx["commune"] = selectors.commune_page(unit, request.user)
     return render(request, "web/unit_detail.html", ctx)
 
 

@@ -4,6 +4,7 @@ DEBUG defaults to on so that `make run` works with nothing configured; with DEBU
 SECRET_KEY is required and the security settings below are switched on.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "axes",
     "communes",
     "criteria",
     "accounts",
@@ -55,13 +57,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Vietnamese unless the user picked English with the language switch (Accept-Language is ignored).
+    "ntm.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ntm.urls"
@@ -98,11 +103,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator"},  # Vietnamese message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+
+# The product's own sign-in (accounts/urls.py) for every user; the admin's login only lets staff in.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# django-axes refuses a sign-in (site and admin alike) after AXES_FAILURE_LIMIT failures for the
+# same username from the same IP address, for AXES_COOLOFF_MINUTES. Its backend must come first.
+# The API needs nothing more: DRF's session and token authentication never check a password (no basic
+# auth is enabled), and DRF passes the request to authenticate() wherever it does.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+# Username and IP together: a guesser is stopped on that account from that address, while colleagues
+# behind the same address (one connection for a whole commune office) keep signing in.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 
 # Vietnamese first; English is a full translation.
 LANGUAGE_CODE = "vi"

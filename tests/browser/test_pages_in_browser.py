@@ -36,10 +36,10 @@ def assert_clean(watch):
 
 def test_a_staff_user_signs_in_through_the_login_form_and_lands_on_home(demo, page, watch):
     page.goto("/")
-    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/$"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
     page.fill("#id_username", "quantri.tieuchi")
     page.fill("#id_password", demo_data.PASSWORD)
-    page.click("input[type=submit]")
+    page.get_by_test_id("login-form").locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_test_id("current-user")).to_have_text("Quản trị bộ tiêu chí tỉnh Hà Tĩnh")
     expect(page.get_by_test_id("criteria-sets")).to_contain_text(

@@ -108,10 +108,19 @@ def variant_scope(variant) -> str:
     return " · ".join(p for p in parts if p) or _("Chung")
 
 
+# The sign-in pages (accounts/urls.py): coming back to one of them after signing in makes no sense.
+AUTH_PAGES = {
+    "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
+    "password_reset_confirm", "password_reset_complete",
+}
+
+
 @register.simple_tag(takes_context=True)
 def login_url(context) -> str:
+    """The login page, with ?next= the current page so that signing in comes back here."""
     request = context.get("request")
     url = resolve_url(settings.LOGIN_URL)
-    if request is not None:
-        return f"{url}?{urlencode({'next': request.get_full_path()})}" if request.path != url else url
-    return url
+    match = getattr(request, "resolver_match", None)
+    if request is None or (match is not None and match.url_name in AUTH_PAGES and not match.namespace):
+        return url
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"

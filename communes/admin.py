@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communes.models import AdministrativeUnit, UnitSuccession
+from jobs.admin import start_job_from_admin
 
 # Identity and tree fields of a loaded unit: an edit here would break the (era, code) identity or the
 # materialised paths of a whole subtree, and the next load would write the package's value back anyway.
 PACKAGE_FIELDS = ["era", "code", "level", "parent"]
+TARGET_SCOPE_FIELDS = {"region", "commune_group"}
 
 
 class LineageInline(admin.TabularInline):
@@ -62,6 +64,13 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, *PACKAGE_FIELDS] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A commune's region and group pick its targets: its open assessments are judged again, in the
+        # background once this save commits (approved ones keep what they were approved with).
+        if change and obj.is_commune and TARGET_SCOPE_FIELDS & set(form.changed_data):
+            start_job_from_admin(request, kind="recompute_summaries", params={"unit": f"{obj.era}/{obj.code}"})
 
 
 @admin.register(UnitSuccession)

@@ -28,6 +28,7 @@ from criteria import forms, services
 from criteria.models import (
     FROZEN_MESSAGE, Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, SetStatus, SourceDocument,
 )
+from jobs.admin import start_job_from_admin
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 SOURCE_KEY = re.compile(r"([A-Za-z]{1,4}\d+[a-z]?)")
@@ -315,6 +316,32 @@ def _sources_table(indicators: list[Indicator], docs: dict) -> str:
 
 # --- Criteria and indicators -------------------------------------------------------------------
 
+# What an assessment's results are judged against: the indicator's own target fields and its target rows.
+TARGET_FIELDS = {"kind", "operator", "target_value", "target_text", "unit"}
+
+
+def _targets_edited(form, formsets) -> bool:
+    if TARGET_FIELDS & set(form.changed_data):
+        return True
+    for formset in formsets:
+        if formset.model is IndicatorTarget and formset.has_changed():
+            return True
+        if formset.model is Indicator and any(TARGET_FIELDS & set(f.changed_data) for f in formset.forms):
+            return True
+    return False
+
+
+class RecomputeOnTargetEditMixin:
+    """A set still open to edits but already used (a draft with assessments) has its open assessments
+    judged again, in the background, once an edit of its targets is committed."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        criteria_set = form.instance.criteria_set
+        if change and criteria_set.in_use and _targets_edited(form, formsets):
+            start_job_from_admin(request, kind="recompute_summaries", params={"set": criteria_set.code})
+
+
 _SMALL_TEXT = {models.TextField: {"widget": django_forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
@@ -331,7 +358,7 @@ class IndicatorInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
+class CriterionAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SimpleHistoryAdmin):
     form = forms.CriterionForm
     list_display = ["__str__", "criteria_set", "group_name", "department", "indicator_count"]
     list_filter = [("criteria_set", admin.RelatedOnlyFieldListFilter), "department"]
@@ -366,7 +393,7 @@ class IndicatorTargetInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SimpleHistoryAdmin):
     form = forms.IndicatorForm
     list_display = [
         "code", "short_name", "criteria_set", "kind", "target_display", "verified", "confidence", "sources",

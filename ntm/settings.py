@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "assessments",
     "api",
     "web",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +191,30 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The periodic tasks (`make worker` runs beat inside the worker, -B), one place for all of them.
+CELERY_BEAT_SCHEDULE = {
+    # Jobs left "queued" while Redis was unreachable are sent again once it answers.
+    "requeue-jobs": {"task": "jobs.tasks.requeue_jobs", "schedule": 60.0},
+    # Reminder emails (late communes, overdue reviews), every morning at 07:30 Vietnam time.
+    "send-reminders": {"task": "assessments.tasks.send_reminders", "schedule": crontab(hour=7, minute=30)},
+    # Finished jobs and their result files are deleted JOBS_KEEP_DAYS after they were started.
+    "purge-expired-jobs": {"task": "jobs.tasks.purge_expired_jobs", "schedule": crontab(hour=2, minute=0)},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
+# A broker that does not answer must not hang the request that starts a job (jobs.services).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Background jobs (jobs app): resend a job still queued after this long; keep finished jobs this many days.
+JOBS_REQUEUE_AFTER_SECONDS = envint("JOBS_REQUEUE_AFTER_SECONDS", "60")
+JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", "7")
+
+# Reminders (assessments.reminders): the yearly report is due on NTM_REPORTING_DUE ("MM-DD"); reviewers
+# are reminded of submissions waiting longer than NTM_REVIEW_REMINDER_DAYS. Links in the emails start
+# with NTM_SITE_URL.
+NTM_REPORTING_DUE = os.environ.get("NTM_REPORTING_DUE", "12-15")
+NTM_REVIEW_REMINDER_DAYS = envint("NTM_REVIEW_REMINDER_DAYS", "7")
+NTM_SITE_URL = os.environ.get("NTM_SITE_URL", "http://127.0.0.1:8000")
 
 # Console email in development; SMTP (EMAIL_HOST, default localhost) when EMAIL_HOST is set or
 # DEBUG is off, so production never silently prints its mail.

@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("jobs/", include("jobs.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
 ]

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    name = "jobs"
+    verbose_name = _("Công việc chạy nền")
+
+    def ready(self):
+        # Each app declares its job kinds in its tasks.py (jobs.registry.job_kind). Import them all here,
+        # as the admin does with admin.py: the web process must know the kinds it may start, and Celery's
+        # own autodiscovery only runs inside the worker.
+        autodiscover_modules("tasks")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "api",
     "web",
     "jobs",
+    "workbooks",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,10 @@ EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024))
 EVIDENCE_ALLOWED_TYPES = envlist(
     "EVIDENCE_ALLOWED_TYPES", "pdf,png,jpeg,webp,gif,docx,xlsx,pptx,doc,xls,ppt,odt,ods,odp"
 )
+
+# Assessment workbooks (workbooks app): the largest file and the most rows an import accepts.
+NTM_IMPORT_MAX_BYTES = envint("NTM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+NTM_IMPORT_MAX_ROWS = envint("NTM_IMPORT_MAX_ROWS", "20000")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

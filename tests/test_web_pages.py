@@ -236,7 +236,8 @@ def test_communes_are_listed_in_vietnamese_alphabetical_order(client, tree, prov
     for name in ("Xã Yên", "Xã Thượng", "Xã Đông", "Xã Ân", "Xã Thạch", "Xã Dương", "Xã An"):
         factories.make_unit(parent=district, name=name)
     page = client.get(unit_url(district)).content.decode()
-    assert re.findall(r">(Xã [^<]+)</a>", page) == expected
+    main = page[page.index("<main"):]
+    assert re.findall(r">(Xã [^<]+)</a>", main) == expected
 
 
 def test_tones_break_ties_in_the_dictionaries_order():
@@ -348,3 +349,11 @@ def test_the_commune_page_costs_the_same_for_few_and_many_predecessors(
         with django_assert_num_queries(COMMUNE_WITH_LINEAGE_QUERIES):
             response = client.get(unit_url(commune))
         assert response.content.decode().count('<li><a href="/units/pre2025/') == predecessors
+
+
+def test_the_menu_leads_a_signed_in_user_to_each_role_s_daily_work(client, tree, viewer):
+    client.force_login(viewer)
+    response = client.get("/")
+    for testid, url in (("nav-my-communes", "/my/"), ("nav-review", "/review/"), ("nav-verify", "/verify/")):
+        assertContains(response, f'href="{url}" data-testid="{testid}"')
+    assertContains(response, 'href="/jobs/"')

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,5 +9,5 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA is never served as plain files, not even with DEBUG: evidence files and job results are private and
+# go out only through views that check the user's scope (api:evidence, jobs:file).

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -137,3 +138,23 @@ def test_the_assessment_list_takes_the_same_number_of_queries_for_more_rows(admi
     with CaptureQueriesContext(connection) as three:
         admin_client.get(changelist)
     assert len(three) == len(one)
+
+
+def test_a_criteria_admin_manages_memberships_only_inside_their_unit(client, tree):
+    admin_h = factories.make_user("quantri-h", unit=tree.h, role=Role.CRITERIA_ADMIN, is_staff=True)
+    admin_h.user_permissions.set(Permission.objects.filter(content_type__app_label="accounts"))
+    inside = factories.make_user("xa-a", unit=tree.a, role=Role.COMMUNE_STAFF)
+    outside = factories.make_user("xa-c", unit=tree.c, role=Role.COMMUNE_STAFF)
+    client.force_login(admin_h)
+    listing = client.get(reverse("admin:accounts_membership_changelist")).text
+    assert "xa-a" in listing and "xa-c" not in listing
+    other = Membership.objects.get(user=outside)
+    assert client.get(reverse("admin:accounts_membership_change", args=[other.pk])).status_code in (302, 404)
+    newcomer = factories.make_user("moi")
+    data = {"user": newcomer.pk, "unit": tree.c.pk, "role": Role.COMMUNE_STAFF, "_save": "Lưu"}
+    response = client.post(reverse("admin:accounts_membership_add"), data)
+    assert "Đơn vị này nằm ngoài phạm vi bạn quản trị." in response.text
+    assert not Membership.objects.filter(user=newcomer).exists()
+    client.post(reverse("admin:accounts_membership_add"), data | {"unit": tree.b.pk})
+    assert Membership.objects.get(user=newcomer).unit == tree.b
+    assert Membership.objects.filter(user=inside).exists()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
+    path("", include("roadmap.urls")),
 ]
 # MEDIA is never served as plain files, not even with DEBUG: evidence files and job results are private and
 # go out only through views that check the user's scope (api:evidence, jobs:file).

@@ -140,7 +140,7 @@ class CriterionInline(FrozenInlineMixin, admin.TabularInline):
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
     action_form = forms.ProvinceActionForm
-    actions = ["clone_version", "clone_for_province", "publish", "archive"]
+    actions = ["clone_version", "clone_for_province", "publish", "archive", "export_excel"]
     list_display = [
         "code", "name", "level", "period", "status", "province", "criteria_count", "indicator_count",
         "verified_count", "demo_marker",
@@ -245,6 +245,22 @@ class CriteriaSetAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("Đã công bố bộ tiêu chí %(code)s.") % {"code": cs.code})
+
+    # Excel in and out (workbooks.criteria_admin; imported locally, so criteria does not depend on workbooks).
+
+    @admin.action(description=gettext_lazy("Xuất ra Excel"), permissions=["view"], location=BOTH)
+    def export_excel(self, request, queryset):
+        from workbooks import criteria_admin
+
+        return criteria_admin.export_response(queryset)
+
+    def get_urls(self):
+        from django.urls import path
+
+        from workbooks import criteria_admin
+
+        view = self.admin_site.admin_view(lambda request: criteria_admin.import_view(self, request))
+        return [path("import-excel/", view, name="criteria_criteriaset_import_excel"), *super().get_urls()]
 
     @admin.action(description=gettext_lazy("Lưu trữ"), permissions=["change"], location=BOTH)
     def archive(self, request, queryset):

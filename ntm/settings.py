@@ -214,6 +214,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Background jobs (jobs app): resend a job still queued after this long; keep finished jobs this many days.
 JOBS_REQUEUE_AFTER_SECONDS = envint("JOBS_REQUEUE_AFTER_SECONDS", "60")
 JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", "7")
+# Workbook templates made in the background (large units) are deleted sooner: they are cheap to remake.
+# The purge runs daily (purge-expired-jobs), so a file may outlive this by up to a day.
+NTM_EXPORT_KEEP_HOURS = envint("NTM_EXPORT_KEEP_HOURS", "24")
 
 # Reminders (assessments.reminders): the yearly report is due on NTM_REPORTING_DUE ("MM-DD"); reviewers
 # are reminded of submissions waiting longer than NTM_REVIEW_REMINDER_DAYS. Links in the emails start

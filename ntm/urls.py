@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("jobs/", include("jobs.urls")),
+    path("", include("workbooks.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
     path("", include("roadmap.urls")),

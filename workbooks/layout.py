@@ -22,6 +22,9 @@ DATE_CELL = "B3"
 HINT_CELL = "C3"
 
 META_COLUMN = "H"
+META_INDEX = 8  # column H as a number
+# H1 of the guide sheet: so an import can tell the guide from a sheet someone added.
+GUIDE_MARKER = "ntm-assessment-guide"
 MARKER_CELL, VERSION_CELL, SET_CODE_CELL, ERA_CELL, CODE_CELL = (f"{META_COLUMN}{n}" for n in range(1, 6))
 
 HEADER_ROW = 5

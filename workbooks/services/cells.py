@@ -24,6 +24,16 @@ class CellError(Exception):
     pass
 
 
+def is_formula(cell) -> bool:
+    """A cell holding a formula (the workbook is read with formulas, not their cached results)."""
+    return getattr(cell, "data_type", None) == "f"
+
+
+def formula_error(cell) -> str:
+    return _("Ô chứa công thức (%(formula)s); hãy nhập giá trị, ví dụ dán đặc biệt chỉ lấy giá trị.") % {
+        "formula": str(getattr(cell.value, "text", None) or cell.value)[:60]}
+
+
 def is_blank(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 

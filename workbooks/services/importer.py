@@ -39,6 +39,8 @@ class Outcome:
     counts: dict = field(default_factory=dict)
     # One per sheet written (or that would be): sheet, commune, as_of, action, codes changed
     actions: list[dict] = field(default_factory=list)
+    # Sheets someone added to the workbook: ignored (nothing read from them), and named in the result.
+    ignored_sheets: list[str] = field(default_factory=list)
     record: ImportRecord | None = None
 
 
@@ -111,7 +113,8 @@ def _open(data: bytes | None, size: int):
             inflated = sum(info.file_size for info in archive.infolist())
         if inflated > limit * INFLATION_LIMIT:
             raise Refused(_("Tệp quá lớn khi giải nén; hãy kiểm tra lại sổ tính."))
-        return load_workbook(io.BytesIO(data), data_only=True)
+        # Formulas as written, not their cached results: they are refused cell by cell (sheets.py says why).
+        return load_workbook(io.BytesIO(data), data_only=False)
     except Refused:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
@@ -120,6 +123,8 @@ def _open(data: bytes | None, size: int):
 
 def _check(workbook, by, as_of, name, outcome: Outcome, progress) -> list[SheetPlan]:
     sheets = [ws for ws in workbook.worksheets if is_template_sheet(ws)]
+    outcome.ignored_sheets = [ws.title for ws in workbook.worksheets
+                              if not is_template_sheet(ws) and ws["H1"].value != L.GUIDE_MARKER]
     if not sheets:
         raise Refused(_("Sổ tính không theo mẫu nhập đánh giá; hãy tải mẫu từ hệ thống."))
     rows, limit = sum(ws.max_row for ws in workbook.worksheets), settings.NTM_IMPORT_MAX_ROWS
@@ -137,6 +142,8 @@ def _check(workbook, by, as_of, name, outcome: Outcome, progress) -> list[SheetP
         progress(done, 2 * len(sheets), _("Đã kiểm tra trang %(sheet)s") % {"sheet": ws.title})
     outcome.errors.extend(reader.problems)
     outcome.counts.update(sheets=len(sheets), empty=empty)
+    if outcome.ignored_sheets:  # kept in the import record too
+        outcome.counts["ignored_sheets"] = outcome.ignored_sheets
     return plans
 
 

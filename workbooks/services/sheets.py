@@ -67,6 +67,7 @@ class SheetReader:
             return None
         commune = self._commune(ws)
         plan = SheetPlan(ws.title, commune, book.criteria_set)
+        self._merged(ws)
         self._rows(ws, book, plan, self._date_for_targets(ws))
         if not plan.entries or commune is None or len(self.problems) > before:
             return None
@@ -95,11 +96,27 @@ class SheetReader:
             self.problem(ws, L.COMMUNE_CODE_CELL, _("Không có xã mã “%(code)s”.") % {"code": code})
         return commune
 
+    def _merged(self, ws: Worksheet) -> None:
+        """Refuse cells merged inside the table beyond those the template merges itself.
+
+        A merge over two result cells leaves the second one empty, which would silently read as
+        "keep what is stored": refused rather than guessed."""
+        allowed = {f"{L.SET_NAME_CELL}:{L.LAST_COLUMN}1", f"{L.HINT_CELL}:{L.LAST_COLUMN}3"}
+        for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            if merged.min_col > L.META_INDEX or merged.coord in allowed:
+                continue
+            row = merged.min_row
+            if (row == merged.max_row and merged.coord == f"A{row}:{L.LAST_COLUMN}{row}"
+                    and ws[f"{L.META_COLUMN}{row}"].value == L.ROW_CRITERION):
+                continue
+            self.problem(ws, merged.coord, _("Các ô %(cells)s bị gộp; hãy bỏ gộp ô (mỗi chỉ tiêu một dòng, "
+                                             "mỗi kết quả một ô).") % {"cells": merged.coord})
+
     def _date_for_targets(self, ws: Worksheet) -> datetime.date:
         # Which target applies (hence whether a value is a percentage) may depend on the year;
         # a wrong or missing date is reported later, by _check_scope_and_date.
         try:
-            return self.as_of or cells.parse_date(ws[L.DATE_CELL].value)
+            return self.as_of or cells.parse_date(self._date_value(ws))
         except cells.CellError:
             return timezone.localdate()
 
@@ -108,6 +125,8 @@ class SheetReader:
             if ws[f"{L.META_COLUMN}{row}"].value == L.ROW_CRITERION:
                 continue
             code = cells.parse_note(ws[f"{L.CODE_COLUMN}{row}"].value)
+            if self._formulas(ws, row):
+                continue
             raw, raw_note = ws[f"{L.VALUE_COLUMN}{row}"].value, ws[f"{L.NOTE_COLUMN}{row}"].value
             if not code:
                 if not (cells.is_blank(raw) and cells.is_blank(raw_note)):
@@ -125,6 +144,21 @@ class SheetReader:
             entry = self._entry(ws, row, indicator, target, raw, raw_note)
             if entry:
                 plan.entries[code] = entry
+
+    def _formulas(self, ws: Worksheet, row: int) -> bool:
+        """Report the formulas in a row's input cells; True if there was one.
+
+        Formulas are refused, not read through their cached results: a file saved by a program that
+        does not calculate has none (the cell would read as empty, i.e. "keep what is stored"), a
+        cached result may be stale, and a reviewer must see the figure the commune reports, not a
+        reference to cells outside the template."""
+        found = False
+        for column in (L.CODE_COLUMN, L.VALUE_COLUMN, L.NOTE_COLUMN):
+            cell = ws[f"{column}{row}"]
+            if cells.is_formula(cell):
+                self.problem(ws, cell.coordinate, cells.formula_error(cell))
+                found = True
+        return found
 
     def _entry(self, ws: Worksheet, row: int, indicator, target, raw, raw_note) -> dict:
         entry = {}
@@ -150,11 +184,19 @@ class SheetReader:
                          % {"name": commune.name, "code": commune.code})
             return False
         try:
-            plan.as_of = self.as_of or cells.parse_date(ws[L.DATE_CELL].value)
+            plan.as_of = self.as_of or cells.parse_date(self._date_value(ws))
         except cells.CellError as exc:
             self.problem(ws, L.DATE_CELL, str(exc))
             return False
         return self._check_date(ws, plan) and self._check_existing(ws, plan)
+
+    @staticmethod
+    def _date_value(ws: Worksheet):
+        # =TODAY() would give a different date on every import: refused like any formula.
+        cell = ws[L.DATE_CELL]
+        if cells.is_formula(cell):
+            raise cells.CellError(cells.formula_error(cell))
+        return cell.value
 
     def _check_date(self, ws: Worksheet, plan: SheetPlan) -> bool:
         commune, as_of = plan.commune, plan.as_of

@@ -38,10 +38,12 @@ def communes_of(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.under(unit).communes().order_by("path"))
 
 
-def template_for(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: datetime.date | None = None) -> Workbook:
+def template_for(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: datetime.date | None = None,
+                 progress=None) -> Workbook:
     """A workbook with a guide sheet and one sheet per commune of `unit` (a commune or any unit above).
 
     Targets are resolved for `as_of` (default today), which is also written in each date cell.
+    `progress(done, total, message)`, if given, is called after each commune sheet.
     """
     if criteria_set.status != SetStatus.PUBLISHED:
         raise ValidationError(_("Bộ tiêu chí chưa được công bố nên chưa dùng để đánh giá được."))
@@ -53,9 +55,11 @@ def template_for(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: dat
     wb = Workbook()
     _guide_sheet(wb.active, criteria_set)
     titles: set[str] = set()
-    for commune in communes:
+    for done, commune in enumerate(communes, start=1):
         ws = wb.create_sheet(_sheet_title(commune, titles))
         _commune_sheet(ws, book, commune, as_of)
+        if progress:
+            progress(done, len(communes), _("Đã lập trang %(sheet)s") % {"sheet": ws.title})
     # Sheets may be neither added, renamed nor unhidden; their order and names stay as exported.
     wb.security.lockStructure = True
     return wb
@@ -88,6 +92,8 @@ def _guide_sheet(ws: Worksheet, criteria_set: CriteriaSet) -> None:
         ws.cell(row=row, column=1, value=text)
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 110
+    ws[f"{L.META_COLUMN}1"] = L.GUIDE_MARKER
+    ws.column_dimensions[L.META_COLUMN].hidden = True
     ws.protection.sheet = True
 
 

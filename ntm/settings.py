@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "web",
     "jobs",
     "workbooks",
+    "dashboards",
     "roadmap",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("workbooks.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
+    path("", include("dashboards.urls")),
     path("", include("roadmap.urls")),
 ]
 # MEDIA is never served as plain files, not even with DEBUG: evidence files and job results are private and

@@ -1,0 +1,65 @@
+"""What a dashboard covers: the communes under one unit, or every commune of an era (national view).
+
+There is no country unit in the tree (provinces are the top level), so the national view is an
+"area" without a unit; everything else reads the area, never the unit, and works for both.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from accounts.selectors import sees_everything, unit_scope_q
+from communes.models import AdministrativeUnit, Era, Level
+from web import selectors as web_selectors
+
+
+@dataclass
+class Area:
+    era: str
+    unit: AdministrativeUnit | None = None  # None: the whole country
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit else gettext("Cả nước")
+
+    @property
+    def era_label(self) -> str:
+        return Era(self.era).label
+
+    def communes_q(self, prefix: str = "") -> Q:
+        """The communes of the area (prefix "commune__" to filter assessments)."""
+        q = Q(**{f"{prefix}era": self.era, f"{prefix}level": Level.COMMUNE})
+        if self.unit:
+            q &= Q(**{f"{prefix}path__startswith": self.unit.path})
+        return q
+
+    @property
+    def shows_parent(self) -> bool:
+        # A district's communes all have the district as parent: the column would repeat its name.
+        return self.unit is None or self.unit.level < Level.COMMUNE - 1
+
+    def url(self, page: str, query: dict | None = None) -> str:
+        """The URL of dashboard `page` (unit, heatmap, holdbacks, trend, xlsx, print) for this area."""
+        if self.unit:
+            path = reverse(f"dashboards:{page}", kwargs={"era": self.era, "code": self.unit.code})
+        else:
+            name = "national" if page == "unit" else f"national_{page}"
+            path = reverse(f"dashboards:{name}", kwargs={"era": self.era})
+        query = {k: v for k, v in (query or {}).items() if v not in (None, "")}
+        return f"{path}?{urlencode(query)}" if query else path
+
+
+def area_for(user, *, era: str, code: str | None = None) -> Area:
+    """The unit's area if the user may see the unit, the national one for users who see everything; else 404."""
+    if era not in Era.values:
+        raise Http404
+    if code is None:
+        if not sees_everything(user):
+            raise Http404
+        return Area(era)
+    unit = web_selectors.unit_for(era=era, code=code, scope=unit_scope_q(user))
+    return Area(era, unit)

@@ -1,0 +1,62 @@
+"""The dashboard's query string (?set=&as_of=&since=&status=&min=&max=&q=&sort=&fails=&fails_indicator=).
+
+Every field is optional and a bad value is dropped rather than refused: a link pasted from a
+meeting invitation with a typo still opens the dashboard, with the default for that field.
+"""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SORTS = ["name", "parent", "criteria", "indicators", "status", "as_of", "pending"]
+STATUS_CHOICES = [
+    ("", _("Tất cả")),
+    ("met", _("Đạt chuẩn")),
+    ("unmet", _("Chưa đạt")),
+    ("none", _("Chưa đánh giá")),
+]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DashboardQuery(forms.Form):
+    set = forms.SlugField(required=False)
+    as_of = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    since = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    min = forms.IntegerField(required=False, min_value=0)
+    max = forms.IntegerField(required=False, min_value=0)
+    q = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS] + [(f"-{s}", s) for s in SORTS])
+    fails = forms.IntegerField(required=False, min_value=1)
+    fails_indicator = forms.CharField(required=False, max_length=12)
+    by = forms.ChoiceField(required=False, choices=[("quarter", "quarter"), ("year", "year")])
+
+
+def parse(params) -> dict:
+    """The cleaned query, each invalid field replaced by its default (as_of: today in Vietnam)."""
+    form = DashboardQuery(params)
+    form.is_valid()
+    data = {name: form.cleaned_data.get(name) for name in form.fields}
+    data["as_of"] = data["as_of"] or timezone.localdate()
+    data["sort"] = data["sort"] or "name"
+    data["by"] = data["by"] or "quarter"
+    data["q"] = (data["q"] or "").strip()
+    data["fails_indicator"] = (data["fails_indicator"] or "").strip()
+    if data["since"] and data["since"] >= data["as_of"]:
+        data["since"] = None
+    return data
+
+
+def as_params(query: dict, **changes) -> dict:
+    """The query as URL parameters (dates in ISO form), with `changes` applied; today's as_of is left out."""
+    params = {**query, **changes}
+    out = {}
+    for key, value in params.items():
+        if value in (None, "") or (key == "sort" and value == "name") or (key == "by" and value == "quarter"):
+            continue
+        if key == "as_of" and value == timezone.localdate():
+            continue
+        out[key] = value.isoformat() if isinstance(value, datetime.date) else value
+    return out

@@ -1,0 +1,133 @@
+"""Database reads behind the dashboards, each one query whatever the number of communes.
+
+The figures come from the summaries stored on Assessment (assessments.rollup), never from the
+indicator results: a province has about 3,000 communes × 19 criteria × 50+ indicators.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from assessments.models import Assessment, Status
+from communes.models import AdministrativeUnit
+from criteria.models import CriteriaSet, Criterion, Indicator
+from dashboards.area import Area
+
+SUMMARY_FIELDS = (
+    "id", "commune_id", "as_of", "criteria_met", "criteria_total", "indicators_met", "indicators_total",
+    "indicators_unknown", "unmet",
+)
+
+
+def set_choices(area: Area) -> list[CriteriaSet]:
+    """Published sets with assessments in the area, each with `approved_count`; most approved first."""
+    return list(
+        CriteriaSet.objects.published()
+        .filter(area.communes_q("assessments__commune__"))
+        .annotate(approved_count=Count("assessments", filter=Q(assessments__status=Status.APPROVED)))
+        .order_by("-approved_count", "-period_start", "code")
+    )
+
+
+def communes_of(area: Area) -> list[AdministrativeUnit]:
+    # The grandparent too: the national view names "huyện, tỉnh" for pre-2025 communes.
+    return list(AdministrativeUnit.objects.filter(area.communes_q()).select_related("parent__parent"))
+
+
+def latest_approved(area: Area, criteria_set: CriteriaSet, on: datetime.date) -> dict[int, dict]:
+    """Per commune, the stored summary of its latest approved assessment dated on or before `on`."""
+    newest_first = [F("as_of").desc(), F("id").desc()]
+    rows = (
+        Assessment.objects.approved()
+        .filter(area.communes_q("commune__"), criteria_set=criteria_set, as_of__lte=on)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("commune_id")], order_by=newest_first))
+        .filter(rank=1)
+        .values(*SUMMARY_FIELDS)
+    )
+    return {row["commune_id"]: row for row in rows}
+
+
+@dataclass
+class Pending:
+    submitted: int = 0
+    returned: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.submitted or self.returned)
+
+
+def pending_by_commune(area: Area, criteria_set: CriteriaSet) -> dict[int, Pending]:
+    """Work in progress now: assessments sent and waiting for review, and returned ones not yet resent.
+
+    A returned assessment goes back to "submitted" when the commune resends it, so its status says it all.
+    """
+    rows = (
+        Assessment.objects.filter(
+            area.communes_q("commune__"), criteria_set=criteria_set, status__in=[Status.SUBMITTED, Status.RETURNED]
+        )
+        .values("commune_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    pending: dict[int, Pending] = {}
+    for row in rows:
+        item = pending.setdefault(row["commune_id"], Pending())
+        setattr(item, row["status"], row["n"])
+    return pending
+
+
+def approved_history(area: Area, criteria_set: CriteriaSet, until: datetime.date) -> list[tuple]:
+    """Every approved (commune_id, as_of, criteria_met, criteria_total) up to `until`, oldest first (the trend)."""
+    return list(
+        Assessment.objects.approved()
+        .filter(area.communes_q("commune__"), criteria_set=criteria_set, as_of__lte=until)
+        .order_by("as_of", "id")
+        .values_list("commune_id", "as_of", "criteria_met", "criteria_total")
+    )
+
+
+def criteria_of(criteria_set: CriteriaSet) -> list[Criterion]:
+    return list(Criterion.objects.filter(criteria_set=criteria_set).order_by("number").only("number", "name"))
+
+
+def indicators_of(criteria_set: CriteriaSet) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(criteria_set=criteria_set)
+        .select_related("criterion")
+        .order_by("criterion__number", "position", "code")
+        .only("code", "name", "criterion__number", "criterion__name")
+    )
+
+
+@dataclass
+class RecognitionHook:
+    """The recognition records of the roadmap app when it is installed (one query), else nothing.
+
+    `top`: per commune, its highest recognition decided on or before the date (the column);
+    `at_level`: the communes recognised at the chosen set's level (flagged when now below the standard).
+    """
+
+    top: dict = field(default_factory=dict)
+    at_level: set = field(default_factory=set)
+    installed: bool = False
+
+
+def recognitions(area: Area, criteria_set: CriteriaSet, on: datetime.date) -> RecognitionHook:
+    if not apps.is_installed("roadmap"):
+        return RecognitionHook()
+    from roadmap import selectors as roadmap_selectors  # optional app, built alongside this one
+
+    ids = AdministrativeUnit.objects.filter(area.communes_q()).values("pk")  # a subquery, not 3,000 parameters
+    hook = RecognitionHook(installed=True)
+    for commune_id, by_level in roadmap_selectors.recognitions_by_commune_level(ids).items():
+        # Highest level first (the selector's order); a decision after the chosen date did not exist yet.
+        valid = [r for r in by_level.values() if r.decision_date <= on]
+        if valid:
+            hook.top[commune_id] = valid[0]
+        if any(r.level == criteria_set.level for r in valid):
+            hook.at_level.add(commune_id)
+    return hook

@@ -1,0 +1,36 @@
+"""Number formats of the dashboards, in the active language (15,3 in Vietnamese, 15.3 in English)."""
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+@register.filter
+def one_decimal(value) -> str:
+    """Bình quân tiêu chí/xã: one decimal, "—" when there is nothing to average."""
+    if value is None:
+        return "—"
+    return formats.number_format(value, decimal_pos=1, use_l10n=True)
+
+
+@register.filter
+def signed(value, decimals: int = 0) -> str:
+    """A change with its sign: +2, −1, ±0 (the true minus sign, which reads better than a hyphen)."""
+    if value is None:
+        return "—"
+    text = formats.number_format(abs(value), decimal_pos=decimals or None, use_l10n=True)
+    if value > 0:
+        return f"+{text}"
+    return f"−{text}" if value < 0 else f"±{text}"
+
+
+@register.filter
+def percent(value) -> str:
+    """A share 0..1 as a whole percentage."""
+    return f"{round(100 * (value or 0))}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

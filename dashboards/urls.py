@@ -1,0 +1,21 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+
+# The same pages for one unit and, for users who see everything, for every commune of an era.
+PAGES = [
+    ("", views.unit, "unit", "national"),
+    ("heatmap/", views.heatmap, "heatmap", "national_heatmap"),
+    ("holdbacks/", views.holdbacks, "holdbacks", "national_holdbacks"),
+    ("trend/", views.trend, "trend", "national_trend"),
+    ("export.xlsx", views.export_xlsx, "xlsx", "national_xlsx"),
+    ("print/", views.print_report, "print", "national_print"),
+]
+
+urlpatterns = [
+    path(f"units/<str:era>/<str:code>/dashboard/{suffix}", view, name=name) for suffix, view, name, _n in PAGES
+] + [
+    path(f"dashboard/<str:era>/{suffix}", view, name=national) for suffix, view, _n, national in PAGES
+]

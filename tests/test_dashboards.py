@@ -1,0 +1,380 @@
+"""The steering committee's dashboards: roll-up figures against hand-computed values, as-of dates,
+pending work, lineage across the 2025 merge, sorting and filters, heatmap, holdbacks, trend, the
+xlsx and print reports, scope, and a query count that does not grow with the number of communes.
+
+The fixture (set S: criteria 1 {1.1, 1.2}, 2 {2.1, 2.2}, 3 {3}), district H of province P:
+  Xã Đông (A)  approved 31/03/2024 1/3 · approved 30/09/2024 3/3 · submitted 31/12/2024
+  Xã Yên  (B)  approved 30/06/2024 2/3 (fails 3) · returned 31/12/2024
+  Xã Ái   (D)  nothing
+  Xã Bình (E)  approved 15/02/2024 1/3 (fails 2, 3) · draft 31/12/2024
+district H2: Xã C approved 30/06/2024 3/3; after the merge, Xã N (2025) approved 30/09/2025 2/3.
+"""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments import rollup
+from assessments.models import Assessment, Status
+from communes.models import AdministrativeUnit, Kind, Level
+from criteria.models import Criterion
+from tests import factories
+from tests.factories_flow import make_cast
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = "2024-12-31"
+
+
+def summary_of(cs, failing: set[str]) -> rollup.Summary:
+    shape = [
+        rollup.CriterionShape(c.number, c.name, tuple(i.code for i in c.indicators.order_by("position")))
+        for c in Criterion.objects.filter(criteria_set=cs).order_by("number")
+    ]
+    codes = [code for s in shape for code in s.codes]
+    return rollup.summarize(shape, {code: code not in failing for code in codes})
+
+
+def add(commune, cs, as_of, failing=(), status=Status.APPROVED):
+    assessment = Assessment(commune=commune, criteria_set=cs, as_of=as_of, status=status)
+    assessment.apply_summary(summary_of(cs, set(failing)))
+    assessment.save()
+    return assessment
+
+
+def d(text):
+    return datetime.date.fromisoformat(text)
+
+
+@pytest.fixture
+def world(tree):
+    cast = make_cast(tree)
+    cs = factories.make_set(code="bo-s", name="Bộ tiêu chí S")
+    AdministrativeUnit.objects.filter(pk=tree.a.pk).update(name="Xã Đông")
+    AdministrativeUnit.objects.filter(pk=tree.b.pk).update(name="Xã Yên")
+    dd = factories.make_unit(parent=tree.h, code="18441", name="Xã Ái")
+    e = factories.make_unit(parent=tree.h, code="18442", name="Xã Bình")
+    add(tree.a, cs, d("2024-03-31"), {"1.2", "2.1"})
+    add(tree.a, cs, d("2024-09-30"))
+    add(tree.a, cs, d("2024-12-31"), status=Status.SUBMITTED)
+    add(tree.b, cs, d("2024-06-30"), {"3"})
+    add(tree.b, cs, d("2024-12-31"), status=Status.RETURNED)
+    add(e, cs, d("2024-02-15"), {"2.1", "2.2", "3"})
+    add(e, cs, d("2024-12-31"), status=Status.DRAFT)
+    add(tree.c, cs, d("2024-06-30"))
+    add(tree.n, cs, d("2025-09-30"), {"1.1"})
+    return type("World", (), dict(cast=cast, cs=cs, t=tree, d=dd, e=e))
+
+
+def url(name, unit, **query):
+    path = reverse(f"dashboards:{name}", kwargs={"era": unit.era, "code": unit.code})
+    query.setdefault("as_of", AS_OF)
+    return path + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+
+def get(client, user, address):
+    client.force_login(user)
+    return client.get(address)
+
+
+def row_codes(response, testid="commune-row") -> list[str]:
+    return re.findall(rf'data-testid="{testid}" data-code="(\d+)"', response.content.decode())
+
+
+def figure(response, testid) -> str:
+    match = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</div>', response.content.decode(), re.DOTALL)
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+# Roll-up figures
+
+
+def test_headline_figures_match_the_hand_computed_ones(client, world):
+    board = get(client, world.cast.viewer, url("unit", world.t.h)).context["board"]
+    h = board.headline
+    assert (h.communes, h.assessed, h.reaching, h.short_one, h.short_two, h.not_assessed) == (4, 3, 1, 1, 1, 1)
+    assert h.average == pytest.approx(2.0)
+
+
+def test_average_is_written_the_vietnamese_way(client, world):
+    response = get(client, world.cast.viewer, url("unit", world.t.h, as_of="2024-06-30"))
+    assert figure(response, "fig-average") == "1,3"  # (1 + 2 + 1) / 3
+
+
+def test_as_of_date_takes_the_latest_approved_on_or_before_it(client, world):
+    board = get(client, world.cast.viewer, url("unit", world.t.h, as_of="2024-03-31")).context["board"]
+    met = {r.commune.code: r.summary["criteria_met"] if r.summary else None for r in board.all_rows}
+    assert met == {"18436": 1, "18439": None, "18441": None, "18442": 1}
+
+
+def test_dates_may_be_typed_the_vietnamese_way(client, world):
+    response = get(client, world.cast.viewer, url("unit", world.t.h, as_of="31/03/2024"))
+    assert response.context["query"]["as_of"] == d("2024-03-31")
+    assert response.context["board"].headline.assessed == 2
+
+
+def test_change_since_a_date_is_the_difference_of_the_figures(client, world):
+    response = get(client, world.cast.viewer, url("unit", world.t.h, since="2024-06-30"))
+    change = response.context["board"].change
+    assert change == {"reaching": 1, "average": 0.7, "short_one": 0, "short_two": -1, "not_assessed": 0}
+    assert figure(response, "chg-average").startswith("+0,7")
+    assert figure(response, "chg-short-two").startswith("−1")
+
+
+def test_pending_work_shows_submitted_and_returned_not_drafts(client, world):
+    response = get(client, world.cast.viewer, url("unit", world.t.h))
+    rows = {r.commune.code: r.pending for r in response.context["board"].all_rows}
+    assert (rows["18436"].submitted, rows["18436"].returned) == (1, 0)
+    assert (rows["18439"].submitted, rows["18439"].returned) == (0, 1)
+    assert rows["18442"] is None  # a draft is not work waiting for anyone else
+    assert response.content.decode().count('data-testid="pending-submitted"') == 1
+    assert response.content.decode().count('data-testid="pending-returned"') == 1
+
+
+def test_province_dashboard_adds_the_other_district_and_names_it(client, world):
+    response = get(client, world.cast.province_reviewer, url("unit", world.t.p))
+    board = response.context["board"]
+    assert (board.headline.communes, board.headline.reaching) == (5, 2)
+    assert {r.parent_name for r in board.all_rows} == {"Huyện H", "Huyện H2"}
+
+
+def test_a_2025_unit_uses_only_its_2025_communes_assessments(client, world):
+    board = get(client, world.cast.superuser, url("unit", world.t.p_new, as_of="2025-12-31")).context["board"]
+    assert [r.commune.code for r in board.all_rows] == ["18436"]
+    assert board.all_rows[0].summary["criteria_met"] == 2
+    assert (board.headline.communes, board.headline.reaching) == (1, 0)
+
+
+def test_set_choice_defaults_to_the_set_with_most_approved_assessments(client, world):
+    other = factories.make_set(code="bo-khac", name="Bộ khác")
+    add(world.t.a, other, d("2024-05-01"))
+    board = get(client, world.cast.viewer, url("unit", world.t.h)).context["board"]
+    assert [cs.code for cs in board.sets] == ["bo-s", "bo-khac"]
+    assert board.criteria_set.code == "bo-s"
+    chosen = get(client, world.cast.viewer, url("unit", world.t.h, set="bo-khac")).context["board"]
+    assert chosen.criteria_set.code == "bo-khac" and chosen.headline.reaching == 1
+
+
+# Sort and filters
+
+
+def test_names_sort_in_vietnamese_order(client, world):
+    response = get(client, world.cast.viewer, url("unit", world.t.h))
+    assert row_codes(response) == ["18441", "18442", "18436", "18439"]  # Ái, Bình, Đông, Yên
+
+
+@pytest.mark.parametrize(("sort", "expected"), [
+    ("-criteria", ["18436", "18439", "18442", "18441"]),
+    ("criteria", ["18441", "18442", "18439", "18436"]),
+    ("-name", ["18439", "18436", "18442", "18441"]),
+    ("status", ["18441", "18442", "18439", "18436"]),  # ties (Bình, Yên: chưa đạt) stay alphabetical
+    ("-as_of", ["18436", "18439", "18442", "18441"]),
+    ("-pending", ["18436", "18439", "18441", "18442"]),
+])
+def test_sort_by_any_column(client, world, sort, expected):
+    assert row_codes(get(client, world.cast.viewer, url("unit", world.t.h, sort=sort))) == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"status": "met"}, ["18436"]),
+    ({"status": "unmet"}, ["18442", "18439"]),
+    ({"status": "none"}, ["18441"]),
+    ({"min": "2"}, ["18436", "18439"]),
+    ({"max": "1"}, ["18442"]),
+    ({"q": "dong"}, ["18436"]),
+    ({"fails": "3"}, ["18442", "18439"]),
+    ({"fails_indicator": "2.1"}, ["18442"]),
+    ({"status": "bogus", "min": "x"}, ["18441", "18442", "18436", "18439"]),
+])
+def test_filters(client, world, query, expected):
+    response = get(client, world.cast.viewer, url("unit", world.t.h, **query))
+    assert row_codes(response) == expected
+    assert response.context["board"].headline.communes == 4  # the figures are the unit's, not the filter's
+
+
+# Heatmap, holdbacks, trend
+
+
+def test_heatmap_cells_come_from_the_stored_unmet_list(client, world):
+    response = get(client, world.cast.viewer, url("unit", world.t.h).replace("/dashboard/", "/dashboard/heatmap/"))
+    grid = {row.commune.code: [state for state, _n, _t in cells] for row, cells in response.context["grid"]}
+    assert grid == {
+        "18436": ["met", "met", "met"], "18439": ["met", "met", "unmet"],
+        "18441": ["none", "none", "none"], "18442": ["met", "unmet", "unmet"],
+    }
+    html = response.content.decode()
+    assert f'href="/units/pre2025/18439/#crit-bo-s-3" title="3. Thu nhập: Chưa đạt"' in html
+
+
+def test_commune_page_has_the_anchor_the_heatmap_links_to(client, world):
+    client.force_login(world.cast.viewer)
+    response = client.get(reverse("web:unit", kwargs={"era": "pre2025", "code": "18439"}))
+    assert 'id="crit-bo-s-3"' in response.content.decode()
+
+
+def test_holdbacks_count_failing_communes_per_criterion_and_indicator(client, world):
+    response = get(client, world.cast.viewer, url("holdbacks", world.t.h))
+    criteria = [(h.key, h.failing, round(h.share, 2)) for h in response.context["by_criterion"]]
+    assert criteria == [("3", 2, 0.67), ("2", 1, 0.33), ("1", 0, 0.0)]
+    indicators = {h.key: h.failing for h in response.context["by_indicator"]}
+    assert indicators == {"3": 2, "2.1": 1, "2.2": 1, "1.1": 0, "1.2": 0}
+    assert response.context["by_criterion"][0].url.endswith("fails=3")
+
+
+def test_trend_per_quarter(client, world):
+    response = get(client, world.cast.viewer, url("trend", world.t.h))
+    periods = [(p.end.isoformat(), p.assessed, p.average, p.reaching) for p in response.context["periods"]]
+    assert periods == [
+        ("2024-03-31", 2, 1.0, 0), ("2024-06-30", 3, 1.3, 0), ("2024-09-30", 3, 2.0, 1), ("2024-12-31", 3, 2.0, 1),
+    ]
+    assert response.context["periods"][0].label == "Quý 1/2024"
+
+
+def test_trend_per_year(client, world):
+    response = get(client, world.cast.viewer, url("trend", world.t.h, by="year"))
+    assert [(p.label, p.average, p.reaching) for p in response.context["periods"]] == [("2024", 2.0, 1)]
+
+
+# Reports
+
+
+def test_xlsx_has_the_table_and_the_heatmap(client, world):
+    response = get(client, world.cast.viewer, url("xlsx", world.t.h, sort="-criteria"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    table, heat = book["Bảng theo dõi"], book["Bản đồ nhiệt"]
+    headers = [c.value for c in table[3]]
+    assert headers[:4] == ["STT", "Xã", "Tiêu chí đạt", "Tổng số tiêu chí"]
+    assert "Ngày đánh giá" in headers and "Công nhận" in headers
+    rows = [[c.value for c in row][:8] for row in table.iter_rows(min_row=4)]
+    assert rows[0][:7] == [1, "Xã Đông", 3, 3, 5, 5, "Đạt chuẩn"]
+    assert rows[0][7].date() == d("2024-09-30")
+    assert [r[1] for r in rows] == ["Xã Đông", "Xã Yên", "Xã Bình", "Xã Ái"]
+    assert rows[3][2:7] == [None, None, None, None, "Chưa đánh giá"]
+    assert table.freeze_panes == "A4" and heat.freeze_panes == "B4"
+    assert [c.value for c in heat[3]] == ["Xã", "1. Quy hoạch", "2. Giao thông", "3. Thu nhập"]
+    assert [c.value for c in heat[5]] == ["Xã Yên", "Đạt", "Đạt", "Chưa đạt"]
+    assert [c.value for c in heat[7]] == ["Xã Ái", "Chưa đánh giá", "Chưa đánh giá", "Chưa đánh giá"]
+    rules = [rule for rng in heat.conditional_formatting for rule in rng.rules]
+    assert {rule.formula[0] for rule in rules} == {'"Đạt"', '"Chưa đạt"', '"Chưa đánh giá"'}
+
+
+def test_xlsx_follows_the_filters(client, world):
+    response = get(client, world.cast.viewer, url("xlsx", world.t.h, status="unmet"))
+    table = load_workbook(io.BytesIO(response.content))["Bảng theo dõi"]
+    assert [row[1].value for row in table.iter_rows(min_row=4)] == ["Xã Bình", "Xã Yên"]
+
+
+def test_print_report_has_figures_table_and_report_sentences(client, world):
+    response = get(client, world.cast.viewer, url("print", world.t.h))
+    html = " ".join(response.content.decode().split())
+    assert "@page" in open("static/dashboards/print.css").read()
+    assert "navbar" not in html
+    assert "Xã Yên đạt 2/3 tiêu chí, 4/5 chỉ tiêu. Các tiêu chí chưa đạt gồm: tiêu chí thu nhập." in html
+    assert html.count('data-testid="print-row"') == 4
+
+
+# Recognition (roadmap app)
+
+
+def test_recognised_commune_below_the_standard_is_flagged(client, world):
+    from roadmap.models import Recognition
+
+    for commune in (world.t.a, world.t.b):
+        Recognition.objects.create(commune=commune, level="ntm", decision_number="12/QĐ-UBND",
+                                   decision_date=d("2023-12-01"), issuing_body="UBND tỉnh P")
+    response = get(client, world.cast.viewer, url("unit", world.t.h))
+    rows = {r.commune.code: r for r in response.context["board"].all_rows}
+    assert rows["18439"].at_risk and not rows["18436"].at_risk
+    html = response.content.decode()
+    assert html.count('data-testid="at-risk"') == 1
+    assert "Đã công nhận Nông thôn mới · QĐ 12/QĐ-UBND" in html
+
+
+# Scope
+
+
+PAGES = ["unit", "heatmap", "holdbacks", "trend", "xlsx", "print"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_reviewer_of_another_district_gets_404(client, world, page):
+    assert get(client, world.cast.outsider, url(page, world.t.h)).status_code == 404
+    assert get(client, world.cast.outsider, url(page, world.t.h2)).status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_district_reviewer_cannot_open_the_province(client, world, page):
+    assert get(client, world.cast.reviewer, url(page, world.t.p)).status_code == 404
+
+
+def test_outsider_rows_never_include_communes_of_another_district(client, world):
+    response = get(client, world.cast.outsider, url("unit", world.t.h2))
+    assert row_codes(response) == ["18500"]
+
+
+def test_national_view_is_for_superusers_only(client, world):
+    path = reverse("dashboards:national", kwargs={"era": "pre2025"}) + f"?as_of={AS_OF}"
+    assert get(client, world.cast.province_reviewer, path).status_code == 404
+    response = get(client, world.cast.superuser, path)
+    assert response.context["board"].headline.communes == 5
+    assert "Huyện H, Tỉnh P" in response.content.decode()
+
+
+def test_commune_dashboard_redirects_to_the_commune_page(client, world):
+    response = get(client, world.cast.viewer, url("unit", world.t.a))
+    assert response.status_code == 302 and response["Location"] == "/units/pre2025/18436/"
+
+
+def test_unit_page_links_to_its_dashboard(client, world):
+    client.force_login(world.cast.viewer)
+    html = client.get(reverse("web:unit", kwargs={"era": "pre2025", "code": "443"})).content.decode()
+    assert reverse("dashboards:unit", kwargs={"era": "pre2025", "code": "443"}) in html
+
+
+# Queries: the same number for 5 and for 500 communes
+
+
+def make_district(province, n: int, cs) -> AdministrativeUnit:
+    district = factories.make_unit(parent=province, code=f"{700 + n % 100:03d}", name=f"Huyện {n}")
+    communes = AdministrativeUnit.objects.bulk_create([
+        AdministrativeUnit(era=district.era, code=f"{60000 + n * 1000 + i}", name=f"Xã {i}", kind=Kind.XA,
+                           level=Level.COMMUNE, parent=district, path=f"{district.path}{60000 + n * 1000 + i}/")
+        for i in range(n)
+    ])
+    summaries = [summary_of(cs, set()), summary_of(cs, {"3"}), summary_of(cs, {"1.1", "2.2"})]
+    assessments = []
+    for i, commune in enumerate(communes):
+        for as_of, status in ((d("2024-03-31"), Status.APPROVED), (d("2024-09-30"), Status.APPROVED),
+                              (d("2024-12-31"), Status.SUBMITTED if i % 3 else Status.RETURNED)):
+            a = Assessment(commune=commune, criteria_set=cs, as_of=as_of, status=status)
+            a.apply_summary(summaries[(i + as_of.month) % 3])
+            assessments.append(a)
+    Assessment.objects.bulk_create(assessments)
+    return district
+
+
+def queries_for(client, address) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(address).status_code == 200
+    return len(ctx.captured_queries)
+
+
+# session, user, unit, set choices, communes, latest approved, recognitions (roadmap) are common; then
+# unit: pending, latest at ?since · heatmap: criteria · holdbacks: criteria, indicators · xlsx: pending,
+# criteria · print: pending · trend: only session, user, unit, set choices and the approved history.
+@pytest.mark.parametrize(("page", "extra", "expected"), [
+    ("unit", {"since": "2024-06-30"}, 9), ("heatmap", {}, 8), ("holdbacks", {}, 9), ("trend", {}, 5),
+    ("xlsx", {}, 9), ("print", {}, 8),
+])
+def test_query_count_does_not_grow_with_the_communes(client, world, page, extra, expected):
+    small, big = make_district(world.t.p, 5, world.cs), make_district(world.t.p, 500, world.cs)
+    client.force_login(world.cast.superuser)
+    counts = [queries_for(client, url(page, district, **extra)) for district in (small, big)]
+    assert counts == [expected, expected]

@@ -358,3 +358,16 @@ def test_the_menu_leads_a_signed_in_user_to_each_role_s_daily_work(client, tree,
     for testid, url in (("nav-my-communes", "/my/"), ("nav-review", "/review/"), ("nav-verify", "/verify/")):
         assertContains(response, f'href="{url}" data-testid="{testid}"')
     assertContains(response, 'href="/jobs/"')
+
+
+def test_home_links_each_membership_to_its_daily_pages(client, tree):
+    reviewer = factories.make_user("thamdinh-home", unit=tree.h, role=Role.REVIEWER)
+    client.force_login(reviewer)
+    links = client.get("/").text
+    assert f'href="/units/{tree.h.era}/{tree.h.code}/dashboard/"' in links
+    assert f'href="/units/{tree.h.era}/{tree.h.code}/roadmap/"' in links
+    staff = factories.make_user("canbo-home", unit=tree.a, role=Role.COMMUNE_STAFF)
+    client.force_login(staff)
+    page = client.get("/").text
+    membership = page[page.index('data-testid="membership-links"'):]
+    assert 'href="/my/"' in membership and "/dashboard/" not in membership

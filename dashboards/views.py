@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
 
-from dashboards import data, figures, forms, selectors, xlsx
+from dashboards import data, export, figures, forms, selectors, xlsx
 from dashboards.area import Area, area_for
 
 TABS = [
@@ -141,12 +141,12 @@ def export_xlsx(request, era, code=None):
     area, query = _load(request, era, code)
     if response := _commune_redirect(area):
         return response
-    board = data.dashboard_for(area, query, with_since=False)
-    criteria = selectors.criteria_of(board.criteria_set) if board.criteria_set else []
-    content = xlsx.workbook_bytes(board, criteria)
-    filename = f"bang-theo-doi-{area.unit.code if area.unit else 'ca-nuoc'}-{query['as_of']:%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if export.needs_background(area):
+        # A province or the country: built on a worker, offered on the job's page when ready.
+        job = export.export_start(area=area, query=query, by=request.user)
+        return redirect("jobs:detail", job.pk)
+    response = HttpResponse(export.workbook_bytes(area, query), content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name(area, query["as_of"])}"'
     return response
 
 

@@ -378,3 +378,32 @@ def test_query_count_does_not_grow_with_the_communes(client, world, page, extra,
     client.force_login(world.cast.superuser)
     counts = [queries_for(client, url(page, district, **extra)) for district in (small, big)]
     assert counts == [expected, expected]
+
+
+def test_a_province_export_is_built_as_a_background_job_and_offered_on_its_page(
+    client, world, django_capture_on_commit_callbacks
+):
+    from jobs.models import Job
+
+    client.force_login(world.cast.province_reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url("xlsx", world.t.p, sort="-criteria"))
+    job = Job.objects.get(kind="dashboard_xlsx")
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert job.created_by == world.cast.province_reviewer and job.expires_at is not None
+    with job.result_file.open("rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    rows = [[c.value for c in row] for row in book["Bảng theo dõi"].iter_rows(min_row=4)]
+    # The province holds both districts' communes, sorted as asked (most criteria met first).
+    assert {row[1] for row in rows} == {"Xã Đông", "Xã Yên", "Xã Bình", "Xã Ái", "Xã C"}
+    met = [row[2] or 0 for row in rows]
+    assert met == sorted(met, reverse=True)
+    page = client.get(reverse("jobs:detail", args=[job.pk]))
+    assert 'data-testid="export-summary"' in page.text and "Tỉnh P" in page.text
+
+
+def test_a_district_reviewer_cannot_export_the_province(client, world):
+    client.force_login(world.cast.reviewer)
+    assert client.get(url("xlsx", world.t.p)).status_code == 404

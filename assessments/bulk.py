@@ -29,19 +29,22 @@ class AssessmentSpec:
     stamps: dict = field(default_factory=dict)  # created_by, submitted_at, approved_by, return_reason …
 
 
-@transaction.atomic
 def _entered_at(spec: "AssessmentSpec") -> datetime.datetime:
     """When the commune entered the assessment: its as-of date, at 08:00 local time."""
     return timezone.make_aware(datetime.datetime.combine(spec.as_of, datetime.time(8)))
 
 
+@transaction.atomic
 def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = False, with_history: bool = True,
-                            batch_size: int = 2000) -> list[Assessment]:
+                            batch_size: int = 2000, insert_results=None) -> list[Assessment]:
+    """`insert_results(results)`, when given, writes the results instead of bulk_create (the national
+    synthetic seed passes a PostgreSQL COPY; it requires with_history=False)."""
+    assert insert_results is None or not with_history
     books: dict[int, TargetBook] = {}
     assessments, result_lists = [], []
     now = timezone.now()
     for spec in specs:
-        book = books.setdefault(spec.criteria_set.pk, TargetBook(spec.criteria_set))
+        book = books.get(spec.criteria_set.pk) or books.setdefault(spec.criteria_set.pk, TargetBook(spec.criteria_set))
         results = []
         for indicator in book.indicators:
             answer = spec.answers.get(indicator.code, {})
@@ -74,6 +77,8 @@ def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = Fals
         all_results.extend(results)
     if create:
         bulk_create_with_history(all_results, IndicatorResult, batch_size=batch_size)
+    elif insert_results:
+        insert_results(all_results)
     else:
         IndicatorResult.objects.bulk_create(all_results, batch_size=batch_size)
     CriteriaSet.objects.filter(pk__in=books.keys(), in_use=False).update(in_use=True)

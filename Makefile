@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv deps-dev demo worker messages clean
+.PHONY: run test setup venv deps-dev demo worker messages clean bench
 
 $(VENV)/.created:
 	@py=$$(command -v pyenv >/dev/null && pyenv which python 2>/dev/null || true); \
@@ -37,6 +37,13 @@ run: setup
 test: $(VENV)/.deps-dev messages
 	bash scripts/ensure-browser.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The national-scale benchmark (PostgreSQL; see README "Benchmark"). Seed once with
+#   DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_synthetic --era both --jobs 2
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ntm_bench
+BENCH_ARGS ?= --growth
+bench: $(VENV)/.deps
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
 worker: $(VENV)/.deps
 	$(VENV)/bin/celery -A ntm worker -B --loglevel=info

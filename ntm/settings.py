@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workbooks",
     "dashboards",
     "roadmap",
+    "synthetic",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+"""Settings for the benchmark: the production settings (DEBUG off, WhiteNoise's manifest storage), with
+collectstatic's output kept under var/ so that the benchmark never creates staticfiles/ in a checkout
+whose tests serve static files from the finders."""
+
+from ntm.settings import *  # noqa: F403
+
+STATIC_ROOT = BASE_DIR / "var" / "bench-static"  # noqa: F405

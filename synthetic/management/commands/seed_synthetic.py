@@ -1,0 +1,41 @@
+"""Create national-scale synthetic assessments for load tests and the benchmark (bench/run.py).
+
+Run `manage.py load_units` first. Synthetic sets (code prefix "synthetic-", is_synthetic) are
+created on first use. Not for a production database: the assessments are flagged is_demo and the
+sets are never official. Examples:
+
+    manage.py seed_synthetic --communes 10000 --assessments-per-commune 8 --seed 1 --era both
+    manage.py seed_synthetic --reset --communes 200 --assessments-per-commune 4
+    manage.py seed_synthetic --reset --communes 0      # only remove the synthetic data
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from communes.models import AdministrativeUnit
+from synthetic import generator
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--communes", type=int, default=None, help="communes per era (default: all)")
+        parser.add_argument("--assessments-per-commune", type=int, default=8, dest="per_commune")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--era", choices=["pre2025", "2025", "both"], default="pre2025")
+        parser.add_argument("--batch", type=int, default=100, help="communes per transaction")
+        parser.add_argument("--jobs", type=int, default=1, help="processes (PostgreSQL; 2 on a 2-core machine)")
+        parser.add_argument("--reset", action="store_true", help="remove earlier synthetic data first")
+
+    def handle(self, *args, communes, per_commune, seed, era, batch, jobs, reset, **options):
+        if not AdministrativeUnit.objects.exists():
+            raise CommandError("No administrative units: run `manage.py load_units` first.")
+        if reset:
+            self.stdout.write(f"Reset: {generator.reset()}")
+        outcome = generator.seed(
+            communes=communes, per_commune=per_commune, seed=seed, era=era, batch_communes=batch, jobs=jobs,
+            log=lambda line: self.stdout.write(line) if options["verbosity"] > 1 else None,
+        )
+        self.stdout.write(self.style.SUCCESS(
+            f"{outcome['assessments']} assessments, {outcome['results']} indicator results in {outcome['seconds']} s."
+        ))

@@ -1,0 +1,183 @@
+"""The national synthetic data generator (synthetic/) and a smoke run of the benchmark (bench/run.py)."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from assessments import services
+from assessments.models import Assessment, IndicatorResult, Status
+from assessments.services import TargetBook
+from communes.models import Era, Level, Region
+from criteria.models import CriteriaSet, IndicatorTarget, SetStatus
+from synthetic import generator, sets
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def country(db):
+    """Two pre-2025 provinces in a leading and a lagging region (2 districts × 3 communes each), and a
+    current province of 3 communes without commune groups."""
+    units = {}
+    for code, region in (("01", Region.DBSH), ("02", Region.TDMNPB)):
+        province = factories.make_unit(code=code, name=f"Tỉnh {code}", region=region)
+        for d in range(2):
+            district = factories.make_unit(parent=province, code=f"{code}{d}", name=f"Huyện {code}{d}")
+            for c in range(3):
+                factories.make_unit(parent=district, code=f"{code}{d}{c:02d}", name=f"Xã {code}{d}{c}")
+        units[code] = province
+    current = factories.make_unit(code="03", name="Tỉnh mới", era=Era.CURRENT, region=Region.BTB)
+    for c in range(3):
+        factories.make_unit(parent=current, code=f"030{c:02d}", name=f"Xã mới {c}", level=Level.COMMUNE)
+    return units
+
+
+def snapshot() -> list[tuple]:
+    """Every generated row in a stable order, without database ids."""
+    assessments = [
+        (a.commune.era, a.commune.code, a.criteria_set.code, a.as_of, a.status, a.criteria_met, a.indicators_met,
+         a.indicators_unknown, a.meets_standard, tuple(str(u) for u in a.unmet))
+        for a in Assessment.objects.select_related("commune", "criteria_set").order_by(
+            "commune__era", "commune__code", "criteria_set__code", "as_of")
+    ]
+    results = list(
+        IndicatorResult.objects.order_by("assessment__commune__era", "assessment__commune__code",
+                                         "assessment__criteria_set__code", "assessment__as_of", "indicator__code")
+        .values_list("assessment__commune__code", "assessment__as_of", "indicator__code", "value", "met", "target_applied")
+    )
+    return assessments + results
+
+
+def test_sets_have_the_official_shape_and_are_never_official(country):
+    generator.seed(communes=None, per_commune=1, seed=1, era="both")
+    shapes = {cs.code: cs for cs in CriteriaSet.objects.with_counts()}
+    assert {code: (cs.criteria_count, cs.indicator_count) for code, cs in shapes.items()} == {
+        "synthetic-xa-ntm-2021-2025": (19, 57),
+        "synthetic-xa-ntm-nang-cao-2021-2025": (19, 75),
+        "synthetic-xa-ntm-2026-2030": (10, 47),
+    }
+    for cs in shapes.values():
+        assert cs.is_synthetic and cs.published_by_demo and cs.status == SetStatus.PUBLISHED
+        assert cs.decision_number == "" and cs.provenance["official"] is False
+    # Targets by region (2021-2025) and by commune group (2026-2030), as the official tables.
+    assert IndicatorTarget.objects.filter(indicator__criteria_set__code="synthetic-xa-ntm-2021-2025").exclude(region="").exists()
+    by_group = IndicatorTarget.objects.filter(indicator__criteria_set__code="synthetic-xa-ntm-2026-2030")
+    assert by_group.exists() and not by_group.filter(commune_group="").exists()
+
+
+def test_same_seed_same_rows_and_another_seed_other_rows(country):
+    generator.seed(communes=None, per_commune=3, seed=7, era="both")
+    first = snapshot()
+    assert len(first) > 12 * 2 * 3 + 3 * 3  # assessments of both eras, then their results
+    generator.reset()
+    assert not Assessment.objects.exists() and not CriteriaSet.objects.exists()
+    generator.seed(communes=None, per_commune=3, seed=7, era="both")
+    assert snapshot() == first
+    generator.reset()
+    generator.seed(communes=None, per_commune=3, seed=8, era="both")
+    assert snapshot() != first
+
+
+def test_a_subset_and_a_resumed_run_give_the_same_rows(country):
+    generator.seed(communes=None, per_commune=2, seed=3, era="pre2025")
+    full = snapshot()
+    generator.reset()
+    generator.seed(communes=5, per_commune=2, seed=3, era="pre2025")
+    assert Assessment.objects.values("commune").distinct().count() == 5
+    generator.seed(communes=None, per_commune=2, seed=3, era="pre2025")  # resumes: skips the 5 done
+    assert snapshot() == full
+
+
+def test_stored_summaries_equal_the_apps_roll_up(country):
+    generator.seed(communes=None, per_commune=4, seed=11, era="both")
+    books = {}
+    sample = Assessment.objects.select_related("commune", "criteria_set").order_by("id")[::5]
+    assert len(sample) >= 10
+    for assessment in sample:
+        book = books.setdefault(assessment.criteria_set_id, TargetBook(assessment.criteria_set))
+        results = list(assessment.results.all())
+        assert len(results) == len(book.indicators)
+        for result in results:  # each result evaluated as the entry form would
+            met, text = book.evaluate(book.by_id[result.indicator_id], assessment.commune, assessment.as_of,
+                                      value=result.value, answer=result.met)
+            assert (met, text) == (result.met, result.target_applied)
+        summary = book.summarize(results)
+        assert (assessment.criteria_met, assessment.criteria_total, assessment.indicators_met,
+                assessment.indicators_total, assessment.indicators_unknown, assessment.unmet) == (
+            summary.criteria_met, summary.criteria_total, summary.indicators_met, summary.indicators_total,
+            summary.indicators_unknown, summary.unmet)
+    pending = Assessment.objects.exclude(status=Status.APPROVED).select_related("commune", "criteria_set")
+    assert pending.exists()
+    for assessment in pending:  # the app's own recompute finds nothing to change
+        assert services.assessment_recompute_summary(assessment=assessment) is False
+
+
+def test_progress_rises_over_time_differs_by_region_and_statuses_are_realistic(country):
+    generator.seed(communes=None, per_commune=6, seed=5, era="pre2025")
+    rows = list(Assessment.objects.filter(commune__era=Era.PRE_2025).values(
+        "as_of", "status", "indicators_met", "indicators_total", "commune__region"))
+    dates = sorted({r["as_of"] for r in rows})
+    assert len(dates) == 6 and dates[-1].isoformat() == "2025-06-30"
+
+    def share(keep):
+        chosen = [r for r in rows if keep(r)]
+        return sum(r["indicators_met"] for r in chosen) / sum(r["indicators_total"] for r in chosen)
+
+    assert share(lambda r: r["as_of"] == dates[-1]) > share(lambda r: r["as_of"] == dates[0]) + 0.05
+    assert share(lambda r: r["commune__region"] == Region.DBSH) > share(lambda r: r["commune__region"] == Region.TDMNPB)
+    assert {r["status"] for r in rows if r["as_of"] != dates[-1]} == {Status.APPROVED}
+    assert {r["status"] for r in rows if r["as_of"] == dates[-1]} <= {Status.APPROVED, Status.SUBMITTED, Status.RETURNED}
+
+
+def test_reset_removes_approved_synthetic_data_and_the_groups_it_gave(country):
+    call_command("seed_synthetic", "--assessments-per-commune", "2", "--era", "both", "--seed", "2")
+    current = list(country["01"].__class__.objects.filter(era=Era.CURRENT, level=Level.COMMUNE))
+    assert all(u.commune_group for u in current)  # groups given so that QĐ 51-shaped targets apply
+    assert Assessment.objects.filter(status=Status.APPROVED).exists()
+    other = factories.make_set(code="qd-other")  # a real set is never touched
+    call_command("seed_synthetic", "--reset", "--communes", "0", "--era", "pre2025")
+    assert not CriteriaSet.objects.filter(code__startswith=sets.PREFIX).exists()
+    assert not Assessment.objects.exists() and not IndicatorResult.objects.exists()
+    assert CriteriaSet.objects.filter(pk=other.pk).exists()
+    assert not any(u.commune_group for u in country["01"].__class__.objects.filter(era=Era.CURRENT, level=Level.COMMUNE))
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db(transaction=True)
+def test_benchmark_smoke_run_writes_its_reports(country, live_server, tmp_path):
+    generator.seed(communes=None, per_commune=3, seed=1, era="pre2025")
+    # An editable assessment of the 75-indicator set for the "save" page.
+    Assessment.objects.filter(criteria_set__code="synthetic-xa-ntm-nang-cao-2021-2025").order_by("id").filter(
+        pk=Assessment.objects.filter(criteria_set__code="synthetic-xa-ntm-nang-cao-2021-2025").order_by("id")[0].pk
+    ).update(status=Status.RETURNED)
+    bench = _bench()
+    out = tmp_path / "results"
+    # One HTTP client: the live server shares SQLite's in-memory connection between its threads.
+    bench.main(["--requests", "2", "--warmup", "1", "--duration", "0.5", "--clients", "1", "--base-url", live_server.url,
+                "--growth", "--out", str(out)])
+    report = json.loads((out / "latest.json").read_text())
+    pages = report["pages"]
+    assert set(pages) == {"district_dashboard", "province_dashboard", "national_dashboard", "commune_page",
+                          "summary_api", "save_assessment"}
+    for name, page in pages.items():
+        assert page["django"]["n"] == 2 and page["django"]["queries"] > 0, name
+        assert page["django"]["p95_ms"] >= page["django"]["p50_ms"] > 0
+    for name in ("district_dashboard", "province_dashboard", "national_dashboard"):
+        assert pages[name]["floor"]["rows"] == pages[name]["communes"]
+        assert pages[name]["http"]["requests"] > 0 and pages[name]["http"]["errors"] == 0
+    assert pages["district_dashboard"]["communes"] == 3 and pages["national_dashboard"]["communes"] == 12
+    assert pages["save_assessment"]["indicators"] == 75
+    assert Assessment.objects.get(pk=pages["save_assessment"]["url"].split("/")[-3]).revision >= 4  # 3 saves
+    assert "| district_dashboard |" in (out / "latest.md").read_text()
+    assert "national" in (out / "growth.md").read_text()
+    assert report["machine"]["cpus"] >= 1 and report["data"]["assessments"] == Assessment.objects.count()

@@ -23,13 +23,18 @@ SUMMARY_FIELDS = (
 
 
 def set_choices(area: Area) -> list[CriteriaSet]:
-    """Published sets with assessments in the area, each with `approved_count`; most approved first."""
-    return list(
+    """Published sets with assessments in the area, each with `approved_count`.
+
+    The first is the default: the newest period that has approved assessments (a committee in 2025
+    reads the 2021-2025 set, even when the 2016-2020 one had more rounds), then the most approved.
+    """
+    sets = list(
         CriteriaSet.objects.published()
         .filter(area.communes_q("assessments__commune__"))
         .annotate(approved_count=Count("assessments", filter=Q(assessments__status=Status.APPROVED)))
-        .order_by("-approved_count", "-period_start", "code")
+        .order_by("-period_start", "-approved_count", "code")
     )
+    return sorted(sets, key=lambda cs: cs.approved_count == 0)  # stable: keeps the order above
 
 
 def communes_of(area: Area) -> list[AdministrativeUnit]:

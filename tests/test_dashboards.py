@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from assessments import rollup
 from assessments.models import Assessment, Status
 from communes.models import AdministrativeUnit, Kind, Level
-from criteria.models import Criterion
+from criteria.models import CriteriaSet, Criterion
 from tests import factories
 from tests.factories_flow import make_cast
 
@@ -159,6 +159,17 @@ def test_set_choice_defaults_to_the_set_with_most_approved_assessments(client, w
     assert board.criteria_set.code == "bo-s"
     chosen = get(client, world.cast.viewer, url("unit", world.t.h, set="bo-khac")).context["board"]
     assert chosen.criteria_set.code == "bo-khac" and chosen.headline.reaching == 1
+
+
+def test_set_choice_defaults_to_the_newest_period_with_approved_assessments(client, world):
+    CriteriaSet.objects.filter(code="bo-s").update(period_start=2016, period_end=2020)
+    newer = factories.make_set(code="bo-moi", name="Bộ mới", period_start=2021, period_end=2025)
+    unused = factories.make_set(code="bo-chua-duyet", name="Bộ chưa duyệt", period_start=2026, period_end=2030)
+    add(world.t.a, newer, d("2024-05-01"))
+    add(world.t.a, unused, d("2024-05-01"), status=Status.SUBMITTED)
+    board = get(client, world.cast.viewer, url("unit", world.t.h)).context["board"]
+    assert [cs.code for cs in board.sets] == ["bo-moi", "bo-s", "bo-chua-duyet"]
+    assert board.criteria_set.code == "bo-moi"
 
 
 # Sort and filters

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from criteria.models import Kind
 
@@ -22,7 +22,7 @@ MAX_DIGITS, DECIMAL_PLACES = 14, 3  # IndicatorResult.value
 
 class AssessmentCreateForm(forms.Form):
     criteria_set = forms.ModelChoiceField(
-        queryset=None, label=gettext_lazy("Bộ tiêu chí"), empty_label=None,
+        queryset=None, label=pgettext_lazy("một bộ", "Bộ tiêu chí"), empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Bộ tiêu chí này không áp dụng cho xã.")},
     )
     as_of = forms.DateField(

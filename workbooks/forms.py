@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 def too_large_message(size: int) -> str:
@@ -15,7 +15,7 @@ def too_large_message(size: int) -> str:
 
 class TemplateForm(forms.Form):
     criteria_set = forms.ModelChoiceField(
-        queryset=None, label=gettext_lazy("Bộ tiêu chí"), empty_label=None,
+        queryset=None, label=pgettext_lazy("một bộ", "Bộ tiêu chí"), empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Bộ tiêu chí này không áp dụng cho đơn vị.")},
     )
     as_of = forms.DateField(

@@ -34,3 +34,12 @@ def percent(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def commune_rows(board, area):
+    """The table's commune rows (dashboards.rows_html: one string per row, for the 10,000-row national page)."""
+    from dashboards.rows_html import commune_rows_html
+
+    return commune_rows_html(board.rows, shows_parent=area.shows_parent,
+                             recognitions_installed=board.recognitions.installed)

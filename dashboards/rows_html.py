@@ -1,0 +1,91 @@
+"""The commune rows of the dashboard table, written in Python rather than in a template loop.
+
+The country has 10,051 pre-2025 communes: Django's template engine spends about 0.7 ms on each row
+of this table (variable lookups, two {% url %}, filters), most of the national page's time. Here the
+translations, the URL shapes and the date format are looked up once per page, and each row is one
+string format with its values escaped. templates/dashboards/unit.html documents the markup; the
+tests read it back (data-testid, data-code, data-status).
+"""
+
+from functools import lru_cache
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from web.templatetags.ntm_ui import short_date
+
+PLACEHOLDER = "00000"
+
+
+def _url_shape(name: str, **kwargs) -> str:
+    # reverse() once with placeholders; each row then fills them in (eras and codes are URL-safe).
+    return reverse(name, kwargs=kwargs)
+
+
+def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool) -> SafeString:
+    unit_url = _url_shape("web:unit", era="ERA", code=PLACEHOLDER).replace("ERA", "{era}").replace(PLACEHOLDER, "{code}")
+    assessment_url = reverse("web:assessment", kwargs={"pk": 999999999}).replace("999999999", "{pk}")
+    text = {
+        "share": escape(gettext("Tỷ lệ tiêu chí đạt")),
+        "met": escape(gettext("Đạt chuẩn")),
+        "unmet": escape(gettext("Chưa đạt")),
+        "none": escape(gettext("Chưa đánh giá")),
+        "at_risk": escape(gettext("có nguy cơ rớt chuẩn")),
+        "submitted": escape(gettext("Chờ thẩm định")),
+        "returned": escape(gettext("Bị trả lại")),
+    }
+    badge = {
+        "met": f'<span class="badge text-bg-success">{text["met"]}</span>',
+        "unmet": f'<span class="badge text-bg-danger">{text["unmet"]}</span>',
+    }
+    recognised = gettext("Đã công nhận %(level)s · QĐ %(number)s")
+    date_text = lru_cache(maxsize=None)(short_date)
+    out = []
+    for row in rows:
+        s, commune = row.summary, row.commune
+        cells = [
+            f'<tr data-testid="commune-row" data-code="{escape(commune.code)}" data-status="{escape(row.status)}">',
+            f'<th scope="row" class="fw-normal"><a href="{unit_url.format(era=commune.era, code=commune.code)}">'
+            f"{escape(commune.name)}</a></th>",
+        ]
+        if shows_parent:
+            cells.append(f'<td class="small">{escape(row.parent_name or "")}</td>')
+        if s:
+            color = "bg-success" if row.status == "met" else "bg-warning" if row.short_by <= 2 else "bg-danger"
+            cells.append(
+                f'<td class="crit-cell"><span class="crit-count">{s["criteria_met"]}/{s["criteria_total"]}</span>'
+                f'<span class="progress" role="progressbar" aria-label="{text["share"]}" aria-valuenow="{row.percent}" '
+                f'aria-valuemin="0" aria-valuemax="100"><span class="progress-bar {color}" '
+                f'style="width: {row.percent}%"></span></span></td>'
+                f'<td class="text-nowrap">{s["indicators_met"]}/{s["indicators_total"]}</td>'
+            )
+        else:
+            cells.append('<td class="crit-cell">—</td><td class="text-nowrap">—</td>')
+        status = badge.get(row.status, f'<span class="badge text-bg-secondary">{text["none"]}</span>')
+        if row.at_risk:
+            status += f' <span class="badge text-bg-warning" data-testid="at-risk">{text["at_risk"]}</span>'
+        cells.append(f"<td>{status}</td>")
+        if s:
+            cells.append(f'<td class="text-nowrap"><a href="{assessment_url.format(pk=s["id"])}">'
+                         f'{escape(date_text(s["as_of"]))}</a></td>')
+        else:
+            cells.append('<td class="text-nowrap">—</td>')
+        pending = row.pending
+        cells.append(
+            "<td>"
+            + (f'<span class="badge text-bg-info" data-testid="pending-submitted">{text["submitted"]}</span> '
+               if pending and pending.submitted else "")
+            + (f'<span class="badge text-bg-warning" data-testid="pending-returned">{text["returned"]}</span>'
+               if pending and pending.returned else "")
+            + "</td>"
+        )
+        if recognitions_installed:
+            recognition = row.recognition
+            label = escape(recognised % {"level": recognition.get_level_display(), "number": recognition.decision_number}
+                           ) if recognition else ""
+            cells.append(f'<td class="small">{label}</td>')
+        cells.append("</tr>")
+        out.append("".join(cells))
+    return mark_safe("\n".join(out))

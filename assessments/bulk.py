@@ -9,11 +9,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Assessment, IndicatorResult, Status
 from assessments.services import TargetBook
+from assessments.services.latest import latest_approved_refresh
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet
 
@@ -82,4 +84,10 @@ def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = Fals
     else:
         IndicatorResult.objects.bulk_create(all_results, batch_size=batch_size)
     CriteriaSet.objects.filter(pk__in=books.keys(), in_use=False).update(in_use=True)
+    approved: dict[int, set[int]] = {}  # set → communes that got an approved assessment
+    for spec in specs:
+        if spec.status == Status.APPROVED:
+            approved.setdefault(spec.criteria_set.pk, set()).add(spec.commune.pk)
+    for set_id, commune_ids in approved.items():
+        latest_approved_refresh(scope=Q(criteria_set_id=set_id, commune_id__in=sorted(commune_ids)))
     return created

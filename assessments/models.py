@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +49,10 @@ class AssessmentQuerySet(models.QuerySet):
             qs = qs.filter(status__in=statuses)
         return qs.order_by("-as_of", "-id").first()
 
+    def latest_approved_per_commune(self):
+        """Each commune's newest approved assessment per set (the stored flag: no ranking of history)."""
+        return self.filter(is_latest_approved=True)
+
 
 class Assessment(models.Model):
     commune = models.ForeignKey(
@@ -82,8 +86,13 @@ class Assessment(models.Model):
     meets_standard = models.BooleanField(_("đạt chuẩn"), default=False, editable=False)
     unmet = models.JSONField(_("tiêu chí chưa đạt"), default=list, editable=False)
     summary_updated_at = models.DateTimeField(null=True, editable=False)
+    # Set on the commune's newest approved assessment for the set, and only there (one per commune and
+    # set, a database constraint): the dashboards read today's standing of 10,000 communes through a
+    # partial index instead of ranking every approved assessment of their history. Kept by
+    # assessments.services.latest_approved_refresh, called wherever an approval starts or ends.
+    is_latest_approved = models.BooleanField(_("đánh giá đã duyệt mới nhất"), default=False, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["summary_updated_at"])
+    history = HistoricalRecords(excluded_fields=["summary_updated_at", "is_latest_approved"])
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -96,6 +105,13 @@ class Assessment(models.Model):
                 condition=Q(criteria_met__lte=models.F("criteria_total"))
                 & Q(indicators_met__lte=models.F("indicators_total")),
                 name="assessment_summary_consistent",
+            ),
+            models.UniqueConstraint(
+                fields=["criteria_set", "commune"], condition=Q(is_latest_approved=True),
+                name="assessment_one_latest_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_latest_approved=False) | Q(status=Status.APPROVED), name="assessment_latest_is_approved",
             ),
         ]
         indexes = [
@@ -233,3 +249,27 @@ def _guard_approved_deletion(sender, instance, **kwargs):
     # Demo data may be reset (load_demo --reset); a real approved record stays, with its results.
     if instance.status == Status.APPROVED and not instance.is_demo:
         raise ValidationError(approved_message(), code="approved")
+
+
+# The stored latest-approved flag follows every approval that starts or ends, whichever code saved it
+# (services, admin, scripts); bulk writers call assessments.services.latest_approved_refresh themselves.
+
+
+@receiver(post_save, sender=Assessment)
+def _flag_latest_approved_on_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    status_changed = update_fields is not None and "status" in update_fields
+    if not raw and (instance.status == Status.APPROVED or status_changed):
+        _refresh_latest_approved(instance)
+
+
+@receiver(post_delete, sender=Assessment)
+def _flag_latest_approved_on_delete(sender, instance, **kwargs):
+    # Only demo data gets here approved (the guard above); the commune's previous approval takes over.
+    if instance.status == Status.APPROVED:
+        _refresh_latest_approved(instance)
+
+
+def _refresh_latest_approved(instance):
+    from assessments.services.latest import latest_approved_refresh_for  # the services import this module
+
+    latest_approved_refresh_for(instance)

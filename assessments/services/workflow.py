@@ -74,7 +74,7 @@ def assessment_approve(*, assessment: Assessment, by, expected_revision: int | N
     _check_reviewer(by, locked, _("Chỉ duyệt được đánh giá đang chờ thẩm định."))
     common.check_revision(locked, expected_revision)
     locked.status, locked.approved_by, locked.approved_at = Status.APPROVED, by, timezone.now()
-    common.save_step(locked, by=by, fields=["status", "approved_by", "approved_at"])
+    common.save_step(locked, by=by, fields=["status", "approved_by", "approved_at"])  # flags it (models)
     return _finish(assessment, locked)
 
 
@@ -92,10 +92,12 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by, expected_revis
     locked.status, locked.return_reason = Status.RETURNED, reason
     locked.returned_by, locked.returned_at = by, timezone.now()
     locked.approved_by, locked.approved_at = None, None
+    locked.is_latest_approved = False  # no longer approved; the save flags the approval before it (models)
     locked._unlock_approved = True  # read once by the model's approved-lock guard
     common.save_step(
         locked, by=by, reason=reason,
-        fields=["status", "return_reason", "returned_by", "returned_at", "approved_by", "approved_at"],
+        fields=["status", "return_reason", "returned_by", "returned_at", "approved_by", "approved_at",
+                "is_latest_approved"],
     )
     return _finish(assessment, locked)
 

@@ -28,11 +28,14 @@ def chosen_set(sets: list[CriteriaSet], code: str | None) -> CriteriaSet | None:
     return chosen or (sets[0] if sets else None)
 
 
-def dashboard_for(area: Area, query: dict, *, with_since: bool = True, with_pending: bool = True) -> Dashboard:
+def dashboard_for(area: Area, query: dict, *, with_since: bool = True, with_pending: bool = True,
+                  with_unmet: bool = True) -> Dashboard:
     """The commune rows of the area for the chosen set as of query["as_of"], with the headline figures.
 
     Queries: the set choices, the communes, the latest approved, the pending work, the recognitions
     (when the roadmap app is installed) and, with ?since=, the latest approved at that date.
+    `with_unmet`: the rows carry the unmet criteria (heatmap, holdbacks, reports); the "fails"
+    filters need them whatever the page asks.
     """
     sets = selectors.set_choices(area)
     criteria_set = chosen_set(sets, query.get("set"))
@@ -40,7 +43,8 @@ def dashboard_for(area: Area, query: dict, *, with_since: bool = True, with_pend
     if criteria_set is None:
         return board
     communes = selectors.communes_of(area)
-    summaries = selectors.latest_approved(area, criteria_set, query["as_of"])
+    with_unmet = with_unmet or bool(query.get("fails") or query.get("fails_indicator"))
+    summaries = selectors.latest_approved(area, criteria_set, query["as_of"], with_unmet=with_unmet)
     pending = selectors.pending_by_commune(area, criteria_set) if with_pending else {}
     board.recognitions = selectors.recognitions(area, criteria_set, query["as_of"])
     board.all_rows = figures.build_rows(
@@ -49,7 +53,7 @@ def dashboard_for(area: Area, query: dict, *, with_since: bool = True, with_pend
     board.rows = figures.sort_rows(figures.filter_rows(board.all_rows, query), query["sort"])
     board.headline = figures.headline(board.all_rows)
     if with_since and query.get("since"):
-        earlier = selectors.latest_approved(area, criteria_set, query["since"])
+        earlier = selectors.latest_approved(area, criteria_set, query["since"], with_unmet=False)
         board.since = figures.headline(figures.build_rows(communes, earlier, {}, None, shows_parent=False))
         board.change = figures.headline_change(board.headline, board.since)
     return board

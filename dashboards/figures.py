@@ -76,7 +76,8 @@ def build_rows(communes, summaries: dict, pending: dict, recognitions, *, shows_
             commune, parent_name, summaries.get(commune.pk), pending.get(commune.pk), top.get(commune.pk),
             commune.pk in at_level, vietnamese_key(commune.name),
         ))
-    rows.sort(key=lambda r: (r.name_key, vietnamese_key(r.parent_name), r.commune.pk))
+    parent_keys = {name: vietnamese_key(name) for name in {r.parent_name for r in rows}}
+    rows.sort(key=lambda r: (r.name_key, parent_keys[r.parent_name], r.commune.pk))
     return rows
 
 

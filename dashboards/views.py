@@ -59,7 +59,7 @@ def unit(request, era, code=None):
     area, query = _load(request, era, code)
     if response := _commune_redirect(area):
         return response
-    board = data.dashboard_for(area, query)
+    board = data.dashboard_for(area, query, with_unmet=False)  # the table shows counts, not which criteria
     ctx = _context(area, query, board, "unit") | {"sort": _sort_links(area, query)}
     return render(request, "dashboards/unit.html", ctx)
 

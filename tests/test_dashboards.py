@@ -16,14 +16,17 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessments import rollup
+from assessments import rollup, services
 from assessments.models import Assessment, Status
 from communes.models import AdministrativeUnit, Kind, Level
 from criteria.models import CriteriaSet, Criterion
+from dashboards import selectors
 from tests import factories
 from tests.factories_flow import make_cast
 
@@ -111,6 +114,27 @@ def test_as_of_date_takes_the_latest_approved_on_or_before_it(client, world):
     board = get(client, world.cast.viewer, url("unit", world.t.h, as_of="2024-03-31")).context["board"]
     met = {r.commune.code: r.summary["criteria_met"] if r.summary else None for r in board.all_rows}
     assert met == {"18436": 1, "18439": None, "18441": None, "18442": 1}
+
+
+def met_by_code(response) -> dict:
+    return {r.commune.code: r.summary["criteria_met"] if r.summary else None for r in response.context["board"].all_rows}
+
+
+def test_today_reads_the_stored_latest_approval_not_the_history(client, world, monkeypatch):
+    today, yesterday = timezone.localdate(), timezone.localdate() - datetime.timedelta(days=1)
+    ranked = met_by_code(get(client, world.cast.viewer, url("unit", world.t.h, as_of=yesterday.isoformat())))
+    monkeypatch.setattr(selectors, "_ranked", lambda *a, **kw: pytest.fail("ranked the history for today"))
+    stored = met_by_code(get(client, world.cast.viewer, url("unit", world.t.h, as_of=today.isoformat())))
+    assert stored == ranked == {"18436": 3, "18439": 2, "18441": None, "18442": 1}
+
+
+def test_an_approval_dated_ahead_of_the_chosen_day_gives_way_to_the_one_before(client, world):
+    today = timezone.localdate()
+    add(world.t.a, world.cs, today + datetime.timedelta(days=30), {"1.1"})
+    now = met_by_code(get(client, world.cast.viewer, url("unit", world.t.h, as_of=today.isoformat())))
+    ahead = met_by_code(get(client, world.cast.viewer, url(
+        "unit", world.t.h, as_of=(today + datetime.timedelta(days=30)).isoformat())))
+    assert (now["18436"], ahead["18436"]) == (3, 2)
 
 
 def test_dates_may_be_typed_the_vietnamese_way(client, world):
@@ -368,6 +392,7 @@ def make_district(province, n: int, cs) -> AdministrativeUnit:
             a.apply_summary(summaries[(i + as_of.month) % 3])
             assessments.append(a)
     Assessment.objects.bulk_create(assessments)
+    services.latest_approved_refresh(scope=Q(commune__parent=district))  # bulk_create sends no signals
     return district
 
 
@@ -381,10 +406,12 @@ def queries_for(client, address) -> int:
 # unit: pending, latest at ?since · heatmap: criteria · holdbacks: criteria, indicators · xlsx: pending,
 # criteria · print: pending · trend: only session, user, unit, set choices and the approved history.
 @pytest.mark.parametrize(("page", "extra", "expected"), [
-    ("unit", {"since": "2024-06-30"}, 9), ("heatmap", {}, 8), ("holdbacks", {}, 9), ("trend", {}, 5),
+    ("unit", {"since": "2024-06-30"}, 9), ("unit", {"as_of": "today"}, 8), ("heatmap", {}, 8), ("holdbacks", {}, 9), ("trend", {}, 5),
     ("xlsx", {}, 9), ("print", {}, 8),
 ])
 def test_query_count_does_not_grow_with_the_communes(client, world, page, extra, expected):
+    if extra.get("as_of") == "today":  # the stored latest-approved flag rather than the ranked history
+        extra = {"as_of": timezone.localdate().isoformat()}
     small, big = make_district(world.t.p, 5, world.cs), make_district(world.t.p, 500, world.cs)
     client.force_login(world.cast.superuser)
     counts = [queries_for(client, url(page, district, **extra)) for district in (small, big)]

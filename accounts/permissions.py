@@ -4,33 +4,14 @@ A membership covers its unit's whole subtree, in that unit's era (as in accounts
 Checks answer yes or no; callers turn "may not even see it" into a 404 and "may see it but not
 do this" into a refusal, so that a user never learns that something outside their scope exists.
 
-The memberships are read once per user object and kept on it, so a request that checks several
-things (a page, then the service it calls) pays one query.
+The memberships are read once per user object and kept on it (accounts.selectors.memberships_of),
+so a request that checks several things (a page, then the service it calls) pays one query.
 """
 
 from accounts.models import Membership, Role
-from accounts.selectors import sees_everything
+from accounts.selectors import memberships_of, sees_everything
 from assessments.models import EDITABLE_STATUSES
 from communes.models import AdministrativeUnit
-
-_CACHE = "_ntm_memberships"
-
-
-def memberships_of(user) -> list[Membership]:
-    """The user's memberships with their units (one query, then cached on the user object)."""
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, _CACHE, None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("unit"))
-        setattr(user, _CACHE, cached)
-    return cached
-
-
-def forget_memberships(user) -> None:
-    """Drop the cached memberships (after adding or removing one for the same user object)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
 
 
 def covers(membership_unit: AdministrativeUnit, unit: AdministrativeUnit) -> bool:

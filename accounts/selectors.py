@@ -5,6 +5,21 @@ from django.db.models import Q
 from accounts.models import Membership
 
 
+_CACHE = "_ntm_memberships"
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their units (one query, then cached on the user object, so a
+    request that checks several things — a page, its scope, the service it calls — pays one query)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        setattr(user, _CACHE, cached)
+    return cached
+
+
 def sees_everything(user) -> bool:
     # National scope is the superuser's; every other role, criteria admins included, is scoped to units.
     return user.is_authenticated and user.is_superuser
@@ -19,7 +34,6 @@ def unit_scope_q(user, prefix: str = "") -> Q:
     if sees_everything(user):
         return Q()
     q = Q(pk__in=[])
-    memberships = Membership.objects.filter(user=user).select_related("unit") if user.is_authenticated else []
-    for m in memberships:
+    for m in memberships_of(user):
         q |= Q(**{f"{prefix}era": m.unit.era, f"{prefix}path__startswith": m.unit.path})
     return q

@@ -119,8 +119,8 @@ def test_the_detail_costs_the_same_for_a_small_and_a_national_size_set(
         assessment = services.assessment_create(commune=tree.a, criteria_set=criteria_set, as_of=as_of)
         for result in assessment.results.all()[:3]:
             services.evidence_file_add(result=result, upload=upload("a.pdf", PDF), by=cast.staff)
-        # session, user, memberships (scope), assessment, results, evidence, memberships (actions)
-        with django_assert_num_queries(7):
+        # session, user, memberships (scope and actions, read once), assessment, results, evidence
+        with django_assert_num_queries(6):
             assert client.get(f"{BASE}/assessments/{assessment.pk}/").status_code == 200
 
 

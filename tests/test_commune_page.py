@@ -343,9 +343,9 @@ def test_a_commune_outside_the_users_scope_is_404(client, tree, cast, flow_set):
 # Query counts
 
 # session, user, memberships (scope), the unit with its parent, children, predecessors, successors,
-# related units in scope, the user's memberships (who sees drafts), the assessments,
-# the roadmap section's plan history and recognitions
-BASE_QUERIES = 12
+# related units in scope, the assessments, the roadmap section's plan history and recognitions
+# (the memberships are read once and kept on the user: who sees drafts asks them again for free)
+BASE_QUERIES = 11
 # ... the approved ones' criteria, results and evidence files
 WITH_APPROVED = BASE_QUERIES + 3
 # ... and the related communes' latest approved assessments

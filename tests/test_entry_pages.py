@@ -404,9 +404,9 @@ def test_the_forms_query_count_does_not_grow_with_the_number_of_indicators(clien
         with CaptureQueriesContext(connection) as queries:
             assert client.get(edit_url(assessment)).status_code == 200
         counts.append(len(queries))
-    # session, user, memberships (scope), the assessment, its results, their evidence files,
-    # memberships again (the role check reads them through accounts.permissions)
-    assert counts == [7, 7]
+    # session, user, memberships (scope and role check, read once), the assessment, its results,
+    # their evidence files
+    assert counts == [6, 6]
 
 
 def test_the_my_page_query_count_does_not_grow_with_the_communes(client, tree, cast, cs):

@@ -652,9 +652,9 @@ def all_answers(criteria_set):
     return {code: {"met": True} for code in criteria_set.indicators.values_list("code", flat=True)}
 
 
-# session, user, memberships (scope), assessment with people, results, evidence files, memberships
-# (actions), previous approved, both results, three history tables
-PAGE_QUERIES = 12
+# session, user, memberships (scope and actions, read once), assessment with people, results, evidence
+# files, previous approved, both results, three history tables
+PAGE_QUERIES = 11
 
 
 def test_the_page_costs_the_same_whatever_the_number_of_indicators_and_history_rows(
@@ -705,8 +705,8 @@ def test_the_queues_cost_the_same_for_one_and_many_assessments(client, tree, cas
         assertContains(queue(user, name), 'data-testid="queue-row"', count=5)
 
 
-# session, user, memberships (scope), assessment, memberships (departments), results, evidence files
-VERIFY_PAGE_QUERIES = 7
+# session, user, memberships (scope and departments, read once), assessment, results, evidence files
+VERIFY_PAGE_QUERIES = 6
 
 
 def test_the_verification_page_costs_the_same_whatever_the_number_of_indicators(

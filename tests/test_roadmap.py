@@ -291,8 +291,9 @@ def test_the_roadmap_costs_the_same_for_5_and_100_communes(client, tree, cast, c
     for n in (3, 95):  # xã A and B plus 3, then plus 95 more: 5 and 100 communes
         grow(n)
         for query in ("", "?by=year"):
-            # session, user, scope memberships, unit, cached memberships, communes, plans, recognitions, latest
-            with django_assert_num_queries(9):
+            # session, user, memberships (scope, then kept on the user), unit, communes, plans, recognitions,
+            # latest
+            with django_assert_num_queries(8):
                 assert client.get(url("roadmap:unit", tree.h) + query).status_code == 200
     assert len(client.get(url("roadmap:unit", tree.h)).context["rows"]) == 100
 

@@ -24,9 +24,9 @@ CRITERIA_SET_QUERIES = 7
 # session, user, memberships (scope), the unit with its parent, children, predecessors, successors,
 # which related units are in scope
 UNIT_QUERIES = 8
-# ... and for a commune: the user's memberships (who sees drafts), the assessments, and the
-# roadmap section's plan history and recognitions
-COMMUNE_QUERIES = UNIT_QUERIES + 4
+# ... and for a commune: the assessments, and the roadmap section's plan history and recognitions
+# (who sees drafts reads the memberships already kept on the user)
+COMMUNE_QUERIES = UNIT_QUERIES + 3
 # ... the approved assessments' criteria, results and evidence files
 COMMUNE_WITH_APPROVED_QUERIES = COMMUNE_QUERIES + 3
 # ... the linked old / new communes' latest approved assessments

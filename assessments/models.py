@@ -226,7 +226,13 @@ def _is_approved(queryset) -> bool:
 @receiver(pre_save, sender=Assessment)
 def _guard_approved_assessment(sender, instance, raw=False, **kwargs):
     # assessment_reopen sets the flag for the one save that takes the assessment out of "approved".
-    if raw or instance.pk is None or instance.__dict__.pop("_unlock_approved", False):
+    unlocked = instance.__dict__.pop("_unlock_approved", False)
+    under_lock = instance.__dict__.pop("_status_under_lock", None)  # set by services.common.lock
+    if raw or instance.pk is None or unlocked:
+        return
+    if under_lock is not None:
+        if under_lock == Status.APPROVED:
+            raise ValidationError(approved_message(), code="approved")
         return
     if _is_approved(Assessment.objects.filter(pk=instance.pk)):
         raise ValidationError(approved_message(), code="approved")

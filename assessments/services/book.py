@@ -10,8 +10,25 @@ from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, 
 from criteria.targets import resolve_target
 
 
+# Books of frozen sets, per process: (set id, created at) → book. A frozen set can no longer change
+# (the criteria models refuse to save or delete anything in it), so its book never goes stale.
+_FROZEN: dict[tuple, "TargetBook"] = {}
+
+
 class TargetBook:
     """One set's criteria, indicators and target variants, read once (three queries)."""
+
+    @classmethod
+    def of(cls, criteria_set: CriteriaSet) -> "TargetBook":
+        """The set's book: read again for a draft set, kept once read for a frozen one (the daily case:
+        every save and every live preview of an assessment then skips three queries)."""
+        if not criteria_set.is_frozen:
+            return cls(criteria_set)
+        key = (criteria_set.pk, criteria_set.created_at)  # ids may come back in a test database
+        book = _FROZEN.get(key)
+        if book is None:
+            book = _FROZEN[key] = cls(criteria_set)
+        return book
 
     def __init__(self, criteria_set: CriteriaSet):
         self.criteria_set = criteria_set

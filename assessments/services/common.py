@@ -13,9 +13,13 @@ from assessments.models import Assessment, IndicatorResult
 
 def lock(assessment: Assessment) -> Assessment:
     """The assessment's row, re-read under SELECT … FOR UPDATE with its commune and set."""
-    return Assessment.objects.select_for_update(of=("self",)).select_related("commune", "criteria_set").get(
+    locked = Assessment.objects.select_for_update(of=("self",)).select_related("commune", "criteria_set").get(
         pk=assessment.pk
     )
+    # The status as stored while this transaction holds the row: the approved-lock guard (models)
+    # reads it for the next save instead of asking the database again.
+    locked._status_under_lock = locked.status
+    return locked
 
 
 def require(allowed: bool, message: str) -> None:

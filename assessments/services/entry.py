@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from assessments.models import Assessment, IndicatorResult, Status, VerificationState
 from assessments.services import common
 from assessments.services.book import TargetBook
+from assessments.services.rows import rows_update
 from communes.models import AdministrativeUnit, Level
 from criteria.models import CriteriaSet, Kind, SetStatus
 
@@ -58,7 +59,7 @@ def assessment_create(
     assessment for the set (whatever its status); numeric results are judged again against the
     targets of the new date. Evidence files and department checks are not copied.
     """
-    book = TargetBook(criteria_set)
+    book = TargetBook.of(criteria_set)
     _check_can_assess(commune, criteria_set, as_of, book)
     if Assessment.objects.filter(commune=commune, criteria_set=criteria_set, as_of=as_of).exists():
         raise ValidationError(_("Xã đã có đánh giá theo bộ tiêu chí này vào ngày đó."), code="duplicate")
@@ -122,7 +123,7 @@ def indicator_results_update(*, assessment: Assessment, entries: dict, by=None, 
     locked = common.lock(assessment)
     check_editable(locked)
     common.check_revision(locked, expected_revision)
-    book = TargetBook(locked.criteria_set)
+    book = TargetBook.of(locked.criteria_set)
     unknown = sorted(set(entries) - set(book.by_code))
     if unknown:
         raise ValidationError(
@@ -141,27 +142,27 @@ def indicator_results_update(*, assessment: Assessment, entries: dict, by=None, 
         locked.apply_summary(book.summarize(results.values()))
         locked.summary_updated_at = timezone.now()
         common.save_step(locked, by=by, fields=Assessment.SUMMARY_FIELDS)
-    assessment.refresh_from_db()
+    # The caller's instance as saved, without reading it again (what refresh_from_db would give).
+    for field in Assessment._meta.concrete_fields:
+        setattr(assessment, field.attname, getattr(locked, field.attname))
+    assessment._prefetched_objects_cache = {}
     return changed
 
 
 def _write_results(rows: list[IndicatorResult], by) -> None:
-    """Write the changed results in a few queries whatever their number, with their history rows.
+    """Write the changed results in two queries whatever their number, with their history rows.
 
     A full form is ~75 results; saved one by one that was 3 queries each (guard, UPDATE, history).
     The per-row approved guard (pre_save) is not needed: the caller locked the assessment and
-    checked that it is editable. bulk_update's cost grows with the fields it sets per row, so the
-    fields common to all rows go in one plain UPDATE, and the verification fields only when a
-    check was voided.
+    checked that it is editable. The verification fields go along only when a check was voided.
     """
     now = timezone.now()
     for result in rows:
         result.updated_at, result.updated_by = now, by
-    fields = list(ENTERED_FIELDS) + ["target_applied"]
+    fields = [*ENTERED_FIELDS, "target_applied", "updated_at", "updated_by"]
     if any(getattr(r, "_check_voided", False) for r in rows):
         fields += VERIFICATION_FIELDS
-    IndicatorResult.objects.bulk_update(rows, fields)
-    IndicatorResult.objects.filter(pk__in=[r.pk for r in rows]).update(updated_at=now, updated_by=by)
+    rows_update(IndicatorResult, rows, fields)
     IndicatorResult.history.bulk_history_create(rows, update=True, default_user=by)
 
 

@@ -30,7 +30,7 @@ def assessment_preview(
     Indicators missing from `entries` keep their stored result. Nothing is saved; four queries
     (three for the book, one for the results) unless the caller passes them in.
     """
-    book = book or TargetBook(assessment.criteria_set)
+    book = book or TargetBook.of(assessment.criteria_set)
     stored = {r.indicator_id: r for r in (results if results is not None else assessment.results.all())}
     met_by_code: dict[str, bool | None] = {}
     for indicator in book.indicators:

@@ -35,7 +35,7 @@ def assessment_submit(*, assessment: Assessment, by, expected_revision: int | No
         locked, EDITABLE_STATUSES, _("Chỉ gửi được đánh giá đang là nháp hoặc bị trả lại.")
     )
     common.check_revision(locked, expected_revision)
-    missing = TargetBook(locked.criteria_set).unanswered(locked.results.all())
+    missing = TargetBook.of(locked.criteria_set).unanswered(locked.results.all())
     if missing:
         raise ValidationError(
             _("Chưa nhập kết quả cho các chỉ tiêu %(codes)s; hãy nhập đủ trước khi gửi."),

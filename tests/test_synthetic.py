@@ -6,12 +6,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment, IndicatorResult, Status
 from assessments.services import TargetBook
 from communes.models import Era, Level, Region
 from criteria.models import CriteriaSet, IndicatorTarget, SetStatus
+from dashboards import selectors
+from dashboards.area import Area
 from synthetic import generator, sets
 from tests import factories
 
@@ -114,6 +119,11 @@ def test_stored_summaries_equal_the_apps_roll_up(country):
     assert pending.exists()
     for assessment in pending:  # the app's own recompute finds nothing to change
         assert services.assessment_recompute_summary(assessment=assessment) is False
+    # The stored latest-approved flag is what the app's own refresh derives from the approved history.
+    flagged = set(Assessment.objects.filter(is_latest_approved=True).values_list("id", flat=True))
+    assert flagged
+    services.latest_approved_refresh(scope=Q())
+    assert set(Assessment.objects.filter(is_latest_approved=True).values_list("id", flat=True)) == flagged
 
 
 def test_progress_rises_over_time_differs_by_region_and_statuses_are_realistic(country):
@@ -180,4 +190,14 @@ def test_benchmark_smoke_run_writes_its_reports(country, live_server, tmp_path):
     assert Assessment.objects.get(pk=pages["save_assessment"]["url"].split("/")[-3]).revision >= 4  # 3 saves
     assert "| district_dashboard |" in (out / "latest.md").read_text()
     assert "national" in (out / "growth.md").read_text()
+    assert report["growth"] and all(row["past_p50_ms"] > 0 for row in report["growth"])
+    # The floor computes the page's figures: per commune, the same latest approved summary.
+    main_set = CriteriaSet.objects.get(code=report["set"])
+    with connection.cursor() as cursor:
+        cursor.execute(bench.floor_sql(), bench.floor_params(None, main_set))
+        names = [col[0] for col in cursor.description]
+        floor = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    page = selectors.latest_approved(Area("pre2025"), main_set, timezone.localdate(), with_unmet=False)
+    assert {pk: (r["criteria_met"], r["indicators_met"]) for pk, r in floor.items() if r["criteria_met"] is not None} \
+        == {pk: (s["criteria_met"], s["indicators_met"]) for pk, s in page.items()}
     assert report["machine"]["cpus"] >= 1 and report["data"]["assessments"] == Assessment.objects.count()

@@ -9,7 +9,7 @@ page costs the same number of queries for five communes or three thousand.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 
 from accounts import permissions
 from accounts.models import Membership, Role
@@ -108,12 +108,8 @@ def department_view(department: Department, memberships: list[Membership], crite
 
 
 def _latest_approved(criteria_set: CriteriaSet, commune_ids: list[int]) -> dict[int, Assessment]:
-    latest = (
-        Assessment.objects.filter(commune_id=OuterRef("commune_id"), criteria_set=criteria_set, status=Status.APPROVED)
-        .order_by("-as_of", "-id")
-        .values("pk")[:1]
-    )
-    rows = Assessment.objects.filter(
-        criteria_set=criteria_set, status=Status.APPROVED, commune_id__in=commune_ids, pk=Subquery(latest)
-    ).only("commune_id", "as_of", "unmet", "criteria_met", "criteria_total", "meets_standard")
+    # The stored latest-approved flag: no ranking of each commune's history.
+    rows = Assessment.objects.latest_approved_per_commune().filter(
+        criteria_set=criteria_set, commune_id__in=commune_ids
+    ).order_by().only("commune_id", "as_of", "unmet", "criteria_met", "criteria_total", "meets_standard")
     return {a.commune_id: a for a in rows}

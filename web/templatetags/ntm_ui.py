@@ -124,3 +124,11 @@ def login_url(context) -> str:
     if request is None or (match is not None and match.url_name in AUTH_PAGES and not match.namespace):
         return url
     return f"{url}?{urlencode({'next': request.get_full_path()})}"
+
+
+@register.simple_tag
+def criteria_bodies(summary):
+    """The commune page's criteria rows with their indicators (web.criteria_html)."""
+    from web.criteria_html import criteria_bodies_html  # imports this module's plain_number
+
+    return criteria_bodies_html(summary)

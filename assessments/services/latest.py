@@ -1,8 +1,9 @@
 """The stored "latest approved" flag (Assessment.is_latest_approved), kept true to the assessments.
 
-Whatever starts or ends an approval calls latest_approved_refresh with the assessments it touched
-(approve, reopen, deletion, the bulk writers); it re-derives the flag from the approved rows of the
-touched communes and sets, so it is right whatever the order of the approvals' dates.
+The model's save and delete signals (assessments.models) refresh the commune and set of an assessment
+whose approval starts or ends, whoever saved it (approve, reopen, the admin, a script); the bulk
+writers, which send no signals, call latest_approved_refresh for the pairs they wrote. It re-derives
+the flag from the approved rows, so it is right whatever the order of the approvals' dates.
 """
 
 from django.db import transaction

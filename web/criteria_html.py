@@ -7,17 +7,12 @@ escaped. templates/web/commune/_criteria_table.html holds the table around it; t
 markup back (data-testid, data-code, the collapse ids).
 """
 
-import html
-
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from ntm.lib.html import escape as _e
 from web.templatetags.ntm_ui import plain_number
-
-
-def _e(text) -> str:
-    return html.escape(str(text))
 
 
 def criteria_bodies_html(summary) -> SafeString:

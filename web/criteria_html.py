@@ -65,7 +65,7 @@ def criteria_bodies_html(summary) -> SafeString:
             if r.note:
                 cells.append(f'<div class="small text-body-secondary" data-testid="evidence-note">'
                              f'{evidence_label}: {_e(r.note)}</div>')
-            files = r.evidence_files.all()
+            files = r.evidence_list  # web.selectors prefetches them as a list
             if files:
                 links = "".join(f'<li class="list-inline-item"><a href="{evidence_url.format(pk=f.pk)}">'
                                 f"{_e(f.original_name)}</a></li>" for f in files)

@@ -214,10 +214,15 @@ def _attach_criteria(sets: list[SetSummary]) -> None:
         return
     criteria = Criterion.objects.filter(criteria_set__in=[a.criteria_set_id for a in approved]).order_by("number")
     files = EvidenceFile.objects.order_by("uploaded_at", "id")
+    # Only the columns the criteria table shows (130-150 results and their indicators per page), and the
+    # files as a plain list: a prefetch without to_attr builds one queryset per result.
     results = (
         IndicatorResult.objects.filter(assessment__in=approved)
         .select_related("indicator")
-        .prefetch_related(Prefetch("evidence_files", queryset=files))
+        .only("assessment_id", "indicator_id", "value", "met", "note", "target_applied",
+              "indicator__code", "indicator__name", "indicator__kind", "indicator__unit", "indicator__criterion_id",
+              "indicator__position")
+        .prefetch_related(Prefetch("evidence_files", queryset=files, to_attr="evidence_list"))
         .order_by("indicator__position", "indicator__code")
     )
     by_criterion: dict[tuple[int, int], list[IndicatorResult]] = {}

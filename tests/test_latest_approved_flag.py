@@ -3,8 +3,10 @@ always marks, per commune and set, the approved assessment with the newest date,
 the approval (services, bulk writers, the demo) and in whatever order the dates came."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
@@ -122,3 +124,18 @@ def test_the_database_refuses_a_flag_on_an_assessment_not_approved(tree, cast, c
     pending = make_submitted(cast, cs, tree.a)
     with pytest.raises(IntegrityError), transaction.atomic():
         Assessment.objects.filter(pk=pending.pk).update(is_latest_approved=True)
+
+
+def test_the_refresh_command_repairs_flags_and_its_dry_run_changes_nothing(tree, cast, cs):
+    older = make_approved(cast, cs, tree.a, as_of=day("2024-12-31"))
+    newer = make_approved(cast, cs, tree.a, as_of=day("2025-06-30"))
+    Assessment.objects.filter(pk=newer.pk).update(is_latest_approved=False)  # written around the app
+    Assessment.objects.filter(pk=older.pk).update(is_latest_approved=True)
+    out = io.StringIO()
+    call_command("refresh_latest_approved", "--dry-run", stdout=out)
+    assert "1 latest approved assessment(s); 2 flag(s) would change." in out.getvalue()
+    assert flagged() == {older.pk}
+    out = io.StringIO()
+    call_command("refresh_latest_approved", stdout=out)
+    assert "2 flag(s) changed." in out.getvalue()
+    assert flagged() == {newer.pk} == ranked()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Era, Level, Region
 from criteria.models import (
@@ -611,21 +612,27 @@ class SetOutcome:
         p = self.parsed
         indicators = p.indicators
         with_target = sum(i.has_target for i in indicators)
-        return (
-            f"{p.code} ({p.path.name}): {self.action} — criteria "
-            f"{_ratio(len(p.criteria), p.fields.get('stated_criteria_count'))}, indicators "
-            f"{_ratio(len(indicators), p.fields.get('stated_indicator_count'))}, "
-            f"verified {sum(i.fields['verified'] for i in indicators)}, with target {with_target}, "
-            f"without target {len(indicators) - with_target} → {self.status}"
-        )
+        return _(
+            "%(code)s (%(file)s): %(action)s — tiêu chí %(criteria)s, chỉ tiêu %(indicators)s, đã kiểm chứng "
+            "%(verified)s, có ngưỡng %(with_target)s, chưa có ngưỡng %(without_target)s → %(status)s"
+        ) % {
+            "code": p.code, "file": p.path.name, "action": self.action,
+            "criteria": _ratio(len(p.criteria), p.fields.get("stated_criteria_count")),
+            "indicators": _ratio(len(indicators), p.fields.get("stated_indicator_count")),
+            "verified": sum(i.fields["verified"] for i in indicators), "with_target": with_target,
+            "without_target": len(indicators) - with_target, "status": SetStatus(self.status).label,
+        }
 
 
 def _ratio(count: int, stated: int | None) -> str:
     if stated is None:
-        return f"{count} (no stated total)"
+        return _("%(n)s (văn bản không nêu tổng số)") % {"n": count}
     gap = stated - count
-    note = f" ({gap} missing)" if gap > 0 else f" ({-gap} more than stated)" if gap < 0 else ""
-    return f"{count}/{stated}{note}"
+    if gap > 0:
+        return _("%(n)s/%(stated)s (thiếu %(gap)s)") % {"n": count, "stated": stated, "gap": gap}
+    if gap < 0:
+        return _("%(n)s/%(stated)s (nhiều hơn số nêu %(gap)s)") % {"n": count, "stated": stated, "gap": -gap}
+    return f"{count}/{stated}"
 
 
 @dataclass
@@ -635,9 +642,9 @@ class LoadReport:
     dry_run: bool
 
     def lines(self) -> list[str]:
-        head = ["Dry run: nothing was written."] if self.dry_run else []
+        head = [_("Chạy thử: không ghi gì.")] if self.dry_run else []
         s = self.sources
-        sources = f"sources: {s['total']} ({s['created']} created, {s['updated']} updated)"
+        sources = _("nguồn: %(total)s (tạo %(created)s, cập nhật %(updated)s)") % s
         return head + [o.summary() for o in self.sets] + [sources]
 
 
@@ -698,15 +705,14 @@ def _delete_stale(cs: CriteriaSet, p: ParsedSet, targets: dict, kept: set) -> No
 
 def _plan(p: ParsedSet, existing: CriteriaSet | None, dry_run: bool) -> tuple[str, bool]:
     """What happens to `p`: (action text, whether to write)."""
-    would = "would be " if dry_run else ""
     if existing is None:
-        return f"{would}created", True
+        return (_("sẽ tạo") if dry_run else _("đã tạo")), True
     if existing.status != SetStatus.DRAFT or existing.in_use:
-        state = existing.status if existing.status != SetStatus.DRAFT else "in use"
-        return f"skipped ({state}; clone it to change)", False
+        state = existing.get_status_display().lower() if existing.status != SetStatus.DRAFT else _("đang được dùng")
+        return _("bỏ qua (%(state)s; hãy sao chép bộ để sửa)") % {"state": state}, False
     if existing.source_hash == p.sha256:
-        return "unchanged", False
-    return f"{would}updated", True
+        return _("không đổi"), False
+    return (_("sẽ cập nhật") if dry_run else _("đã cập nhật")), True
 
 
 def upsert_sources(entries: list[dict], *, dry_run: bool) -> dict:

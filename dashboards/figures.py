@@ -7,8 +7,10 @@ A commune "đạt chuẩn" when its latest approved assessment meets every crite
 import datetime
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assessments import rollup
+from ntm.lib import numbers
 from web.collation import vietnamese_key
 
 MET, UNMET, NONE = "met", "unmet", "none"
@@ -23,6 +25,7 @@ class CommuneRow:
     recognition: object = None  # roadmap.models.Recognition, the commune's highest
     recognised_at_level: bool = False  # recognised at the level of the chosen set
     name_key: tuple = ()
+    report_sentence: str = ""  # set by the print report (rollup.shorter_sentence)
 
     @property
     def status(self) -> str:
@@ -43,20 +46,44 @@ class CommuneRow:
 
     @property
     def unmet_numbers(self) -> set[int]:
-        return {item["number"] for item in self.summary["unmet"]} if self.summary else set()
+        """The criteria not met: unmet ones and those with undetermined indicators (not met either)."""
+        if not self.summary:
+            return set()
+        return {item["number"] for item in (*self.summary["unmet"], *self.summary.get("undetermined", []))}
 
     @property
     def at_risk(self) -> bool:
         # Recognised at a level, yet the latest approved assessment is below the standard (issue item 8).
         return self.recognised_at_level and self.status == UNMET
 
-    def sentence(self) -> str:
+    @property
+    def rollup_summary(self) -> rollup.Summary | None:
         s = self.summary
-        summary = rollup.Summary(
+        if not s:
+            return None
+        return rollup.Summary(
             criteria_met=s["criteria_met"], criteria_total=s["criteria_total"], indicators_met=s["indicators_met"],
-            indicators_total=s["indicators_total"], indicators_unknown=s["indicators_unknown"], unmet=s["unmet"],
+            indicators_total=s["indicators_total"], indicators_unknown=s["indicators_unknown"],
+            unmet=s.get("unmet", []), undetermined=s.get("undetermined", []),
+            set_complete=s.get("set_complete", True), indicators_stated=s.get("indicators_stated"),
         )
+
+    @property
+    def set_note(self) -> str:
+        """"bộ tiêu chí chưa đầy đủ: 56/57 chỉ tiêu" next to the row's x/N, on an incomplete set."""
+        return rollup.set_note(self.rollup_summary) if self.summary else ""
+
+    def sentence(self, level: str = "") -> str:
+        summary = self.rollup_summary
+        summary.level = level
         return rollup.sentence(summary)
+
+
+def report_sentence(row: CommuneRow, level: str, names: dict[int, str]) -> str:
+    """The print report's sentence for one commune: the shorter of the unmet-form and the met-form."""
+    summary = row.rollup_summary
+    summary.level = level
+    return rollup.shorter_sentence(summary, names)
 
 
 def build_rows(communes, summaries: dict, pending: dict, recognitions, *, shows_parent: bool,
@@ -98,9 +125,9 @@ class Headline:
         return self.communes - self.assessed
 
     @property
-    def average(self) -> float | None:
-        """Bình quân tiêu chí/xã, over the communes with an approved assessment."""
-        return self.criteria_met_sum / self.assessed if self.assessed else None
+    def average(self) -> Decimal | None:
+        """Bình quân tiêu chí/xã, over the communes with an approved assessment (ntm.lib.numbers.average)."""
+        return numbers.average(self.criteria_met_sum, self.assessed)
 
     @property
     def reaching_percent(self) -> int:
@@ -121,11 +148,18 @@ def headline(rows: list[CommuneRow]) -> Headline:
     return h
 
 
+def headline_sum(parts) -> Headline:
+    """The headline of an area from its children's."""
+    total = Headline()
+    for part in parts:
+        for name in ("communes", "assessed", "reaching", "criteria_met_sum", "short_one", "short_two"):
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+    return total
+
+
 def headline_change(now: Headline, then: Headline) -> dict:
-    """Now minus then, per figure (the average to one decimal)."""
-    average = None
-    if now.average is not None and then.average is not None:
-        average = round(now.average - then.average, 1)
+    """Now minus then, per figure (the averages' difference as shown: ntm.lib.numbers.change)."""
+    average = numbers.change(now.average, then.average)
     return {
         "reaching": now.reaching - then.reaching, "average": average, "short_one": now.short_one - then.short_one,
         "short_two": now.short_two - then.short_two, "not_assessed": now.not_assessed - then.not_assessed,
@@ -154,7 +188,7 @@ def filter_rows(rows: list[CommuneRow], query: dict) -> list[CommuneRow]:
         met = row.summary["criteria_met"] if row.summary else None
         if (low is not None and met < low) or (high is not None and met > high):
             continue
-        if text and text not in _folded(row.commune.name):
+        if text and text not in _folded(row.commune.name) and not (text.isdigit() and row.commune.code.startswith(text)):
             continue
         if fails and fails not in row.unmet_numbers:
             continue
@@ -219,8 +253,9 @@ def holdbacks(rows: list[CommuneRow], criteria, indicators) -> tuple[list[Holdba
     by_criterion: dict[int, int] = {}
     by_code: dict[str, int] = {}
     for row in assessed:
-        for item in row.summary["unmet"]:
-            by_criterion[item["number"]] = by_criterion.get(item["number"], 0) + 1
+        for number in row.unmet_numbers:
+            by_criterion[number] = by_criterion.get(number, 0) + 1
+        for item in row.summary["unmet"]:  # undetermined indicators did not fail
             for code in item["codes"]:
                 by_code[code] = by_code.get(code, 0) + 1
     total = len(assessed) or 1
@@ -241,7 +276,7 @@ class Period:
     label: str
     end: datetime.date
     assessed: int = 0
-    average: float | None = None
+    average: Decimal | None = None
     reaching: int = 0
 
 
@@ -284,7 +319,32 @@ def trend(history: list[tuple], *, until: datetime.date, by: str, label) -> list
         values = list(latest.values())
         period = Period(label(end), end, len(values))
         if values:
-            period.average = round(sum(m for m, _t in values) / len(values), 1)
+            period.average = numbers.average(sum(m for m, _t in values), len(values))
             period.reaching = sum(1 for m, t in values if t and m == t)
         periods.append(period)
     return periods
+
+
+# The heatmap above a district: one row per child unit
+
+
+@dataclass
+class ShareCell:
+    number: int  # the criterion
+    meeting: int = 0  # assessed xã meeting it
+    assessed: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.meeting / self.assessed if self.assessed else None
+
+    @property
+    def band(self) -> str:
+        """The colour class: none (nothing assessed), then 0-4 by fifths of the share."""
+        share = self.share
+        return "none" if share is None else str(min(4, int(share * 5)))
+
+
+def share_cells(assessed: int, failing: dict[int, int], criteria) -> list[ShareCell]:
+    """Per criterion, the assessed xã of a child unit meeting it (those not failing it)."""
+    return [ShareCell(c.number, assessed - failing.get(c.number, 0), assessed) for c in criteria]

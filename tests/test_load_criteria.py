@@ -71,10 +71,10 @@ def test_each_bundled_set_loads_as_a_draft_with_the_counts_of_its_file(bundled, 
 
 
 def test_the_report_gives_counts_against_the_stated_totals(bundled):
-    assert ("qd318-ntm-2021-2025 (qd318-xa-ntm-2021-2025.yaml): created — criteria 19/19, indicators 56/57 "
-            "(1 missing), verified 0, with target 1, without target 55 → draft") in bundled
-    assert "qd51-ntm-2026-2030 (qd51-2025-xa-ntm-2026-2030.yaml): created — criteria 10/10, indicators 0/47" in bundled
-    assert "sources: 50 (50 created, 0 updated)" in bundled
+    assert ("qd318-ntm-2021-2025 (qd318-xa-ntm-2021-2025.yaml): đã tạo — tiêu chí 19/19, chỉ tiêu 56/57 "
+            "(thiếu 1), đã kiểm chứng 0, có ngưỡng 1, chưa có ngưỡng 55 → Nháp") in bundled
+    assert "qd51-ntm-2026-2030 (qd51-2025-xa-ntm-2026-2030.yaml): đã tạo — tiêu chí 10/10, chỉ tiêu 0/47" in bundled
+    assert "nguồn: 50 (tạo 50, cập nhật 0)" in bundled
 
 
 def test_set_columns_come_from_the_file(bundled):
@@ -166,8 +166,8 @@ def test_a_second_run_writes_nothing(bundled):
     before = _snapshot()
     out = load()
     assert _snapshot() == before
-    assert out.count(": unchanged — ") == 5
-    assert "sources: 50 (0 created, 0 updated)" in out
+    assert out.count(": không đổi — ") == 5
+    assert "nguồn: 50 (tạo 0, cập nhật 0)" in out
 
 
 def test_a_changed_file_updates_the_draft_in_place(bundled, tmp_path):
@@ -180,7 +180,7 @@ def test_a_changed_file_updates_the_draft_in_place(bundled, tmp_path):
     path = tmp_path / "qd1980.yaml"
     path.write_text(text, encoding="utf-8")
     out = load(path)
-    assert "qd1980-ntm-2016-2020 (qd1980.yaml): updated — criteria 19/19, indicators 48" in out
+    assert "qd1980-ntm-2016-2020 (qd1980.yaml): đã cập nhật — tiêu chí 19/19, chỉ tiêu 48" in out
     cs.refresh_from_db()
     assert cs.source_file == "qd1980.yaml"
     assert {i.code: i.pk for i in cs.indicators.all()} == {c: pk for c, pk in kept.items() if c != "8.4"}
@@ -304,7 +304,7 @@ def test_a_provincial_set_with_20_criteria_loads_with_province_and_derived_from(
     assert cs.derived_from == CriteriaSet.objects.get(code="qd318-ntm-nang-cao-2021-2025")
     assert (cs.period_start, cs.period_end, cs.status) == (2022, 2025, SetStatus.DRAFT)
     assert Criterion.objects.get(criteria_set=cs, number=1).department == Department.objects.get(code="nong-nghiep")
-    assert "criteria 20/20, indicators 3/3, verified 1, with target 3, without target 0 → draft" in out
+    assert "tiêu chí 20/20, chỉ tiêu 3/3, đã kiểm chứng 1, có ngưỡng 3, chưa có ngưỡng 0 → Nháp" in out
 
 
 def test_targets_by_year_become_year_variants_and_nulls_are_skipped(tmp_path):
@@ -359,7 +359,7 @@ def test_a_published_set_is_skipped(bundled, tmp_path):
     path = tmp_path / "qd318.yaml"
     path.write_text(QD318.read_text(encoding="utf-8").replace("Nhà tạm, dột nát", "Nhà tạm"), encoding="utf-8")
     out = load(path)
-    assert "qd318-ntm-2021-2025 (qd318.yaml): skipped (published; clone it to change)" in out
+    assert "qd318-ntm-2021-2025 (qd318.yaml): bỏ qua (đã công bố; hãy sao chép bộ để sửa)" in out
     assert _snapshot() == before
 
 
@@ -367,14 +367,14 @@ def test_a_set_used_by_an_assessment_is_skipped(bundled, tmp_path):
     CriteriaSet.objects.filter(code="qd318-ntm-2021-2025").update(in_use=True)
     path = tmp_path / "qd318.yaml"
     path.write_text(QD318.read_text(encoding="utf-8").replace("Nhà tạm, dột nát", "Nhà tạm"), encoding="utf-8")
-    assert "skipped (in use; clone it to change)" in load(path)
+    assert "bỏ qua (đang được dùng; hãy sao chép bộ để sửa)" in load(path)
     assert ind("qd318-ntm-2021-2025", "9.1").name == "Nhà tạm, dột nát"
 
 
 def test_dry_run_validates_and_reports_but_writes_nothing():
     out = load(dry_run=True)
-    assert out.startswith("Dry run: nothing was written.")
-    assert "qd1980-ntm-2016-2020 (qd1980-xa-ntm-2016-2020.yaml): would be created — criteria 19/19" in out
+    assert out.startswith("Chạy thử: không ghi gì.")
+    assert "qd1980-ntm-2016-2020 (qd1980-xa-ntm-2016-2020.yaml): sẽ tạo — tiêu chí 19/19" in out
     assert not CriteriaSet.objects.exists()
     assert not SourceDocument.objects.exists()
     assert not Department.objects.exists()

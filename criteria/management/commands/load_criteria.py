@@ -8,6 +8,7 @@ Running it again with the same files writes nothing.
 
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
 from django.core.management.base import BaseCommand, CommandError
 
 from criteria import loader
@@ -17,8 +18,8 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", metavar="FILE", help="YAML files (default: the bundled official sets)")
-        parser.add_argument("--dry-run", action="store_true", help="check the files and report, write nothing")
+        parser.add_argument("files", nargs="*", metavar="FILE", help=_("tệp YAML (mặc định: các bộ chính thức đi kèm)"))
+        parser.add_argument("--dry-run", action="store_true", help=_("kiểm tra các tệp và báo cáo, không ghi gì"))
 
     def handle(self, *args, files, dry_run, **options):
         paths = [Path(f) for f in files] or loader.bundled_files()

@@ -3,22 +3,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scope import ScopedAdminMixin, ScopedInlineMixin, SuperuserOnlyAdminMixin, lock_to_superusers
 from accounts.models import Membership, Role
-from accounts.selectors import sees_everything
-
-
-def administered_units_q(user, prefix: str = "") -> Q:
-    """The units whose memberships `user` manages: everything for a superuser, else the subtrees of their
-    criteria-admin memberships (each in its era); nothing for anyone else."""
-    if sees_everything(user):
-        return Q()
-    q = Q(pk__in=[])
-    for m in Membership.objects.filter(user=user, role=Role.CRITERIA_ADMIN).select_related("unit"):
-        q |= Q(**{f"{prefix}era": m.unit.era, f"{prefix}path__startswith": m.unit.path})
-    return q
+from accounts.selectors import administered_units_q
 
 
 class MembershipForm(forms.ModelForm):
@@ -44,7 +33,9 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    # A criteria admin of a province manages the memberships on the units of that province only.
+    scope_units = ("unit__",)
     form = MembershipForm
     list_display = ["user", "unit", "role", "department"]
     list_filter = ["role", "department", "unit__era"]
@@ -52,16 +43,12 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "unit", "department"]
     raw_id_fields = ["user", "unit"]
 
-    def get_queryset(self, request):
-        # A criteria admin of a province manages the memberships on the units of that province only.
-        return super().get_queryset(request).filter(administered_units_q(request.user, "unit__"))
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"editor": request.user})
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = Membership
     form = MembershipForm
     fields = ["unit", "role", "department"]
@@ -74,9 +61,14 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
+    # Superusers only: the user page sets passwords, staff and superuser flags and Django permissions.
     inlines = [*DjangoUserAdmin.inlines, MembershipInline]
 
     def get_inlines(self, request, obj):
         # The add page is Django's two-step password form; memberships come on the change page.
         return super().get_inlines(request, obj) if obj else []
+
+
+# Django's groups, DRF's tokens and axes' logs (registered before this module) have no unit: superusers only.
+lock_to_superusers(admin.site)

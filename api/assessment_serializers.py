@@ -13,8 +13,8 @@ from rest_framework import serializers
 from accounts import permissions
 from assessments import services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status, VerificationState
-from api.serializers import DECIMAL, UnitRefSerializer, UnmetCriterionSerializer, enum_field
-from criteria.models import CriteriaSet
+from api.serializers import DECIMAL, UnitRefSerializer, UndeterminedSerializer, UnmetCriterionSerializer, enum_field
+from criteria.models import CriteriaSet, Crosswalk
 from criteria.models import Kind as IndicatorKind
 
 REVISION_HELP = _("Lần sửa của đánh giá mà người dùng đang xem; nếu đánh giá đã đổi từ đó, yêu cầu bị từ chối (409).")
@@ -64,14 +64,25 @@ class ResultSerializer(serializers.ModelSerializer):
     updated_by = user_field()
     verification = VerificationSerializer(source="*", read_only=True)
     evidence = EvidenceFileSerializer(source="evidence_files", many=True, read_only=True)
+    target_reason = serializers.SerializerMethodField(
+        help_text=_("Vì sao chưa có ngưỡng áp dụng cho xã (chỉ tiêu dạng số), ví dụ ngưỡng của vùng chưa thu thập "
+                    "được; rỗng khi có ngưỡng."),
+    )
 
     class Meta:
         model = IndicatorResult
         fields = [
-            "code", "name", "criterion", "kind", "unit", "target_applied", "value", "met", "note",
+            "code", "name", "criterion", "kind", "unit", "target_applied", "target_reason", "value", "met", "note",
             "updated_by", "updated_at", "verification", "evidence",
         ]
         extra_kwargs = {"value": DECIMAL}
+
+    def get_target_reason(self, result: IndicatorResult) -> str:
+        if result.indicator.kind != IndicatorKind.NUMERIC or result.target_applied:
+            return ""
+        assessment = result.assessment
+        book = services.TargetBook.of(assessment.criteria_set)  # kept once read: the set is frozen
+        return book.resolve(book.by_id[result.indicator_id], assessment.commune, assessment.as_of).reason
 
 
 class CriteriaSetRefSerializer(serializers.ModelSerializer):
@@ -118,6 +129,7 @@ class AssessmentDetailSerializer(serializers.ModelSerializer):
     returned_by = user_field()
     approved_by = user_field()
     unmet = UnmetCriterionSerializer(many=True, read_only=True)
+    undetermined = UndeterminedSerializer(many=True, read_only=True)
     sentence = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     results = ResultSerializer(many=True, read_only=True)
@@ -129,7 +141,8 @@ class AssessmentDetailSerializer(serializers.ModelSerializer):
             "created_by", "created_at", "submitted_by", "submitted_at", "returned_by", "returned_at",
             "return_reason", "approved_by", "approved_at",
             "criteria_met", "criteria_total", "indicators_met", "indicators_total", "indicators_unknown",
-            "meets_standard", "unmet", "sentence", "actions", "results",
+            "meets_standard", "set_complete", "indicators_stated", "unmet", "undetermined", "sentence", "actions",
+            "results",
         ]
 
     def get_sentence(self, assessment: Assessment) -> str:
@@ -158,19 +171,62 @@ class AssessmentCreateSerializer(serializers.Serializer):
     copy_from_latest = serializers.BooleanField(
         default=False, help_text=_("Sao chép giá trị và ghi chú từ đánh giá gần nhất của xã theo bộ tiêu chí này."),
     )
+    from_assessment = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text=_("Mã (id) một đánh giá của chính xã này theo bộ tiêu chí cũ: điền sẵn các giá trị chuyển sang "
+                    "theo bảng chuyển đổi chỉ tiêu từ bộ cũ sang bộ đã chọn."),
+    )
 
     def create(self, validated_data):
+        commune, criteria_set = validated_data["commune_unit"], validated_data["criteria_set"]
+        crosswalk = source = None
+        if validated_data.get("from_assessment"):
+            # Only the commune's own assessments: another commune's id reads as one that does not exist.
+            source = Assessment.objects.filter(pk=validated_data["from_assessment"], commune=commune).first()
+            if source is None:
+                raise serializers.ValidationError({"from_assessment": _("Xã không có đánh giá mã %(id)s.")
+                                                   % {"id": validated_data["from_assessment"]}})
+            crosswalk = Crosswalk.objects.filter(from_set=source.criteria_set_id, to_set=criteria_set).first()
+            if crosswalk is None:
+                raise serializers.ValidationError({"from_assessment": _(
+                    "Chưa có bảng chuyển đổi chỉ tiêu từ bộ của đánh giá này sang bộ tiêu chí đã chọn.")})
         return services.assessment_create(
-            commune=validated_data["commune_unit"], criteria_set=validated_data["criteria_set"],
+            commune=commune, criteria_set=criteria_set,
             as_of=validated_data["as_of"], copy_from_latest=validated_data["copy_from_latest"],
-            by=self.context["request"].user,
+            by=self.context["request"].user, from_crosswalk=crosswalk, source=source,
         )
+
+
+class PassedToServiceField(serializers.Field):
+    """A value checked by the entry service (assessments.services.values), not here: its refusals are
+    then keyed by indicator code and worded as on the entry page and in a workbook import."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, (str, int, float, bool)) and data is not None:
+            raise serializers.ValidationError(_("Giá trị không hợp lệ."))
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "number", "nullable": True, "example": 72.5})
+class ResultValueField(PassedToServiceField):
+    pass
+
+
+@extend_schema_field({"type": "boolean", "nullable": True})
+class ResultAnswerField(PassedToServiceField):
+    pass
 
 
 class ResultEntrySerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_("Mã chỉ tiêu, ví dụ 2.1."))
-    value = serializers.DecimalField(max_digits=14, decimal_places=3, required=False, allow_null=True)
-    met = serializers.BooleanField(
+    value = ResultValueField(
+        required=False, allow_null=True,
+        help_text=_("Giá trị, với chỉ tiêu dạng số: không âm, tối đa 100 nếu là tỷ lệ phần trăm, 3 chữ số thập phân."),
+    )
+    met = ResultAnswerField(
         required=False, allow_null=True, help_text=_("Đạt / chưa đạt, với chỉ tiêu dạng đạt / chưa đạt.")
     )
     note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -215,11 +271,27 @@ class StepSerializer(serializers.Serializer):
 
 
 class SubmitSerializer(StepSerializer):
+    """The response carries `warnings`: what the submit went through with (services.submit_warnings)."""
+
     def perform(self, assessment, user, **data):
-        return services.assessment_submit(assessment=assessment, by=user, **data)
+        submitted = services.assessment_submit(assessment=assessment, by=user, **data)
+        self.warnings = services.submit_warnings(submitted)
+        return submitted
+
+
+class WithdrawSerializer(StepSerializer):
+    def perform(self, assessment, user, **data):
+        return services.assessment_withdraw(assessment=assessment, by=user, **data)
 
 
 class ApproveSerializer(StepSerializer):
+    confirm_unverified = serializers.BooleanField(
+        required=False, default=False,
+        help_text=_("Bắt buộc là true khi còn chỉ tiêu chưa được phòng, ban rà soát hoặc bị đánh dấu cần xem lại "
+                    "(người duyệt xác nhận đã xem và vẫn duyệt); nếu không, trả về 400 với code "
+                    "needs_confirmation và danh sách mã chỉ tiêu trong params.unchecked, params.flagged."),
+    )
+
     def perform(self, assessment, user, **data):
         return services.assessment_approve(assessment=assessment, by=user, **data)
 

@@ -7,8 +7,9 @@ service is a 400 with its translated message and code, or a 409 when the user's 
 
 import functools
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +25,10 @@ from api import assessment_serializers as s
 from api import selectors as api_selectors
 from assessments import selectors, services
 from assessments.models import EvidenceFile
+from assessments.services import evidence as evidence_service
 from communes.models import Level
+from ntm.lib import uploads
+from ntm.lib.downloads import stored_file_response
 
 PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("Mã số đánh giá."))
 CODE = OpenApiParameter(
@@ -50,8 +54,11 @@ def _json_safe(params: dict) -> dict:
 
 def error_response(exc: ValidationError) -> Response:
     if hasattr(exc, "error_dict"):
-        return Response({"detail": " ".join(exc.messages), "code": "invalid", "params": {},
-                         "errors": exc.message_dict}, status=status.HTTP_400_BAD_REQUEST)
+        # Keyed by field, or by indicator code for the results (assessments.services.values).
+        errors = exc.message_dict
+        detail = " ".join(f"{key}: {message}" for key, messages in errors.items() for message in messages)
+        return Response({"detail": detail, "code": "invalid", "params": {}, "errors": errors},
+                        status=status.HTTP_400_BAD_REQUEST)
     first = exc.error_list[0]
     code = first.code or "invalid"
     body = {"detail": " ".join(exc.messages), "code": code, "params": _json_safe(first.params)}
@@ -143,7 +150,10 @@ def _step(name: str, serializer_class, summary):
         serializer = serializer_class(data=request.data, context={"request": request, "assessment": assessment})
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return _detail(request, pk)
+        response = _detail(request, pk)
+        if hasattr(serializer, "warnings"):  # the submit warns without refusing (undetermined indicators)
+            response.data["warnings"] = serializer.warnings
+        return response
 
     view.__name__ = view.__qualname__ = name
     view = service_errors(view)
@@ -154,6 +164,10 @@ def _step(name: str, serializer_class, summary):
 
 assessment_submit = _step(
     "assessment_submit", s.SubmitSerializer, gettext_lazy("Gửi đánh giá đi thẩm định (cán bộ xã)")
+)
+assessment_withdraw = _step(
+    "assessment_withdraw", s.WithdrawSerializer,
+    gettext_lazy("Rút lại đánh giá đã gửi về nháp, khi phòng, ban chưa bắt đầu rà soát (cán bộ xã)"),
 )
 assessment_return = _step(
     "assessment_return", s.ReturnSerializer, gettext_lazy("Trả lại đánh giá kèm lý do (người thẩm định)")
@@ -183,10 +197,13 @@ def result_verify(request, pk, code):
     return _detail(request, pk)
 
 
+@uploads.upload_limit("EVIDENCE_MAX_BYTES")
 @extend_schema(
     summary=gettext_lazy("Tải lên một tệp minh chứng cho chỉ tiêu"),
     parameters=[PK, CODE], request={"multipart/form-data": s.EvidenceUploadSerializer},
-    responses={201: s.EvidenceFileSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+    responses={201: s.EvidenceFileSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND,
+               413: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy(
+                   "Tệp lớn hơn giới hạn (theo Content-Length, trước khi đọc nội dung)."))},
 )
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser])
@@ -195,6 +212,10 @@ def evidence_upload(request, pk, code):
     assessment = selectors.assessment_for(request.user, pk)
     result = _result(assessment, code)
     _require_staff(request.user, assessment)
+    if uploads.declared_too_large(request, settings.EVIDENCE_MAX_BYTES):  # refused before the body is read
+        response = error_response(evidence_service.declared_too_large_error())
+        response.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        return response
     serializer = s.EvidenceUploadSerializer(data=request.data, context={"request": request, "result": result})
     serializer.is_valid(raise_exception=True)
     evidence = serializer.save()
@@ -224,12 +245,10 @@ def _evidence(request, pk, evidence_pk):
 def evidence_file(request, pk, evidence_pk):
     assessment, evidence = _evidence(request, pk, evidence_pk)
     if request.method == "GET":
-        try:
-            stored = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("Không tìm thấy tệp minh chứng.")) from None
-        return FileResponse(
-            stored, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        # In scope (checked above): streamed, or a redirect to a short-lived signed URL of the bucket.
+        return stored_file_response(
+            evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
+            missing=_("Không tìm thấy tệp minh chứng."),
         )
     _require_staff(request.user, assessment)
     services.evidence_file_remove(evidence=evidence, by=request.user)

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assessments import rollup
 from assessments.models import Assessment
 from assessments.models import Status as AssessmentStatus
 from communes.models import AdministrativeUnit, Level, UnitSuccession
@@ -193,25 +194,66 @@ class UnmetCriterionSerializer(serializers.Serializer):
     codes = serializers.ListField(child=serializers.CharField(), help_text=_("Các chỉ tiêu chưa đạt của tiêu chí."))
 
 
+class UndeterminedSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    codes = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Các chỉ tiêu đã nhập giá trị nhưng chưa có ngưỡng áp dụng.")
+    )
+
+
+class MetCriterionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class SummarySerializer(serializers.ModelSerializer):
-    """The stored summary of one assessment; `context["language"]` picks the sentence's language."""
+    """The stored summary of one assessment; `context["language"]` picks the sentence's language.
+
+    `sentence` lists what is not met, `sentence_met` what is met (reports of communes far from the
+    standard use the latter); `set_complete` is false when the set holds less than its decision states.
+    """
 
     commune = UnitRefSerializer(read_only=True)
     criteria_set = serializers.SlugRelatedField(slug_field="code", read_only=True)
     assessment_id = serializers.IntegerField(source="id", read_only=True)
     status = enum_field(AssessmentStatus, "AssessmentStatusEnum")
     unmet = UnmetCriterionSerializer(many=True, read_only=True)
+    undetermined = UndeterminedSerializer(many=True, read_only=True)
+    met = serializers.SerializerMethodField()
     sentence = serializers.SerializerMethodField()
+    sentence_met = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
         fields = [
             "commune", "criteria_set", "assessment_id", "as_of", "status", "criteria_met", "criteria_total",
-            "indicators_met", "indicators_total", "indicators_unknown", "meets_standard", "unmet", "sentence",
+            "indicators_met", "indicators_total", "indicators_unknown", "meets_standard", "set_complete",
+            "indicators_stated", "unmet", "undetermined", "met", "sentence", "sentence_met",
         ]
+        extra_kwargs = {
+            "set_complete": {"help_text": _("false khi bộ tiêu chí có ít tiêu chí, chỉ tiêu hơn quyết định "
+                                            "hoặc có chỉ tiêu chưa có ngưỡng: khi đó không bao giờ “đạt chuẩn”.")},
+            "indicators_stated": {"help_text": _("Số chỉ tiêu theo quyết định (null khi chưa rõ).")},
+        }
+
+    def _names(self, assessment: Assessment) -> dict[int, str]:
+        cache = self.context.setdefault("_criteria_names", {})
+        if assessment.criteria_set_id not in cache:
+            cache[assessment.criteria_set_id] = dict(
+                Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id).values_list("number", "name")
+            )
+        return cache[assessment.criteria_set_id]
+
+    @extend_schema_field(MetCriterionSerializer(many=True))
+    def get_met(self, assessment: Assessment) -> list[dict]:
+        return rollup.met_criteria(assessment.summary, self._names(assessment))
 
     def get_sentence(self, assessment: Assessment) -> str:
         return assessment.sentence(self.context.get("language"))
+
+    def get_sentence_met(self, assessment: Assessment) -> str:
+        return rollup.sentence_met(assessment.summary, self._names(assessment), self.context.get("language"))
 
 
 class SummaryQuerySerializer(serializers.Serializer):

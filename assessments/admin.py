@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.text import Truncator
@@ -15,8 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scope import ScopedAdminMixin, ScopedInlineMixin
+
 from assessments import services
 from assessments.models import Assessment, IndicatorResult, Status
+from assessments.services import values
+from criteria.models import Kind
 
 RESULT_FIELDS = ("value", "met", "note")
 
@@ -30,8 +35,40 @@ def _results_editable(obj) -> bool:
     return not isinstance(obj, Assessment) or obj.is_editable
 
 
-class IndicatorResultInline(admin.TabularInline):
+class IndicatorResultAdminForm(forms.ModelForm):
+    """A result corrected in the admin obeys the entry service's rules (assessments.services.values),
+    checked here so that a refusal shows next to its field instead of failing the save."""
+
+    def clean(self):
+        cleaned = super().clean()
+        result = self.instance
+        changed = [name for name in ("value", "met", "note") if name in self.changed_data]
+        if not result.pk or not changed:
+            return cleaned
+        assessment = result.assessment
+        book = services.TargetBook.of(assessment.criteria_set)
+        indicator = book.by_id[result.indicator_id]
+        entry = _entry_of(indicator, {name: cleaned.get(name) for name in changed})
+        try:
+            values.clean_entry(entry, indicator=indicator,
+                               target=book.target_for(indicator, assessment.commune, assessment.as_of))
+        except ValidationError as exc:
+            for error in exc.error_list:
+                field = {"too_long": "note", "invalid_answer": "met"}.get(error.code, "value")
+                self.add_error(field if field in self.fields else None, error)
+        return cleaned
+
+
+def _entry_of(indicator, changes: dict) -> dict:
+    # A numeric result's đạt / chưa đạt is computed from its value: the admin's column is not an input.
+    if indicator.kind == Kind.NUMERIC:
+        changes.pop("met", None)
+    return changes
+
+
+class IndicatorResultInline(ScopedInlineMixin, admin.TabularInline):
     model = IndicatorResult
+    form = IndicatorResultAdminForm
     fields = ["indicator_label", "value", "met", "note", "target_applied", "verification_state"]
     readonly_fields = ["indicator_label", "target_applied", "verification_state"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 40})}}
@@ -53,7 +90,8 @@ class IndicatorResultInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_units = ("commune__",)
     list_display = [
         "commune", "criteria_set", "as_of", "status", "criteria_summary", "indicator_summary", "is_demo",
     ]
@@ -67,7 +105,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         (gettext_lazy("Kết quả tổng hợp"), {
             "fields": [
                 "report_sentence", "criteria_met", "criteria_total", "indicators_met", "indicators_total",
-                "indicators_unknown", "meets_standard", "summary_updated_at",
+                "indicators_unknown", "meets_standard", "set_complete", "indicators_stated", "summary_updated_at",
             ],
         }),
         (gettext_lazy("Quy trình"), {
@@ -115,9 +153,11 @@ class AssessmentAdmin(SimpleHistoryAdmin):
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)  # fills changed_objects (and the change message) without writing
         entries = {
-            result.indicator.code: {name: getattr(result, name) for name in fields if name in RESULT_FIELDS}
+            result.indicator.code: _entry_of(
+                result.indicator, {name: getattr(result, name) for name in fields if name in RESULT_FIELDS})
             for result, fields in formset.changed_objects
         }
+        entries = {code: entry for code, entry in entries.items() if entry}
         if entries:
             services.indicator_results_update(assessment=form.instance, entries=entries, by=request.user)
 

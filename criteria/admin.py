@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -24,6 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scope import ScopedAdminMixin, ScopedInlineMixin, SuperuserOnlyAdminMixin
+from accounts.selectors import administers, criteria_sets_q, sees_everything
+from communes.models import CommuneGroup
 from criteria import forms, services
 from criteria.models import (
     FROZEN_MESSAGE, Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, SetStatus, SourceDocument,
@@ -47,7 +51,26 @@ def _is_frozen(obj) -> bool:
     return cs is not None and cs.is_frozen
 
 
-class FrozenInlineMixin:
+OUT_OF_SCOPE_SET = gettext_lazy(
+    "Bộ tiêu chí này không thuộc tỉnh bạn quản trị (bộ quốc gia hoặc của tỉnh khác) nên chỉ xem được; muốn "
+    "điều chỉnh, hãy nhân bản thành bộ tiêu chí của tỉnh."
+)
+
+
+class SetScopeMixin(ScopedAdminMixin):
+    """Criteria sets and their criteria and indicators: a criteria admin reads the national sets and their
+    province's, and changes only the sets of a province they administer (accounts.selectors.criteria_sets_q)."""
+
+    set_prefix = ""
+
+    def view_scope_q(self, user):
+        return criteria_sets_q(user, self.set_prefix, edit=False)
+
+    def edit_scope_q(self, user):
+        return criteria_sets_q(user, self.set_prefix, edit=True)
+
+
+class FrozenInlineMixin(ScopedInlineMixin):
     """Inside a frozen set's page (obj is the parent) rows can be neither changed, added nor deleted."""
 
     def has_change_permission(self, request, obj=None):
@@ -69,13 +92,14 @@ class FrozenAdminMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
-        if _is_frozen(obj):
+        read_only = obj is not None and not self.in_scope(request, obj, edit=True)
+        if _is_frozen(obj) or read_only:
             if request.method == "POST" and not _is_action_post(request):
                 # Django would answer a bare 403 here; say why and change nothing.
                 messages.error(request, _("Thay đổi chưa được lưu."))
                 return HttpResponseRedirect(request.get_full_path())
             if request.method == "GET":
-                messages.warning(request, FROZEN_MESSAGE)
+                messages.warning(request, OUT_OF_SCOPE_SET if read_only else FROZEN_MESSAGE)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 
@@ -138,7 +162,7 @@ class CriterionInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
+class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
     action_form = forms.ProvinceActionForm
     actions = ["clone_version", "clone_for_province", "publish", "archive", "export_excel"]
     list_display = [
@@ -167,10 +191,29 @@ class CriteriaSetAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
         (gettext_lazy("Nguồn"), {"fields": ["notes", "provenance_pretty", "source_file", "source_hash"]}),
     ]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Group targets typed on this page for a draft already used: its open assessments are judged again.
+        if change and form.instance.in_use and _targets_edited(form, formsets):
+            start_job_from_admin(request, kind="recompute_summaries", params={"set": form.instance.code})
+
+    def get_inlines(self, request, obj):
+        # A 2026-2030 set (targets by commune group) also lists its indicators, to be typed on this page.
+        if obj is not None and obj.uses_commune_groups:
+            return [CriterionInline, SetIndicatorInline]
+        return [CriterionInline]
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts().annotate(
             verified_count=Count("indicators", filter=Q(indicators__verified=True), distinct=True)
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "province" in form.base_fields and not sees_everything(request.user):
+            # A criteria admin's set is their province's: the choices are those provinces, and never none.
+            form.base_fields["province"].required = True
+        return form
 
     @admin.display(description=gettext_lazy("giai đoạn"), ordering="period_start")
     def period(self, obj):
@@ -225,6 +268,11 @@ class CriteriaSetAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
     def _clone(self, request, queryset, province):
         clones = []
         for source in queryset:
+            if not administers(request.user, province or source.province):
+                messages.error(request, _(
+                    "Không nhân bản được %(code)s: bạn chỉ tạo được bộ tiêu chí của tỉnh mình quản trị."
+                ) % {"code": source.code})
+                continue
             try:
                 clones.append(services.criteria_set_clone(source=source, by=request.user, province=province))
             except ValidationError as exc:
@@ -238,13 +286,36 @@ class CriteriaSetAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Công bố"), permissions=["change"], location=BOTH)
     def publish(self, request, queryset):
-        for cs in queryset.exclude(status=SetStatus.PUBLISHED):
+        # An incomplete set is published only after a page that names what is missing and asks to confirm.
+        confirmed = request.POST.get("confirm_incomplete") == "1"
+        waiting = []
+        for cs in self._editable(request, queryset).exclude(status=SetStatus.PUBLISHED):
             try:
-                services.criteria_set_publish(criteria_set=cs, by=request.user)
+                services.criteria_set_publish(criteria_set=cs, by=request.user, confirm_incomplete=confirmed)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                if exc.error_list[0].code == "needs_confirmation":
+                    waiting.append((cs, " ".join(exc.messages)))
+                else:
+                    messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("Đã công bố bộ tiêu chí %(code)s.") % {"code": cs.code})
+        if waiting:
+            return TemplateResponse(request, "admin/criteria/criteriaset/publish_confirm.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta, "waiting": waiting,
+                "title": _("Xác nhận công bố bộ tiêu chí chưa đầy đủ"),
+                "changelist_url": reverse("admin:criteria_criteriaset_changelist"),
+            })
+        return None
+
+    def _editable(self, request, queryset):
+        """The chosen sets the user may change; the others are named in a message and left alone."""
+        editable = queryset.filter(self.edit_scope_q(request.user)) if not sees_everything(request.user) else queryset
+        skipped = sorted(set(queryset.values_list("code", flat=True)) - set(editable.values_list("code", flat=True)))
+        if skipped:
+            messages.error(request, _(
+                "Không thay đổi được %(codes)s: chỉ xem được bộ tiêu chí ngoài tỉnh bạn quản trị."
+            ) % {"codes": ", ".join(skipped)})
+        return editable
 
     # Excel in and out (workbooks.criteria_admin; imported locally, so criteria does not depend on workbooks).
 
@@ -264,7 +335,7 @@ class CriteriaSetAdmin(FrozenAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Lưu trữ"), permissions=["change"], location=BOTH)
     def archive(self, request, queryset):
-        for cs in queryset.exclude(status=SetStatus.ARCHIVED):
+        for cs in self._editable(request, queryset).exclude(status=SetStatus.ARCHIVED):
             services.criteria_set_archive(criteria_set=cs, by=request.user)
             messages.success(request, _("Đã lưu trữ bộ tiêu chí %(code)s.") % {"code": cs.code})
 
@@ -292,10 +363,17 @@ def _completeness_html(cs: CriteriaSet) -> str:
         _("Chỉ tiêu đã kiểm chứng / có trong bộ"), verified, len(indicators),
     )
     sections = [
+        (_("Chênh lệch với số liệu quyết định nêu"),
+         [format_html("{}", p) for p in services.criteria_set_count_problems(cs)]),
         (_("Tiêu chí chưa có chỉ tiêu"), [format_html("{}", c) for c in empty]),
         (_("Chỉ tiêu chưa có ngưỡng (chưa lấy được từ văn bản)"), [_indicator_link(i) for i in no_target]),
         (_("Chỉ tiêu chưa kiểm chứng"), [_unverified_item(i) for i in unverified]),
     ]
+    if cs.uses_commune_groups:
+        labels = dict(CommuneGroup.choices)
+        lacking = [format_html("{} ({})", _indicator_link(i), ", ".join(str(labels[g]).split(" (")[0] for g in groups))
+                   for i, groups in services.indicators_missing_group_targets(cs)]
+        sections.insert(2, (_("Chỉ tiêu thiếu ngưỡng theo nhóm xã"), lacking))
     lists = format_html_join(
         "", "<h4>{} ({})</h4><p>{}</p>",
         ((title, len(items), mark_safe("; ".join(items)) if items else _("Không có.")) for title, items in sections),
@@ -333,7 +411,7 @@ def _sources_table(indicators: list[Indicator], docs: dict) -> str:
 # --- Criteria and indicators -------------------------------------------------------------------
 
 # What an assessment's results are judged against: the indicator's own target fields and its target rows.
-TARGET_FIELDS = {"kind", "operator", "target_value", "target_text", "unit"}
+TARGET_FIELDS = {"kind", "operator", "target_value", "target_text", "unit", "nhom1", "nhom2", "nhom3"}
 
 
 def _targets_edited(form, formsets) -> bool:
@@ -361,7 +439,27 @@ class RecomputeOnTargetEditMixin:
 _SMALL_TEXT = {models.TextField: {"widget": django_forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
-class IndicatorInline(FrozenInlineMixin, admin.TabularInline):
+class GroupTargetColumnsMixin:
+    """The nhom1..3 columns of an indicator inline, shown when the row is read-only (a frozen set)."""
+
+    def _group_target(self, obj, group):
+        target = obj.targets.filter(region="", year=0, commune_group=group).first() if obj and obj.pk else None
+        return target.as_target().display() if target else "—"
+
+    @admin.display(description=forms.GROUP_FIELD_LABELS["nhom1"])
+    def nhom1(self, obj):
+        return self._group_target(obj, "nhom1")
+
+    @admin.display(description=forms.GROUP_FIELD_LABELS["nhom2"])
+    def nhom2(self, obj):
+        return self._group_target(obj, "nhom2")
+
+    @admin.display(description=forms.GROUP_FIELD_LABELS["nhom3"])
+    def nhom3(self, obj):
+        return self._group_target(obj, "nhom3")
+
+
+class IndicatorInline(GroupTargetColumnsMixin, FrozenInlineMixin, admin.TabularInline):
     model = Indicator
     formset = forms.IndicatorInlineFormSet
     fields = [
@@ -372,9 +470,50 @@ class IndicatorInline(FrozenInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # A 2026-2030 set's targets go by commune group: one cell per group on the indicator's line.
+        if obj is not None and obj.criteria_set.uses_commune_groups:
+            kwargs["form"] = forms.IndicatorGroupTargetsForm
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.criteria_set.uses_commune_groups:
+            extra = [f for f in forms.GROUP_FIELD_LABELS if f not in fields]
+            at = fields.index("unit") + 1
+            fields = [*fields[:at], *extra, *fields[at:]]
+        return fields
+
+
+class SetIndicatorInline(GroupTargetColumnsMixin, FrozenInlineMixin, admin.TabularInline):
+    """A 2026-2030 set's indicators on the set's own page, one line each with its three group targets:
+    the quick way to type the decision's table (47 indicators × 3 groups) once the criteria exist."""
+
+    model = Indicator
+    fk_name = "criteria_set"
+    form = forms.IndicatorGroupTargetsForm
+    formset = forms.IndicatorInlineFormSet
+    fields = ["criterion", "code", "position", "name", "kind", "unit", "nhom1", "nhom2", "nhom3"]
+    formfield_overrides = _SMALL_TEXT
+    extra = 3
+    show_change_link = True
+    verbose_name_plural = gettext_lazy("chỉ tiêu và ngưỡng theo nhóm xã")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion").order_by("criterion__number", "position")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this set's criteria may be chosen (the list is built once per page, not per row).
+        if "criterion" in formset.form.base_fields:
+            own = Criterion.objects.filter(criteria_set=obj).order_by("number")
+            formset.form.base_fields["criterion"].queryset = own
+        return formset
+
 
 @admin.register(Criterion)
-class CriterionAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SimpleHistoryAdmin):
+class CriterionAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
+    set_prefix = "criteria_set__"
     form = forms.CriterionForm
     list_display = ["__str__", "criteria_set", "group_name", "department", "indicator_count"]
     list_filter = [("criteria_set", admin.RelatedOnlyFieldListFilter), "department"]
@@ -409,7 +548,8 @@ class IndicatorTargetInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
+    set_prefix = "criteria_set__"
     form = forms.IndicatorForm
     list_display = [
         "code", "short_name", "criteria_set", "kind", "target_display", "verified", "confidence", "sources",
@@ -457,13 +597,14 @@ class IndicatorAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SimpleHistory
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    # National reference data shared by every province: superusers only.
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["key", "link", "short_description"]
     search_fields = ["key", "description", "url"]
 
@@ -475,3 +616,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("nội dung"))
     def short_description(self, obj):
         return Truncator(obj.description).chars(120)
+
+
+# Crosswalks between sets (criteria.crosswalks), in a module of their own.
+from criteria.admin_crosswalk import CrosswalkAdmin  # noqa: E402, F401

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from accounts.admin_scope import SuperuserOnlyAdminMixin
 from jobs import registry, services
 from jobs.models import Job, SentReminder
 
@@ -18,7 +19,8 @@ def start_job_from_admin(request, *, kind: str, params: dict) -> Job:
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    # Superusers only: a job's parameters and results span units; its starter follows it on its own page.
     list_display = ["id", "kind", "created_by", "created_at", "status", "progress", "finished_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["created_by"]
@@ -33,7 +35,7 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
+class SentReminderAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["day", "kind", "user", "key", "subject", "sent_at"]
     list_filter = ["kind", "day"]
     list_select_related = ["user"]

@@ -1,17 +1,20 @@
 """Admin for plans and recognitions: corrections by an administrator, with the full history.
 
-Not scoped, like the other admins of the project: the admin is for staff with national reach; the
-reviewers of a unit work on the roadmap pages, which are scoped.
+Scoped like every admin of the project (accounts.admin_scope): a criteria admin reaches the plans and
+recognitions of the communes under their units only; the reviewers of a unit work on the roadmap pages.
 """
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scope import ScopedAdminMixin
+
 from roadmap.models import Plan, Recognition
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_units = ("commune__",)
     list_display = ["commune", "level", "target_year", "updated_by", "updated_at"]
     list_filter = ["level", "target_year"]
     search_fields = ["commune__name", "commune__code"]
@@ -25,7 +28,8 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(SimpleHistoryAdmin):
+class RecognitionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_units = ("commune__",)
     list_display = ["commune", "level", "decision_number", "decision_date", "issuing_body", "recorded_by"]
     list_filter = ["level"]
     search_fields = ["commune__name", "commune__code", "decision_number"]

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin_scope import SuperuserOnlyAdminMixin
 from workbooks.models import ImportRecord
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
-    """Read-only: the log is written by the import service alone."""
+class ImportRecordAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the log is written by the import service alone. Superusers only: a record names no unit."""
 
     list_display = ["when", "who", "file_name", "outcome"]
     list_filter = ["outcome"]

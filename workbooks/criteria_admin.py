@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.selectors import administers, criteria_sets_q, sees_everything
 from criteria.models import CriteriaSet, SetStatus
 from workbooks import criteria_io
 
@@ -50,9 +51,16 @@ def import_view(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     form = CriteriaImportForm(request.POST or None, request.FILES or None)
+    may_own = None
+    if not sees_everything(request.user):
+        # A criteria admin updates only their province's drafts and imports only sets of their province.
+        form.fields["update"].queryset = form.fields["update"].queryset.filter(criteria_sets_q(request.user, edit=True))
+        may_own = lambda province: administers(request.user, province)  # noqa: E731
     errors = []
     if form.is_valid():
-        result = criteria_io.criteria_set_import(form.cleaned_data["file"], update=form.cleaned_data["update"])
+        result = criteria_io.criteria_set_import(
+            form.cleaned_data["file"], update=form.cleaned_data["update"], may_own=may_own
+        )
         if result.ok:
             url = reverse("admin:criteria_criteriaset_change", args=[result.criteria_set.pk])
             messages.success(request, format_html(

@@ -2,7 +2,10 @@
 update of an existing draft — the practical way to type a decision's table into the product.
 
 Sheets: "Bộ tiêu chí" (the set's fields, one per row), "Tiêu chí", "Chỉ tiêu", "Chỉ tiêu theo vùng-nhóm-năm"
-(targets that differ by region, commune group or year) and "Nguồn" (provenance JSON). On the table sheets
+(targets that differ by region, commune group or year) and "Nguồn" (provenance JSON). Since format 2 the
+"Chỉ tiêu" sheet also has one column per commune group (nhóm 1/2/3 of QĐ 51/2025): a 2026-2030 set is typed
+as one row per indicator with its three targets ("≥80", "Đạt"); format-1 files, without those columns,
+still import. On the table sheets
 row 1 holds the machine keys (hidden) and row 2 the Vietnamese headers, so a column is found by its key,
 never by its translatable label, and columns may be reordered. The import is all-or-nothing: every
 problem is reported with its sheet and cell, and then nothing is written.
@@ -14,11 +17,12 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -26,10 +30,12 @@ from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from criteria.models import (
     Confidence, Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, Kind, Operator, SetLevel, SetStatus,
 )
+from ntm.lib import sheets as xlsx
+from criteria.targets import format_target_cell, parse_target_cell
 from workbooks.services.sheets import Problem
 
 MARKER = "ntm-criteria-set"
-VERSION = "1"
+VERSION = "2"
 SET_SHEET, CRITERIA_SHEET, INDICATORS_SHEET, TARGETS_SHEET, PROVENANCE_SHEET = (
     "Bộ tiêu chí", "Tiêu chí", "Chỉ tiêu", "Chỉ tiêu theo vùng-nhóm-năm", "Nguồn")
 FIRST_ROW = 3  # row 1: keys (hidden), row 2: headers
@@ -65,6 +71,12 @@ TARGET_COLUMNS = [
     ("year", "Năm (0 = mọi năm)"), ("operator", "Phép so sánh"), ("value", "Ngưỡng"),
     ("text", "Chỉ tiêu theo văn bản"), ("unit", "Đơn vị"),
 ]
+# Format 2: a commune group's all-year target in the indicator's own row (optional when importing).
+GROUP_COLUMNS = [
+    ("nhom1", "Ngưỡng nhóm 1 (xã ven đô; ví dụ ≥80, Đạt)"), ("nhom2", "Ngưỡng nhóm 2 (xã còn lại)"),
+    ("nhom3", "Ngưỡng nhóm 3 (xã DTTS, miền núi KV II, III)"),
+]
+GROUP_KEYS = [key for key, _label in GROUP_COLUMNS]
 PROVENANCE_COLUMNS = [("object", "Đối tượng (bộ, hoặc mã chỉ tiêu)"), ("json", "Thông tin nguồn (JSON)")]
 SET_OBJECT = "bộ"
 
@@ -77,17 +89,20 @@ def criteria_set_export(criteria_set: CriteriaSet) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SET_SHEET
-    ws["A1"], ws["B1"], ws["C1"] = MARKER, VERSION, _status_note(criteria_set)
-    ws["A2"], ws["B2"], ws["C2"] = "key", "Trường", "Giá trị"
-    for row, (key, label) in enumerate(SET_FIELDS, start=FIRST_ROW):
-        ws.cell(row, 1, key), ws.cell(row, 2, label), ws.cell(row, 3, _set_value(criteria_set, key))
+    # Every value through xlsx.put: a name such as "=HYPERLINK(…)" is written as text and reads back unchanged.
+    xlsx.append(ws, [MARKER, VERSION, _status_note(criteria_set)])
+    xlsx.append(ws, ["key", "Trường", "Giá trị"])
+    for key, label in SET_FIELDS:
+        xlsx.append(ws, [key, label, _set_value(criteria_set, key)])
     _style(ws, [24, 52, 70], keys_hidden=False)
     criteria = list(criteria_set.criteria.select_related("department").order_by("number"))
     _table(wb, CRITERIA_SHEET, CRITERIA_COLUMNS, [_criterion_row(c) for c in criteria])
     indicators = list(Indicator.objects.filter(criteria_set=criteria_set).select_related("criterion")
                       .prefetch_related("targets").order_by("criterion__number", "position", "code"))
-    _table(wb, INDICATORS_SHEET, INDICATOR_COLUMNS, [_indicator_row(i) for i in indicators])
-    _table(wb, TARGETS_SHEET, TARGET_COLUMNS, [_target_row(i, t) for i in indicators for t in i.targets.all()])
+    _table(wb, INDICATORS_SHEET, INDICATOR_COLUMNS + GROUP_COLUMNS,
+           [_indicator_row(i) + _group_cells(i) for i in indicators])
+    _table(wb, TARGETS_SHEET, TARGET_COLUMNS,
+           [_target_row(i, t) for i in indicators for t in i.targets.all() if not _in_group_column(t)])
     provenance = [(SET_OBJECT, _json(criteria_set.provenance))] if criteria_set.provenance else []
     provenance += [(i.code, _json(i.provenance)) for i in indicators if i.provenance]
     _table(wb, PROVENANCE_SHEET, PROVENANCE_COLUMNS, provenance)
@@ -128,6 +143,15 @@ def _indicator_row(i: Indicator) -> list:
             i.target_text, i.unit, i.evidence_guidance, _yes_no(i.verified), i.confidence, i.sources, i.note]
 
 
+def _in_group_column(t: IndicatorTarget) -> bool:
+    return bool(t.commune_group) and not t.region and not t.year
+
+
+def _group_cells(i: Indicator) -> list:
+    by_group = {t.commune_group: t for t in i.targets.all() if _in_group_column(t)}
+    return [format_target_cell(t.operator, t.value, t.text) if (t := by_group.get(g)) else None for g in GROUP_KEYS]
+
+
 def _target_row(i: Indicator, t: IndicatorTarget) -> list:
     return [i.code, t.region, t.commune_group, t.year, t.operator, _number(t.value), t.text, t.unit]
 
@@ -147,11 +171,11 @@ def _json(value) -> str:
 def _table(wb: Workbook, title: str, columns: list[tuple[str, str]], rows: list[list]) -> None:
     ws = wb.create_sheet(title)
     for col, (key, label) in enumerate(columns, start=1):
-        ws.cell(1, col, key)
-        ws.cell(2, col, label)
+        xlsx.put(ws, 1, col, key)
+        xlsx.put(ws, 2, col, label)
     for r, values in enumerate(rows, start=FIRST_ROW):
         for col, value in enumerate(values, start=1):
-            ws.cell(r, col, value if value != "" else None)
+            xlsx.put(ws, r, col, value if value != "" else None)
     _style(ws, [14 if len(label) < 20 else 40 for _key, label in columns], keys_hidden=True)
 
 
@@ -175,11 +199,13 @@ class CriteriaImport:
     counts: dict = field(default_factory=dict)
 
 
-def criteria_set_import(fileobj, *, update: CriteriaSet | None = None) -> CriteriaImport:
+def criteria_set_import(fileobj, *, update: CriteriaSet | None = None, may_own=None) -> CriteriaImport:
     """Read a criteria set workbook; create a new draft set, or replace the content of the draft `update`.
 
     Every problem is reported with its sheet and cell, and then nothing is written. A set that is not
-    a draft (published or archived) is refused: change those through a new version (clone).
+    a draft (published or archived) is refused: change those through a new version (clone). `may_own`
+    (the admin passes the user's scope): a function of the set's province (None: national) that says
+    whether the importing user may hold such a set; a set they may not is refused.
     """
     result = CriteriaImport()
     if update is not None and update.status != SetStatus.DRAFT:
@@ -187,14 +213,21 @@ def criteria_set_import(fileobj, *, update: CriteriaSet | None = None) -> Criter
                                                "%(status)s.") % {"code": update.code,
                                                                   "status": update.get_status_display()}))
         return result
+    # Read within the import limits (size, size unzipped, rows, columns, cells), as an assessment workbook.
+    data, _sha, size = xlsx.read_upload(fileobj, settings.NTM_IMPORT_MAX_BYTES)
     try:
-        wb = load_workbook(fileobj, data_only=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a file that is not a workbook
-        result.errors.append(Problem("", "", _("Tệp không phải là sổ tính Excel (.xlsx) đọc được.")))
+        if data is None:
+            raise xlsx.Refused(xlsx.too_large_message(size, settings.NTM_IMPORT_MAX_BYTES))
+        wb = xlsx.read_workbook(data)
+    except xlsx.Refused as exc:
+        result.errors.append(Problem("", "", str(exc)))
         return result
     reader = _Reader(wb, update)
     plan = reader.read()
     result.errors = reader.problems
+    if not result.errors and may_own is not None and not may_own(plan["set"].get("province")):
+        result.errors.append(Problem(SET_SHEET, "", _("Bạn chỉ nhập được bộ tiêu chí của tỉnh mình quản trị; ghi "
+                                                      "mã tỉnh đó ở dòng “province”.")))
     if result.errors:
         return result
     try:
@@ -224,10 +257,12 @@ class _Reader:
         plan["criteria"] = self._rows(CRITERIA_SHEET, CRITERIA_COLUMNS, self._criterion, key="number")
         numbers = {c["number"] for c in plan["criteria"]}
         plan["indicators"] = self._rows(INDICATORS_SHEET, INDICATOR_COLUMNS,
-                                        lambda cell: self._indicator(cell, numbers), key="code")
+                                        lambda cell: self._indicator(cell, numbers), key="code",
+                                        optional=GROUP_COLUMNS)
         codes = {i["code"] for i in plan["indicators"]}
         plan["targets"] = self._rows(TARGETS_SHEET, TARGET_COLUMNS, lambda cell: self._target(cell, codes),
                                      key=("indicator", "region", "commune_group", "year"))
+        self._merge_group_targets(plan)
         plan["provenance"] = self._provenance(codes)
         return plan
 
@@ -268,7 +303,25 @@ class _Reader:
                                                          "nhật bộ nháp đó.") % {"code": values["code"]})
         return values
 
-    def _rows(self, title: str, columns: list, parse, *, key) -> list[dict]:
+    def _merge_group_targets(self, plan: dict) -> None:
+        # A group's target typed in the indicator's row becomes a target row; the same target also
+        # written on the targets sheet is a clash, reported on that sheet's row.
+        typed = {(t["indicator"], t["region"], t["commune_group"], t["year"]): t["row"] for t in plan["targets"]}
+        for indicator in plan["indicators"]:
+            for group, target in indicator.pop("groups", {}).items():
+                ident = (indicator["code"], "", group, 0)
+                if ident in typed:
+                    self.problem(TARGETS_SHEET, f"A{typed[ident]}", _(
+                        "Ngưỡng nhóm %(group)s của chỉ tiêu %(code)s đã có ở trang “%(sheet)s” (dòng %(row)s).")
+                        % {"group": group, "code": indicator["code"], "sheet": INDICATORS_SHEET,
+                           "row": indicator["row"]})
+                    continue
+                operator, value, text = target
+                plan["targets"].append({"indicator": indicator["code"], "region": "", "commune_group": group,
+                                        "year": 0, "operator": operator, "value": value, "text": text,
+                                        "unit": indicator["unit"], "row": indicator["row"]})
+
+    def _rows(self, title: str, columns: list, parse, *, key, optional=()) -> list[dict]:
         if title not in self.wb.sheetnames:
             self.problem(title, "", _("Thiếu trang “%(sheet)s”.") % {"sheet": title})
             return []
@@ -278,6 +331,7 @@ class _Reader:
         if missing:
             self.problem(title, "1", _("Thiếu cột: %(keys)s.") % {"keys": ", ".join(missing)})
             return []
+        self.present = {k for k, _label in optional if k in found}
         rows, seen = [], {}
         for row in range(FIRST_ROW, ws.max_row + 1):
             if all(ws.cell(row, c).value in (None, "") for c in found.values()):
@@ -312,6 +366,13 @@ class _Reader:
         values.update(sources=cell("sources"), note=cell("note"))
         if values["kind"] == Kind.NUMERIC and bool(values["operator"]) != (values["target_value"] is not None):
             cell("operator", _fail, message=_("Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."))
+        groups = {}
+        for key in GROUP_KEYS:
+            if key in self.present:
+                target = cell(key, _group_target, default_operator=values["operator"] or "")
+                if target and any(part not in ("", None) for part in target):
+                    groups[key] = target
+        values["groups"] = groups
         return values
 
     def _target(self, cell, codes: set) -> dict:
@@ -425,6 +486,10 @@ def _choice(choices):
         raise ValueError(_("“%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
             "value": text, "allowed": ", ".join(allowed)})
     return parse
+
+
+def _group_target(raw, *, default_operator: str, **kw) -> tuple:
+    return parse_target_cell(raw, default_operator=default_operator)
 
 
 def _member(raw, *, allowed: set, message: str, **kw):

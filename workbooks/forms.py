@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from ntm.lib.forms import DayField
 
 
 def too_large_message(size: int) -> str:
@@ -18,8 +19,8 @@ class TemplateForm(forms.Form):
         queryset=None, label=pgettext_lazy("một bộ", "Bộ tiêu chí"), empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Bộ tiêu chí này không áp dụng cho đơn vị.")},
     )
-    as_of = forms.DateField(
-        label=gettext_lazy("Ngày đánh giá"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    as_of = DayField(
+        label=gettext_lazy("Ngày đánh giá"),
         help_text=gettext_lazy("Chỉ tiêu áp dụng theo năm của ngày này; ngày được ghi sẵn vào mỗi trang."),
     )
 
@@ -36,9 +37,8 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={
             "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
     )
-    as_of = forms.DateField(
+    as_of = DayField(
         label=gettext_lazy("Ngày đánh giá (không bắt buộc)"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("Nếu nhập, ngày này thay cho ngày ghi trên mọi trang của sổ tính."),
     )
     dry_run = forms.BooleanField(

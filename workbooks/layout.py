@@ -11,6 +11,8 @@ era, commune code) and each table row says in H whether it is a criterion or an 
 the import never has to guess from the (translatable) visible text.
 """
 
+from assessments.services import values
+
 MARKER = "ntm-assessment-template"
 VERSION = "1"
 
@@ -45,6 +47,5 @@ TITLE_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 TITLE_MAX = 31
 
 
-def is_percent(indicator, target=None) -> bool:
-    """A percentage is entered as 0-100 ("75" for 75%), whichever of the indicator or its variant says so."""
-    return "%" in (indicator.unit.strip(), (target.unit or "").strip() if target else "")
+# A percentage is entered as 0-100: the entry service's rule, shared with the template's cell formats.
+is_percent = values.is_percent

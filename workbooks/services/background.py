@@ -22,7 +22,7 @@ from criteria.models import CriteriaSet
 from jobs import services as jobs
 from jobs.models import Job
 from workbooks.services.importer import import_workbook
-from workbooks.services.template import communes_of, template_for
+from workbooks.services.template import communes_of, template_check, template_for
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,9 @@ def template_bytes(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: d
 
 
 def template_start(*, criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: datetime.date, by) -> Job:
-    """Start the job that builds the template of a large unit; its page offers the file when ready."""
+    """Start the job that builds the template of a large unit; its page offers the file when ready.
+    A set that does not apply is refused at once (ValidationError), not in the job."""
+    template_check(criteria_set, unit, as_of)
     params = {"set": criteria_set.code, "unit": f"{unit.era}/{unit.code}", "as_of": as_of.isoformat()}
     return jobs.job_start(kind=TEMPLATE, by=by, params=params)
 

@@ -7,17 +7,15 @@ both are accepted; anything else is refused rather than guessed.
 
 import datetime
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.utils import formats
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
+from assessments.services import values
+from ntm.lib import notes
 from workbooks import layout as L
-
-# IndicatorResult.value is a DecimalField(max_digits=14, decimal_places=3).
-PLACES = Decimal("0.001")
-LIMIT = Decimal("1e11")
 
 
 class CellError(Exception):
@@ -52,35 +50,13 @@ def parse_yes_no(raw) -> bool:
     })
 
 
-def parse_number(raw, *, percent: bool) -> Decimal:
-    """A non-negative number, at most 0-100 for a percentage, rounded to the 3 places stored."""
-    number = _to_decimal(raw, percent)
-    if number is None:
-        raise CellError(_("“%(value)s” không phải là số.") % {"value": shown(raw)})
-    if percent and not 0 <= number <= 100:
-        raise CellError(_("Tỷ lệ phần trăm phải từ 0 đến 100, không phải %(value)s.") % {"value": shown(raw)})
-    if number < 0:
-        raise CellError(_("Giá trị phải là số không âm, không phải %(value)s.") % {"value": shown(raw)})
-    if number >= LIMIT:
-        raise CellError(_("Số %(value)s quá lớn.") % {"value": shown(raw)})
-    return number.quantize(PLACES, rounding=ROUND_HALF_UP)
-
-
-def _to_decimal(raw, percent: bool) -> Decimal | None:
-    if isinstance(raw, bool) or isinstance(raw, (datetime.date, datetime.time)):
-        return None
-    if isinstance(raw, (int, float)):
-        return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
-    if percent and text.endswith("%"):
-        text = text[:-1]
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # 75,5: the Vietnamese decimal comma
+def parse_number(raw, *, indicator, target=None) -> Decimal:
+    """The value of a numeric indicator's cell, by the entry service's rules (assessments.services.values):
+    the same as the entry page and the API."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+        return values.clean_value(raw, indicator=indicator, target=target)
+    except ValidationError as exc:
+        raise CellError(" ".join(exc.messages)) from exc
 
 
 def parse_date(raw) -> datetime.date:
@@ -109,12 +85,14 @@ def parse_note(raw) -> str:
     return str(raw).strip()
 
 
+def parse_note_cell(raw) -> str:
+    """An evidence note's cell: at most NTM_NOTE_MAX_CHARS characters, as on the entry page."""
+    try:
+        return notes.clean_note(parse_note(raw))
+    except ValidationError as exc:
+        raise CellError(" ".join(exc.messages)) from exc
+
+
 def shown(raw) -> str:
     """The cell's content as the officer would recognise it in a message."""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return formats.number_format(raw, use_l10n=True)
-    if isinstance(raw, (datetime.date, datetime.datetime)):
-        return formats.date_format(raw, "SHORT_DATE_FORMAT")
-    return str(raw).strip()
+    return values.shown(raw)

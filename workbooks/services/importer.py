@@ -6,29 +6,21 @@ and the user, and may pass `progress(done, total, message)` to follow it.
 """
 
 import datetime
-import hashlib
-import io
 import os
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import formats
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from assessments import services
 from assessments.models import Assessment
 from workbooks import layout as L
 from workbooks.models import ImportRecord
+from ntm.lib import sheets as xlsx
 from workbooks.services.sheets import Problem, SheetPlan, SheetReader, is_template_sheet
-
-CHUNK = 64 * 1024
-# An .xlsx is a zip: refuse one that would inflate to more than this many times the size limit.
-INFLATION_LIMIT = 20
 
 
 @dataclass
@@ -44,8 +36,8 @@ class Outcome:
     record: ImportRecord | None = None
 
 
-class Refused(Exception):
-    """The file as a whole is refused (not a workbook, too large, …)."""
+# The file as a whole is refused (not a workbook, too large, …).
+Refused = xlsx.Refused
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
@@ -92,33 +84,17 @@ def import_workbook(fileobj, by, as_of: datetime.date | None = None, dry_run: bo
 
 def _read(fileobj) -> tuple[bytes | None, str, int]:
     """The content (None when over the size limit), its SHA-256 and its size, read in chunks."""
-    limit, sha, size, parts = settings.NTM_IMPORT_MAX_BYTES, hashlib.sha256(), 0, []
-    if hasattr(fileobj, "seek"):
-        fileobj.seek(0)
-    while chunk := fileobj.read(CHUNK):
-        sha.update(chunk)
-        size += len(chunk)
-        if size <= limit:
-            parts.append(chunk)
-    return (b"".join(parts) if size <= limit else None), sha.hexdigest(), size
+    return xlsx.read_upload(fileobj, settings.NTM_IMPORT_MAX_BYTES)
 
 
-def _open(data: bytes | None, size: int):
-    limit = settings.NTM_IMPORT_MAX_BYTES
+def _open(data: bytes | None, size: int) -> xlsx.Book:
+    """The workbook, read in one streaming pass within the import limits (rows, columns, cells, size
+    unzipped): refused at the first one breached, before the rest of the file is read. Only the
+    template's columns (A to H) are kept. Formulas are kept as written, not their cached results:
+    they are refused cell by cell (sheets.py says why)."""
     if data is None:
-        raise Refused(_("Tệp quá lớn (%(size)s MB); tối đa %(max)s MB.") % {
-            "size": formats.number_format(size / 1048576, 1), "max": formats.number_format(limit / 1048576, 1)})
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-        if inflated > limit * INFLATION_LIMIT:
-            raise Refused(_("Tệp quá lớn khi giải nén; hãy kiểm tra lại sổ tính."))
-        # Formulas as written, not their cached results: they are refused cell by cell (sheets.py says why).
-        return load_workbook(io.BytesIO(data), data_only=False)
-    except Refused:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
-        raise Refused(_("Tệp không phải là sổ tính Excel (.xlsx) đọc được.")) from exc
+        raise Refused(xlsx.too_large_message(size, settings.NTM_IMPORT_MAX_BYTES))
+    return xlsx.read_workbook(data, keep_columns=L.META_INDEX)
 
 
 def _check(workbook, by, as_of, name, outcome: Outcome, progress) -> list[SheetPlan]:
@@ -127,9 +103,6 @@ def _check(workbook, by, as_of, name, outcome: Outcome, progress) -> list[SheetP
                               if not is_template_sheet(ws) and ws["H1"].value != L.GUIDE_MARKER]
     if not sheets:
         raise Refused(_("Sổ tính không theo mẫu nhập đánh giá; hãy tải mẫu từ hệ thống."))
-    rows, limit = sum(ws.max_row for ws in workbook.worksheets), settings.NTM_IMPORT_MAX_ROWS
-    if rows > limit:
-        raise Refused(_("Sổ tính có quá nhiều dòng (%(rows)s); tối đa %(max)s.") % {"rows": rows, "max": limit})
     reader = SheetReader(by=by, as_of=as_of, reason=_("Nhập từ tệp %(name)s") % {"name": name})
     plans, empty = [], 0
     for done, ws in enumerate(sheets, start=1):

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from openpyxl.worksheet.worksheet import Worksheet
+from ntm.lib.sheets import Sheet
 
 from accounts import permissions
 from assessments.models import Assessment, Status
 from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, Level
+from criteria import applicability
 from criteria.models import CriteriaSet, Kind, SetStatus
 from workbooks import layout as L
 from workbooks.services import cells
@@ -40,7 +41,7 @@ class SheetPlan:
     assessment: Assessment | None = None
 
 
-def is_template_sheet(ws: Worksheet) -> bool:
+def is_template_sheet(ws: Sheet) -> bool:
     return ws[L.MARKER_CELL].value == L.MARKER
 
 
@@ -53,10 +54,10 @@ class SheetReader:
         self.seen: dict[tuple, str] = {}  # (commune id, set id, date) → sheet that has it
         self.problems: list[Problem] = []
 
-    def problem(self, ws: Worksheet, cell: str, message: str) -> None:
+    def problem(self, ws: Sheet, cell: str, message: str) -> None:
         self.problems.append(Problem(ws.title, cell, message))
 
-    def read(self, ws: Worksheet) -> SheetPlan | None:
+    def read(self, ws: Sheet) -> SheetPlan | None:
         """The sheet's plan; None when it has problems (recorded) or nothing was entered in it."""
         before = len(self.problems)
         if str(ws[L.VERSION_CELL].value) != L.VERSION:
@@ -75,7 +76,7 @@ class SheetReader:
             return None
         return plan if len(self.problems) == before else None
 
-    def _book(self, ws: Worksheet) -> TargetBook | None:
+    def _book(self, ws: Sheet) -> TargetBook | None:
         code = str(ws[L.SET_CODE_CELL].value or "").strip()
         if code not in self.books:
             criteria_set = CriteriaSet.objects.filter(code=code).first()
@@ -88,7 +89,7 @@ class SheetReader:
             return None
         return book
 
-    def _commune(self, ws: Worksheet) -> AdministrativeUnit | None:
+    def _commune(self, ws: Sheet) -> AdministrativeUnit | None:
         era = str(ws[L.ERA_CELL].value or "").strip()
         code = cells.parse_note(ws[L.COMMUNE_CODE_CELL].value)
         commune = AdministrativeUnit.objects.filter(era=era, code=code, level=Level.COMMUNE).first()
@@ -96,7 +97,7 @@ class SheetReader:
             self.problem(ws, L.COMMUNE_CODE_CELL, _("Không có xã mã “%(code)s”.") % {"code": code})
         return commune
 
-    def _merged(self, ws: Worksheet) -> None:
+    def _merged(self, ws: Sheet) -> None:
         """Refuse cells merged inside the table beyond those the template merges itself.
 
         A merge over two result cells leaves the second one empty, which would silently read as
@@ -112,7 +113,7 @@ class SheetReader:
             self.problem(ws, merged.coord, _("Các ô %(cells)s bị gộp; hãy bỏ gộp ô (mỗi chỉ tiêu một dòng, "
                                              "mỗi kết quả một ô).") % {"cells": merged.coord})
 
-    def _date_for_targets(self, ws: Worksheet) -> datetime.date:
+    def _date_for_targets(self, ws: Sheet) -> datetime.date:
         # Which target applies (hence whether a value is a percentage) may depend on the year;
         # a wrong or missing date is reported later, by _check_scope_and_date.
         try:
@@ -120,7 +121,7 @@ class SheetReader:
         except cells.CellError:
             return timezone.localdate()
 
-    def _rows(self, ws: Worksheet, book: TargetBook, plan: SheetPlan, as_of: datetime.date) -> None:
+    def _rows(self, ws: Sheet, book: TargetBook, plan: SheetPlan, as_of: datetime.date) -> None:
         for row in range(L.FIRST_ROW, ws.max_row + 1):
             if ws[f"{L.META_COLUMN}{row}"].value == L.ROW_CRITERION:
                 continue
@@ -145,7 +146,7 @@ class SheetReader:
             if entry:
                 plan.entries[code] = entry
 
-    def _formulas(self, ws: Worksheet, row: int) -> bool:
+    def _formulas(self, ws: Sheet, row: int) -> bool:
         """Report the formulas in a row's input cells; True if there was one.
 
         Formulas are refused, not read through their cached results: a file saved by a program that
@@ -160,24 +161,28 @@ class SheetReader:
                 found = True
         return found
 
-    def _entry(self, ws: Worksheet, row: int, indicator, target, raw, raw_note) -> dict:
+    def _entry(self, ws: Sheet, row: int, indicator, target, raw, raw_note) -> dict:
         entry = {}
         if not cells.is_blank(raw):
             try:
                 if indicator.kind == Kind.NUMERIC:
-                    entry["value"] = cells.parse_number(raw, percent=L.is_percent(indicator, target))
+                    entry["value"] = cells.parse_number(raw, indicator=indicator, target=target)
                 else:
                     entry["met"] = cells.parse_yes_no(raw)
             except cells.CellError as exc:
                 self.problem(ws, f"{L.VALUE_COLUMN}{row}", str(exc))
-        note = cells.parse_note(raw_note)
+        try:
+            note = cells.parse_note_cell(raw_note)
+        except cells.CellError as exc:
+            self.problem(ws, f"{L.NOTE_COLUMN}{row}", str(exc))
+            note = ""
         if note:
             entry["note"] = note
         if entry:
             entry["reason"] = self.reason
         return entry
 
-    def _check_scope_and_date(self, ws: Worksheet, plan: SheetPlan) -> bool:
+    def _check_scope_and_date(self, ws: Sheet, plan: SheetPlan) -> bool:
         commune = plan.commune
         if not permissions.can_create_assessment(self.by, commune):
             self.problem(ws, L.COMMUNE_CODE_CELL, _("Bạn không có quyền nhập đánh giá của %(name)s (mã %(code)s).")
@@ -191,19 +196,24 @@ class SheetReader:
         return self._check_date(ws, plan) and self._check_existing(ws, plan)
 
     @staticmethod
-    def _date_value(ws: Worksheet):
+    def _date_value(ws: Sheet):
         # =TODAY() would give a different date on every import: refused like any formula.
         cell = ws[L.DATE_CELL]
         if cells.is_formula(cell):
             raise cells.CellError(cells.formula_error(cell))
         return cell.value
 
-    def _check_date(self, ws: Worksheet, plan: SheetPlan) -> bool:
+    def _check_date(self, ws: Sheet, plan: SheetPlan) -> bool:
         commune, as_of = plan.commune, plan.as_of
         shown = formats.date_format(as_of, "SHORT_DATE_FORMAT")
         if (commune.valid_from and as_of < commune.valid_from) or (commune.valid_to and as_of > commune.valid_to):
             self.problem(ws, L.DATE_CELL, _("Ngày đánh giá %(date)s nằm ngoài thời gian tồn tại của %(unit)s.")
                          % {"date": shown, "unit": commune.name})
+            return False
+        refused = applicability.applicability_error(plan.criteria_set, commune, as_of)
+        if refused is not None:
+            cell = L.DATE_CELL if refused.code == "set_out_of_period" else L.SET_CODE_CELL
+            self.problem(ws, cell, " ".join(refused.messages))
             return False
         key = (commune.pk, plan.criteria_set.pk, as_of)
         if key in self.seen:
@@ -213,7 +223,7 @@ class SheetReader:
         self.seen[key] = ws.title
         return True
 
-    def _check_existing(self, ws: Worksheet, plan: SheetPlan) -> bool:
+    def _check_existing(self, ws: Sheet, plan: SheetPlan) -> bool:
         plan.assessment = Assessment.objects.filter(
             commune=plan.commune, criteria_set=plan.criteria_set, as_of=plan.as_of
         ).first()

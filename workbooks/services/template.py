@@ -18,7 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, Level
+from criteria import applicability
 from criteria.models import CriteriaSet, Kind, SetStatus
+from ntm.lib.sheets import put, put_at, set_text_safe
 from workbooks import layout as L
 
 BOLD = Font(bold=True)
@@ -45,12 +47,8 @@ def template_for(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: dat
     Targets are resolved for `as_of` (default today), which is also written in each date cell.
     `progress(done, total, message)`, if given, is called after each commune sheet.
     """
-    if criteria_set.status != SetStatus.PUBLISHED:
-        raise ValidationError(_("Bộ tiêu chí chưa được công bố nên chưa dùng để đánh giá được."))
-    communes = communes_of(unit)
-    if not communes:
-        raise ValidationError(_("%(unit)s không có xã nào.") % {"unit": unit.name})
     as_of = as_of or timezone.localdate()
+    communes = template_check(criteria_set, unit, as_of)
     book = TargetBook(criteria_set)
     wb = Workbook()
     _guide_sheet(wb.active, criteria_set)
@@ -63,6 +61,20 @@ def template_for(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: dat
     # Sheets may be neither added, renamed nor unhidden; their order and names stay as exported.
     wb.security.lockStructure = True
     return wb
+
+
+def template_check(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: datetime.date) -> list:
+    """The communes of the template, or the ValidationError that refuses it: an unpublished set, a
+    unit without communes, or a set that does not apply to one of them on `as_of` (the rule the
+    create service and the import apply again)."""
+    if criteria_set.status != SetStatus.PUBLISHED:
+        raise ValidationError(_("Bộ tiêu chí chưa được công bố nên chưa dùng để đánh giá được."))
+    communes = communes_of(unit)
+    if not communes:
+        raise ValidationError(_("%(unit)s không có xã nào.") % {"unit": unit.name})
+    for commune in communes:
+        applicability.check_applies(criteria_set=criteria_set, commune=commune, as_of=as_of)
+    return communes
 
 
 def _sheet_title(commune: AdministrativeUnit, taken: set[str]) -> str:
@@ -89,10 +101,10 @@ def _guide_sheet(ws: Worksheet, criteria_set: CriteriaSet) -> None:
         _("Khi nhập tệp, nếu có bất kỳ lỗi nào thì không ghi gì cả; danh sách lỗi ghi rõ trang và ô cần sửa."),
     ]
     for row, text in enumerate(lines, start=1):
-        ws.cell(row=row, column=1, value=text)
+        put(ws, row, 1, text)
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 110
-    ws[f"{L.META_COLUMN}1"] = L.GUIDE_MARKER
+    put_at(ws, f"{L.META_COLUMN}1", L.GUIDE_MARKER)
     ws.column_dimensions[L.META_COLUMN].hidden = True
     ws.protection.sheet = True
 
@@ -111,17 +123,18 @@ def _commune_sheet(ws: Worksheet, book: TargetBook, commune: AdministrativeUnit,
 
 
 def _header_block(ws: Worksheet, criteria_set: CriteriaSet, commune: AdministrativeUnit, as_of) -> None:
-    ws["A1"], ws[L.SET_NAME_CELL] = _("Bộ tiêu chí"), criteria_set.name
+    # Names come from users (a set, a commune): written as text, never as a formula (ntm.lib.sheets).
+    put_at(ws, "A1", _("Bộ tiêu chí")), put_at(ws, L.SET_NAME_CELL, criteria_set.name)
     ws.merge_cells(f"{L.SET_NAME_CELL}:{L.LAST_COLUMN}1")
     # "Đơn vị": the name already says xã, phường or thị trấn.
-    ws["A2"], ws[L.COMMUNE_NAME_CELL] = _("Đơn vị"), commune.name
-    ws["C2"], ws[L.COMMUNE_CODE_CELL] = _("Mã đơn vị"), commune.code
-    ws["E2"], ws[L.ERA_LABEL_CELL] = _("Thời kỳ"), commune.get_era_display()
-    ws["A3"], ws[L.DATE_CELL] = _("Ngày đánh giá"), as_of
+    put_at(ws, "A2", _("Đơn vị")), put_at(ws, L.COMMUNE_NAME_CELL, commune.name)
+    put_at(ws, "C2", _("Mã đơn vị")), put_at(ws, L.COMMUNE_CODE_CELL, commune.code)
+    put_at(ws, "E2", _("Thời kỳ")), put_at(ws, L.ERA_LABEL_CELL, commune.get_era_display())
+    put_at(ws, "A3", _("Ngày đánh giá")), put_at(ws, L.DATE_CELL, as_of)
     date_cell = ws[L.DATE_CELL]
     date_cell.number_format, date_cell.protection, date_cell.fill = "dd/mm/yyyy", UNLOCKED, INPUT_FILL
     date_cell.alignment = Alignment(horizontal="left")
-    ws[L.HINT_CELL] = _("Nhập kết quả vào các ô nền vàng (cột E, F).")
+    put_at(ws, L.HINT_CELL, _("Nhập kết quả vào các ô nền vàng (cột E, F)."))
     ws.merge_cells(f"{L.HINT_CELL}:{L.LAST_COLUMN}3")
     for cell in ("A1", "A2", "C2", "E2", "A3", L.SET_NAME_CELL, L.COMMUNE_NAME_CELL, L.COMMUNE_CODE_CELL):
         ws[cell].font = BOLD
@@ -131,12 +144,13 @@ def _header_block(ws: Worksheet, criteria_set: CriteriaSet, commune: Administrat
     dv.add(L.DATE_CELL)
     meta = (L.MARKER, L.VERSION, criteria_set.code, commune.era, commune.code)
     for cell, value in zip((L.MARKER_CELL, L.VERSION_CELL, L.SET_CODE_CELL, L.ERA_CELL, L.CODE_CELL), meta):
-        ws[cell] = value
+        put_at(ws, cell, value)
     headers = (_("Mã chỉ tiêu"), _("Nội dung chỉ tiêu"), _("Chỉ tiêu áp dụng cho xã"), _("Đơn vị"),
                _("Kết quả"), _("Ghi chú minh chứng"))
     for column, text in zip(L.WIDTHS, headers):
         cell = ws[f"{column}{L.HEADER_ROW}"]
-        cell.value, cell.font, cell.fill = text, BOLD, HEADER_FILL
+        set_text_safe(cell, text)
+        cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
@@ -157,26 +171,24 @@ def _validations(ws: Worksheet) -> dict[str, DataValidation]:
 
 
 def _criterion_row(ws: Worksheet, row: int, shape) -> None:
-    cell = ws.cell(row=row, column=1, value=_("Tiêu chí %(number)s. %(name)s") % {
-        "number": shape.number, "name": shape.name,
-    })
+    cell = put(ws, row, 1, _("Tiêu chí %(number)s. %(name)s") % {"number": shape.number, "name": shape.name})
     cell.font, cell.fill = BOLD, HEADING_FILL
     ws.merge_cells(f"A{row}:{L.LAST_COLUMN}{row}")
-    ws[f"{L.META_COLUMN}{row}"] = L.ROW_CRITERION
+    put_at(ws, f"{L.META_COLUMN}{row}", L.ROW_CRITERION)
 
 
 def _indicator_row(ws, row, book: TargetBook, indicator, commune, as_of, validations) -> None:
-    target = book.target_for(indicator, commune, as_of)
+    resolution = book.resolve(indicator, commune, as_of)
+    target = resolution.target
     values = {
         L.CODE_COLUMN: indicator.code,
         L.NAME_COLUMN: indicator.name,
-        L.TARGET_COLUMN: _target_text(indicator, target),
+        L.TARGET_COLUMN: _target_text(indicator, target, resolution.reason),
         L.UNIT_COLUMN: (target.unit if target and target.unit else indicator.unit) or "",
         L.META_COLUMN: L.ROW_INDICATOR,
     }
     for column, value in values.items():
-        ws[f"{column}{row}"] = value
-        ws[f"{column}{row}"].alignment = WRAP
+        put_at(ws, f"{column}{row}", value).alignment = WRAP
     for column in (L.VALUE_COLUMN, L.NOTE_COLUMN):
         cell = ws[f"{column}{row}"]
         cell.protection, cell.fill, cell.alignment = UNLOCKED, INPUT_FILL, WRAP
@@ -187,11 +199,13 @@ def _indicator_row(ws, row, book: TargetBook, indicator, commune, as_of, validat
     validations[kind].add(f"{L.VALUE_COLUMN}{row}")
 
 
-def _target_text(indicator, target) -> str:
+def _target_text(indicator, target, reason: str = "") -> str:
     if target is not None and target.display():
         return target.display()
     # A yes/no indicator is met by answering "Đạt"; a number with no known threshold stays a gap.
-    return L.YES if indicator.kind == Kind.BOOLEAN else _("Chưa có chỉ tiêu áp dụng")
+    if indicator.kind == Kind.BOOLEAN:
+        return L.YES
+    return _("Chưa có chỉ tiêu áp dụng: %(reason)s") % {"reason": reason} if reason else _("Chưa có chỉ tiêu áp dụng")
 
 
 def _finish(ws: Worksheet) -> None:

@@ -14,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Membership, Role
+from assessments import demo_crosswalk, demo_current
 from assessments.bulk import AssessmentSpec, assessments_bulk_create
 from assessments.models import Assessment, Status
 from assessments.services import TargetBook
@@ -140,10 +142,24 @@ def _users(district, staff_commune, province_old, province_new):
     for user in users.values():
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
-    return [("admin", "superuser")] + [(p[0], f"{p[3].label} — {p[2].name}") for p in people]
+    return [("admin", gettext("quản trị hệ thống (toàn quốc)"))] + [(p[0], f"{p[3].label} — {p[2].name}") for p in people]
 
 
 @transaction.atomic
+def draw_illustrative_boundaries(province_new) -> None:
+    """Generated ILLUSTRATIVE shapes for the dashboards' map (no real boundary file can be shipped): Can Lộc's
+    communes from the bundled file, through the loader the command uses, and a honeycomb of Hà Tĩnh's 2025
+    communes. Both are stored flagged as illustrative, which the map says; a shape already stored (a real
+    boundary loaded by an office) is never replaced."""
+    from communes import boundaries, illustrative
+
+    boundaries.load_file(boundaries.DEMO_FILE, era=Era.PRE_2025, code_field=illustrative.CODE_FIELD, keep_existing=True)
+    current = AdministrativeUnit.objects.under(province_new).filter(level=Level.COMMUNE)
+    generated = illustrative.collection(current, center=(105.75, 18.3), size=0.045, name="Tỉnh Hà Tĩnh (từ 01/07/2025)")
+    boundaries.load_collection(generated, era=Era.CURRENT, code_field=illustrative.CODE_FIELD, illustrative=True,
+                               source="load_demo", keep_existing=True)
+
+
 def load_demo(*, seed: int = 2025, reset: bool = False) -> dict:
     """Create the demo (or, when it exists, only refresh the logins). Returns what was done."""
     district = AdministrativeUnit.objects.get(era=Era.PRE_2025, code=DISTRICT)
@@ -154,13 +170,20 @@ def load_demo(*, seed: int = 2025, reset: bool = False) -> dict:
     for cs in sets.values():
         _publish_for_demo(cs)
     logins = _users(district, staff_commune, province_old, province_new)
+    logins += demo_current.demo_users(province_new, PASSWORD)
+    draw_illustrative_boundaries(province_new)
     if reset:
         Assessment.objects.filter(is_demo=True).delete()
-    if Assessment.objects.filter(is_demo=True).exists():
-        return {"created": 0, "logins": logins}
+        demo_current.reset_current()
+    User = get_user_model()
+    current = demo_current.load_current(seed=seed, staff=User.objects.get(username="canbo.truongluu"),
+                                        reviewer=User.objects.get(username="thamdinh.tinh"))
+    demo_crosswalk.load_crosswalk(demo_current.demo_set())  # QĐ 318 → the simulated QĐ 51 set, illustrative
+    if Assessment.objects.filter(is_demo=True, criteria_set__in=sets.values()).exists():
+        return {"created": current, "current": current, "communes": 0, "logins": logins}
     rng = random.Random(seed)
     communes = list(AdministrativeUnit.objects.under(district).filter(level=Level.COMMUNE).order_by("code"))
-    staff, reviewer = get_user_model().objects.get(username="canbo.xa"), get_user_model().objects.get(username="thamdinh.huyen")
+    staff, reviewer = User.objects.get(username="canbo.xa"), User.objects.get(username="thamdinh.huyen")
     specs = []
     for index, commune in enumerate(communes):
         ability = rng.uniform(0.55, 0.8)
@@ -175,4 +198,5 @@ def load_demo(*, seed: int = 2025, reset: bool = False) -> dict:
                     stamps=_stamps(status, as_of, staff if commune.code == STAFF_COMMUNE else None, reviewer),
                 ))
     created = assessments_bulk_create(specs, is_demo=True)
-    return {"created": len(created), "communes": len(communes), "logins": logins}
+    demo_current.entered_at_creation(created)
+    return {"created": len(created) + current, "current": current, "communes": len(communes), "logins": logins}

@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 BOOTSTRAP=5.3.9
 HTMX=2.0.11
 CHARTJS=4.6.1
+LEAFLET=1.9.4
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "chart.js@$CHARTJS" >/dev/null)
+(cd "$work" && npm pack --silent "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "chart.js@$CHARTJS" "leaflet@$LEAFLET" >/dev/null)
 
 # unpack NAME TARBALL: extracts the npm tarball into $work/NAME (npm packs under "package/").
 unpack() {
@@ -21,6 +22,7 @@ unpack() {
 unpack bootstrap "bootstrap-$BOOTSTRAP.tgz"
 unpack htmx "htmx.org-$HTMX.tgz"
 unpack chartjs "chart.js-$CHARTJS.tgz"
+unpack leaflet "leaflet-$LEAFLET.tgz"
 
 # copy SRC_DIR DEST_DIR FILE...: copies FILEs (paths relative to SRC_DIR) flat into DEST_DIR.
 copy() {
@@ -37,5 +39,8 @@ copy "$work/bootstrap" "$vendor/bootstrap-$BOOTSTRAP" \
   dist/js/bootstrap.bundle.min.js dist/js/bootstrap.bundle.min.js.map LICENSE
 copy "$work/htmx" "$vendor/htmx.org-$HTMX" dist/htmx.min.js LICENSE
 copy "$work/chartjs" "$vendor/chart.js-$CHARTJS" dist/chart.umd.min.js LICENSE.md
+copy "$work/leaflet" "$vendor/leaflet-$LEAFLET" dist/leaflet.js dist/leaflet.js.map dist/leaflet.css LICENSE
+mkdir -p "$vendor/leaflet-$LEAFLET/images"
+cp "$work/leaflet"/dist/images/*.png "$vendor/leaflet-$LEAFLET/images/"
 
-echo "Vendored bootstrap $BOOTSTRAP, htmx.org $HTMX, chart.js $CHARTJS into $vendor/"
+echo "Vendored bootstrap $BOOTSTRAP, htmx.org $HTMX, chart.js $CHARTJS, leaflet $LEAFLET into $vendor/"

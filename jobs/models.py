@@ -50,6 +50,8 @@ class Job(models.Model):
     error = models.TextField(_("lỗi"), blank=True)
     enqueued_at = models.DateTimeField(_("gửi vào hàng đợi lúc"), null=True, blank=True)
     started_at = models.DateTimeField(_("chạy từ"), null=True, blank=True)
+    # Stamped while the job runs (jobs.services._heartbeat, job_progress): when it stops, the worker died.
+    heartbeat_at = models.DateTimeField(_("còn chạy lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     result_file = models.FileField(_("tệp kết quả"), upload_to="jobs/%Y/%m/", max_length=255, blank=True)
     expires_at = models.DateTimeField(_("xóa sau"), null=True, blank=True)
@@ -100,3 +102,29 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.user} ({self.day})"
+
+
+class DailyRun(models.Model):
+    """One periodic task's run on one day (its claim): a second beat, or a second run that day, finds it and stops.
+
+    The row is inserted in the transaction that does the work (jobs.services.run_once_a_day): a run that
+    fails rolls its claim back with its work, so a later run that day may try again; a run racing it on
+    PostgreSQL waits on the unique index until the first commits, then does nothing.
+    """
+
+    kind = models.CharField(_("loại việc định kỳ"), max_length=40)
+    day = models.DateField(_("ngày"))
+    started_at = models.DateTimeField(_("chạy từ"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lần chạy việc định kỳ")
+        verbose_name_plural = _("lần chạy việc định kỳ")
+        ordering = ["-day", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "day"], name="daily_run_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} ({self.day})"

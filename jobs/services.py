@@ -6,20 +6,25 @@ If the broker cannot be reached the job simply stays "queued": the user's data i
 and `requeue_jobs` (every minute under beat, or by hand) sends it again once the broker is back.
 """
 
+import contextlib
 import datetime
 import functools
 import logging
+import threading
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
 
-from jobs import registry, tasks
-from jobs.models import FINISHED, Job, JobStatus, SentReminder
+from jobs import registry, runner, tasks
+from jobs.models import FINISHED, DailyRun, Job, JobStatus, SentReminder
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +54,9 @@ def job_enqueue(*, job_id: int) -> bool:
     # Recorded before sending: a fast worker (or an eager run) may have finished the job before apply_async returns.
     sent_at = timezone.now()
     Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(enqueued_at=sent_at)
+    if settings.NTM_JOB_RUNNER == "thread":
+        runner.submit(job_id)
+        return True
     try:
         tasks.run_job.apply_async(args=[job_id], retry=True, retry_policy=PUBLISH_RETRY)
     except BROKER_ERRORS:
@@ -78,12 +86,12 @@ def job_run(*, job_id: int) -> bool:
     """
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, progress=0, message=""
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0, message=""
     )
     if not claimed:
         return False
     job = Job.objects.get(pk=job_id)
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    with translation.override(job.language or settings.LANGUAGE_CODE), _heartbeat(job.pk):
         try:
             result = registry.get(job.kind).handler(job)
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, the job must end up "failed"
@@ -92,6 +100,38 @@ def job_run(*, job_id: int) -> bool:
             return True
     _finish(job, JobStatus.SUCCEEDED, result=result or {})
     return True
+
+
+@contextlib.contextmanager
+def _heartbeat(job_id: int):
+    """While the handler runs, a side thread stamps the job every NTM_JOB_HEARTBEAT_SECONDS.
+
+    The stamp says "the process running this job is alive", whatever the handler is doing (one step of a
+    national export may be silent for minutes); when it stops, `jobs_fail_stale` ends the job.
+    """
+    interval = settings.NTM_JOB_HEARTBEAT_SECONDS
+    if interval <= 0:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(interval):
+                try:
+                    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.warning("Job %s: heartbeat not written.", job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"ntm-job-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _error_text(exc: Exception) -> str:
@@ -104,7 +144,8 @@ def _finish(job: Job, status: str, *, result: dict | None = None, error: str = "
     fields = {"status": status, "finished_at": timezone.now(), "error": error}
     if status == JobStatus.SUCCEEDED:
         fields.update(progress=100, result=result)
-    Job.objects.filter(pk=job.pk).update(**fields)
+    # Only a running job: one already marked failed as stale stays failed (the user may have restarted it).
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields)
 
 
 def job_progress(job: Job, *, done: int, total: int, message: str = "") -> None:
@@ -113,13 +154,66 @@ def job_progress(job: Job, *, done: int, total: int, message: str = "") -> None:
     Written at once, outside any transaction of the handler's, so the page sees it while the job runs.
     """
     percent = 100 if total <= 0 else min(100, max(0, done * 100 // total))
-    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(progress=percent, message=message[:300])
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        progress=percent, message=message[:300], heartbeat_at=timezone.now()
+    )
 
 
 def job_attach_file(job: Job, *, name: str, content: bytes) -> None:
     """Store the job's result file (an export, an error report); the page then offers it for download."""
     job.result_file.save(name, ContentFile(content), save=False)
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+
+
+def jobs_fail_stale(*, minutes: int | None = None) -> list[int]:
+    """Mark failed every running job whose heartbeat stopped `minutes` ago (NTM_JOB_STALE_MINUTES).
+
+    Its worker died (a restart, a killed process, a lost machine): without this the job would show
+    "running" forever. Returns the ids of the jobs so ended.
+    """
+    minutes = settings.NTM_JOB_STALE_MINUTES if minutes is None else minutes
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(minutes=minutes)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    ended = []
+    for job in Job.objects.filter(silent, status=JobStatus.RUNNING).only("pk", "language"):
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            error = gettext(
+                "Công việc đã dừng: tiến trình chạy nền không còn tín hiệu sau %(minutes)s phút "
+                "(có thể máy chủ đã khởi động lại). Hãy chạy lại."
+            ) % {"minutes": minutes}
+        # The same condition again: a heartbeat written since the read keeps the job running.
+        if Job.objects.filter(silent, pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, finished_at=now, error=error
+        ):
+            logger.warning("Job %s marked failed: no heartbeat for %s minutes.", job.pk, minutes)
+            ended.append(job.pk)
+    return ended
+
+
+def jobs_housekeeping() -> None:
+    """End the jobs whose worker died and send again those left queued (beat runs it every minute)."""
+    jobs_fail_stale()
+    jobs_requeue(older_than=settings.JOBS_REQUEUE_AFTER_SECONDS)
+
+
+_last_housekeeping = 0.0
+_housekeeping_lock = threading.Lock()
+
+
+def jobs_housekeeping_if_due() -> None:
+    """With the thread runner there is no beat: the jobs pages call this, and it runs at most once a minute."""
+    global _last_housekeeping
+    if settings.NTM_JOB_RUNNER != "thread":
+        return
+    with _housekeeping_lock:
+        if time.monotonic() - _last_housekeeping < 60:
+            return
+        _last_housekeeping = time.monotonic()
+    try:
+        jobs_housekeeping()
+    except DatabaseError:
+        logger.warning("Job housekeeping failed.", exc_info=True)
 
 
 def jobs_purge_expired() -> int:
@@ -130,6 +224,29 @@ def jobs_purge_expired() -> int:
             job.result_file.delete(save=False)
         job.delete()
     return len(expired)
+
+
+def run_once_a_day(kind: str, work) -> DailyRun | None:
+    """Run `work()` unless a run of `kind` already claimed today (Vietnam time); the claim row, else None.
+
+    The claim (a DailyRun row, unique per kind and day) is inserted in the same transaction as the work:
+    two beats started by mistake, or a task delivered twice, do the work once; a run that raises leaves
+    no claim, so the next one that day tries again. `work` may return a dict (or a number), kept as the
+    run's result for the admin's eyes.
+    """
+    day = timezone.localdate()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: the refused claim must not break the outer block
+                run = DailyRun.objects.create(kind=kind, day=day)
+        except IntegrityError:
+            logger.info("%s already ran on %s: nothing to do.", kind, day)
+            return None
+        result = work()
+        run.finished_at = timezone.now()
+        run.result = result if isinstance(result, dict) else {"value": result}
+        run.save(update_fields=["finished_at", "result"])
+    return run
 
 
 def reminder_send_once(*, kind: str, user, key: str = "", subject: str, body: str) -> bool:

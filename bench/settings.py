@@ -5,3 +5,6 @@ whose tests serve static files from the finders."""
 from ntm.settings import *  # noqa: F403
 
 STATIC_ROOT = BASE_DIR / "var" / "bench-static"  # noqa: F405
+
+# The site's URLs plus the two fixed-cost pages (/bench/empty/, /bench/base/), in the benchmark only.
+ROOT_URLCONF = "bench.urls"

@@ -5,11 +5,12 @@ There is no country unit in the tree (provinces are the top level), so the natio
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 
 from accounts.selectors import sees_everything, unit_scope_q
@@ -42,15 +43,33 @@ class Area:
         # A district's communes all have the district as parent: the column would repeat its name.
         return self.unit is None or self.unit.level < Level.COMMUNE - 1
 
+    @property
+    def summarises(self) -> bool:
+        """Above a district: the country, or a province of the pre-2025 tree (whose children are districts).
+
+        Its dashboard shows one row per child unit; a 2025 province's children are communes, so its
+        dashboard is a (paginated) commune list, as a district's is.
+        """
+        return self.unit is None or (self.unit.level == Level.PROVINCE and self.era == Era.PRE_2025)
+
     def url(self, page: str, query: dict | None = None) -> str:
         """The URL of dashboard `page` (unit, heatmap, holdbacks, trend, xlsx, print) for this area."""
         if self.unit:
-            path = reverse(f"dashboards:{page}", kwargs={"era": self.era, "code": self.unit.code})
+            path = dashboard_path(f"dashboards:{page}", self.era, self.unit.code, get_script_prefix())
         else:
             name = "national" if page == "unit" else f"national_{page}"
-            path = reverse(f"dashboards:{name}", kwargs={"era": self.era})
+            path = dashboard_path(f"dashboards:{name}", self.era, None, get_script_prefix())
         query = {k: v for k, v in (query or {}).items() if v not in (None, "")}
         return f"{path}?{urlencode(query)}" if query else path
+
+
+@lru_cache(maxsize=4096)
+def dashboard_path(name: str, era: str, code: str | None, script_prefix: str) -> str:
+    """reverse() of a dashboard page, once per process: a page links to its own area a dozen times (tabs,
+    sort links, pages, exports), and the URLconf does not change while the process lives. The script
+    prefix is part of the key because reverse() writes it in."""
+    kwargs = {"era": era} if code is None else {"era": era, "code": code}
+    return reverse(name, kwargs=kwargs)
 
 
 def area_for(user, *, era: str, code: str | None = None) -> Area:

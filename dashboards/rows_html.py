@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from ntm.lib.html import escape
+from ntm.lib.html import escape, width_class
+from ntm.lib.numbers import grouped as number
 from web.templatetags.ntm_ui import short_date
 
 PLACEHOLDER = "00000"
@@ -27,19 +28,26 @@ def _url_shape(name: str, **kwargs) -> str:
 def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool) -> SafeString:
     unit_url = _url_shape("web:unit", era="ERA", code=PLACEHOLDER).replace("ERA", "{era}").replace(PLACEHOLDER, "{code}")
     assessment_url = reverse("web:assessment", kwargs={"pk": 999999999}).replace("999999999", "{pk}")
+    # The commune's latest approved assessment against its previous approved one (web.views_compare).
+    compare_url = reverse("web:assessment_compare") + "?a={pk}"
     text = {
         "share": escape(gettext("Tỷ lệ tiêu chí đạt")),
         "met": escape(gettext("Đạt chuẩn")),
+        "met_held": escape(gettext("Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)")),
         "unmet": escape(gettext("Chưa đạt")),
         "none": escape(gettext("Chưa đánh giá")),
         "at_risk": escape(gettext("có nguy cơ rớt chuẩn")),
         "submitted": escape(gettext("Chờ thẩm định")),
         "returned": escape(gettext("Bị trả lại")),
+        "compare": escape(gettext("so sánh")),
+        "compare_title": escape(gettext("So sánh với lần duyệt trước")),
     }
     badge = {
         "met": f'<span class="badge text-bg-success">{text["met"]}</span>',
         "unmet": f'<span class="badge text-bg-danger">{text["unmet"]}</span>',
     }
+    badge["met_held"] = f'<span class="badge text-bg-success">{text["met_held"]}</span>'
+    notes: dict = {}  # one set per page: its note is escaped once
     recognised = gettext("Đã công nhận %(level)s · QĐ %(number)s")
     date_text = lru_cache(maxsize=None)(short_date)
     out = []
@@ -53,23 +61,33 @@ def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool)
         if shows_parent:
             cells.append(f'<td class="small">{escape(row.parent_name or "")}</td>')
         if s:
+            note = ""
+            if not s.get("set_complete", True):
+                key = (s["indicators_total"], s.get("indicators_stated"))
+                if key not in notes:
+                    notes[key] = (f' <small class="text-warning-emphasis d-block" data-testid="set-incomplete">'
+                                  f'{escape(row.set_note)}</small>')
+                note = notes[key]
             color = "bg-success" if row.status == "met" else "bg-warning" if row.short_by <= 2 else "bg-danger"
             cells.append(
-                f'<td class="crit-cell"><span class="crit-count">{s["criteria_met"]}/{s["criteria_total"]}</span>'
+                f'<td class="crit-cell"><span class="crit-count">{number(s["criteria_met"])}/{number(s["criteria_total"])}</span>'
                 f'<span class="progress" role="progressbar" aria-label="{text["share"]}" aria-valuenow="{row.percent}" '
-                f'aria-valuemin="0" aria-valuemax="100"><span class="progress-bar {color}" '
-                f'style="width: {row.percent}%"></span></span></td>'
-                f'<td class="text-nowrap">{s["indicators_met"]}/{s["indicators_total"]}</td>'
+                f'aria-valuemin="0" aria-valuemax="100"><span class="progress-bar {color} {width_class(row.percent)}">'
+                f"</span></span></td>"
+                f'<td class="text-nowrap">{number(s["indicators_met"])}/{number(s["indicators_total"])}{note}</td>'
             )
         else:
             cells.append('<td class="crit-cell">—</td><td class="text-nowrap">—</td>')
-        status = badge.get(row.status, f'<span class="badge text-bg-secondary">{text["none"]}</span>')
+        shown = "met_held" if row.status == "met" and s and not s.get("set_complete", True) else row.status
+        status = badge.get(shown, f'<span class="badge text-bg-secondary">{text["none"]}</span>')
         if row.at_risk:
             status += f' <span class="badge text-bg-warning" data-testid="at-risk">{text["at_risk"]}</span>'
         cells.append(f"<td>{status}</td>")
         if s:
             cells.append(f'<td class="text-nowrap"><a href="{assessment_url.format(pk=s["id"])}">'
-                         f'{escape(date_text(s["as_of"]))}</a></td>')
+                         f'{escape(date_text(s["as_of"]))}</a> <a href="{compare_url.format(pk=s["id"])}" '
+                         f'class="small d-print-none" title="{text["compare_title"]}" data-testid="compare-latest">'
+                         f'{text["compare"]}</a></td>')
         else:
             cells.append('<td class="text-nowrap">—</td>')
         pending = row.pending

@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv deps-dev demo worker messages clean bench
+.PHONY: run test setup venv deps-dev demo worker beat messages clean bench
 
 $(VENV)/.created:
 	@py=$$(command -v pyenv >/dev/null && pyenv which python 2>/dev/null || true); \
@@ -45,8 +45,14 @@ BENCH_ARGS ?= --growth
 bench: $(VENV)/.deps
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
+# One worker process per machine (add machines for more); beat sends the periodic tasks and must run
+# exactly once in a deployment (the reminders and the purge claim their day in jobs.DailyRun, and each
+# reminder is recorded per user and day, so a second beat by mistake does nothing twice).
 worker: $(VENV)/.deps
-	$(VENV)/bin/celery -A ntm worker -B --loglevel=info
+	$(VENV)/bin/celery -A ntm worker --loglevel=info
+
+beat: $(VENV)/.deps
+	$(VENV)/bin/celery -A ntm beat --loglevel=info
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

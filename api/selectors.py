@@ -81,7 +81,7 @@ def commune_summary_for(user, *, era: str, code: str, set_code: str, any_status:
     commune = units_for(user).filter(era=era, code=code, level=Level.COMMUNE).first()
     if commune is None:
         raise Http404(_("Không tìm thấy xã mã %(code)s trong thời kỳ “%(era)s”.") % {"code": code, "era": era})
-    criteria_set = CriteriaSet.objects.filter(code=set_code).only("id", "code").first()
+    criteria_set = CriteriaSet.objects.filter(code=set_code).only("id", "code", "level").first()
     if criteria_set is None:
         raise Http404(_("Không có bộ tiêu chí mã “%(code)s”.") % {"code": set_code})
     statuses = None if any_status else (Status.APPROVED,)

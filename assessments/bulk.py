@@ -17,6 +17,7 @@ from assessments.models import Assessment, IndicatorResult, Status
 from assessments.services import TargetBook
 from assessments.services.latest import latest_approved_refresh
 from communes.models import AdministrativeUnit
+from criteria import applicability
 from criteria.models import CriteriaSet
 
 
@@ -46,6 +47,8 @@ def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = Fals
     assessments, result_lists = [], []
     now = timezone.now()
     for spec in specs:
+        # The rule every other path obeys (no query for a national set): demo data cannot break it either.
+        applicability.check_applies(criteria_set=spec.criteria_set, commune=spec.commune, as_of=spec.as_of)
         book = books.get(spec.criteria_set.pk) or books.setdefault(spec.criteria_set.pk, TargetBook(spec.criteria_set))
         results = []
         for indicator in book.indicators:

@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments import rollup
+from ntm.lib.notes import validate_note_length
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Nháp")
     SUBMITTED = "submitted", _("Đã gửi")
-    RETURNED = "returned", _("Trả lại")
+    RETURNED = "returned", _("Bị trả lại")
     APPROVED = "approved", _("Đã duyệt")
 
 
@@ -73,7 +74,7 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
-    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True, validators=[validate_note_length])
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
 
@@ -85,6 +86,13 @@ class Assessment(models.Model):
     indicators_unknown = models.PositiveSmallIntegerField(_("số chỉ tiêu chưa có kết quả"), default=0, editable=False)
     meets_standard = models.BooleanField(_("đạt chuẩn"), default=False, editable=False)
     unmet = models.JSONField(_("tiêu chí chưa đạt"), default=list, editable=False)
+    undetermined = models.JSONField(_("chỉ tiêu chưa xác định được"), default=list, editable=False)
+    # The set's completeness when the summary was computed (criteria.completeness): an incomplete set
+    # never "đạt chuẩn", and every x/N of it carries a note.
+    set_complete = models.BooleanField(_("bộ tiêu chí đầy đủ"), default=True, editable=False)
+    indicators_stated = models.PositiveSmallIntegerField(
+        _("số chỉ tiêu theo quyết định"), null=True, blank=True, editable=False
+    )
     summary_updated_at = models.DateTimeField(null=True, editable=False)
     # Set on the commune's newest approved assessment for the set, and only there (one per commune and
     # set, a database constraint): the dashboards read today's standing of 10,000 communes through a
@@ -92,7 +100,9 @@ class Assessment(models.Model):
     # assessments.services.latest_approved_refresh, called wherever an approval starts or ends.
     is_latest_approved = models.BooleanField(_("đánh giá đã duyệt mới nhất"), default=False, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["summary_updated_at", "is_latest_approved"])
+    # The change reason holds a return or reopen reason (up to NTM_NOTE_MAX_CHARS), not 100 characters.
+    history = HistoricalRecords(excluded_fields=["summary_updated_at", "is_latest_approved"],
+                                history_change_reason_field=models.TextField(null=True))
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -117,6 +127,15 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["criteria_set", "commune", "status", "-as_of"], name="assessment_latest"),
             models.Index(fields=["status", "submitted_at"], name="assessment_queue"),
+            # The dashboards' hot read (dashboards.selectors.latest_approved): every commune's latest
+            # approved summary, answered from the index alone on PostgreSQL, without visiting the wide rows
+            # that carry the unmet lists. SQLite has no INCLUDE and goes without it (models.W040 silenced).
+            models.Index(
+                fields=["criteria_set", "commune"], condition=Q(is_latest_approved=True),
+                include=["id", "as_of", "criteria_met", "criteria_total", "indicators_met", "indicators_total",
+                         "indicators_unknown", "set_complete", "indicators_stated"],
+                name="assessment_latest_cover",
+            ),
         ]
 
     def __str__(self):
@@ -128,24 +147,48 @@ class Assessment(models.Model):
 
     @property
     def summary(self) -> rollup.Summary:
+        """The stored summary (the sentence names the level of the set, which the caller should have loaded)."""
         return rollup.Summary(
             criteria_met=self.criteria_met, criteria_total=self.criteria_total,
             indicators_met=self.indicators_met, indicators_total=self.indicators_total,
-            indicators_unknown=self.indicators_unknown, unmet=self.unmet,
+            indicators_unknown=self.indicators_unknown, unmet=self.unmet, undetermined=self.undetermined,
+            set_complete=self.set_complete, indicators_stated=self.indicators_stated, level=self.criteria_set.level,
         )
 
     def sentence(self, language: str | None = None) -> str:
         return rollup.sentence(self.summary, language)
 
+    @property
+    def meets_held(self) -> bool:
+        return self.criteria_total > 0 and self.criteria_met == self.criteria_total
+
+    @property
+    def set_note(self) -> str:
+        """"bộ tiêu chí chưa đầy đủ: 56/57 chỉ tiêu" on an incomplete set, else empty."""
+        return rollup.set_note(rollup.Summary(
+            indicators_total=self.indicators_total, set_complete=self.set_complete,
+            indicators_stated=self.indicators_stated,
+        ))
+
+    @property
+    def status_label(self) -> str:
+        """"Đạt chuẩn", "Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)" or empty (rollup.status_label)."""
+        return rollup.status_label(rollup.Summary(
+            criteria_met=self.criteria_met, criteria_total=self.criteria_total, set_complete=self.set_complete,
+        ))
+
     def apply_summary(self, summary: rollup.Summary) -> None:
         self.criteria_met, self.criteria_total = summary.criteria_met, summary.criteria_total
         self.indicators_met, self.indicators_total = summary.indicators_met, summary.indicators_total
         self.indicators_unknown, self.unmet = summary.indicators_unknown, summary.unmet
+        self.undetermined, self.set_complete = summary.undetermined, summary.set_complete
+        self.indicators_stated = summary.indicators_stated
         self.meets_standard = summary.meets_standard
 
     SUMMARY_FIELDS = [
         "criteria_met", "criteria_total", "indicators_met", "indicators_total",
-        "indicators_unknown", "unmet", "meets_standard", "summary_updated_at",
+        "indicators_unknown", "unmet", "undetermined", "set_complete", "indicators_stated", "meets_standard",
+        "summary_updated_at",
     ]
 
 
@@ -155,20 +198,23 @@ class IndicatorResult(models.Model):
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=3, null=True, blank=True)
     met = models.BooleanField(_("đạt"), null=True, blank=True)
     target_applied = models.CharField(_("chỉ tiêu áp dụng"), max_length=200, blank=True, editable=False)
-    note = models.TextField(_("ghi chú minh chứng"), blank=True)
+    note = models.TextField(_("ghi chú minh chứng"), blank=True, validators=[validate_note_length])
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     verification_state = models.CharField(
         _("rà soát của phòng, ban"), max_length=10, choices=VerificationState.choices,
         default=VerificationState.UNCHECKED, editable=False,
     )
-    verification_comment = models.TextField(_("ý kiến rà soát"), blank=True, editable=False)
+    verification_comment = models.TextField(
+        _("ý kiến rà soát"), blank=True, editable=False, validators=[validate_note_length]
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
         verbose_name=_("người rà soát"),
     )
     verified_at = models.DateTimeField(_("rà soát lúc"), null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    # The change reason holds a review comment or the reason typed with a change (up to NTM_NOTE_MAX_CHARS).
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("kết quả chỉ tiêu")

@@ -17,6 +17,7 @@ from accounts import permissions
 from accounts.models import Role
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status, VerificationState
 from assessments.selectors import Comparison, assessments_for
+from criteria.crosswalks import newest_crosswalk_id
 
 
 def _results_for_page() -> QuerySet[IndicatorResult]:
@@ -37,6 +38,7 @@ def assessment_for_page(user, pk: int) -> Assessment:
             "commune__parent__parent", "criteria_set", "created_by", "submitted_by", "returned_by", "approved_by",
         )
         .prefetch_related(Prefetch("results", queryset=_results_for_page()))
+        .annotate(rescore_crosswalk_id=newest_crosswalk_id())  # "Chấm lại theo bộ mới" (criteria.crosswalks)
     )
     assessment = queryset.filter(pk=pk).first()
     if assessment is None:

@@ -27,6 +27,12 @@ def recompute_summaries(job) -> dict:
 
 @shared_task(ignore_result=True)
 def send_reminders() -> None:
-    from assessments import reminders
+    import dataclasses
 
-    reminders.reminders_send()
+    from assessments import reminders
+    from jobs import services
+    from jobs.tasks import SEND_REMINDERS
+
+    # Once a day, however many beats sent it (jobs.services.run_once_a_day); each email is also recorded
+    # per person and day (SentReminder), and `manage.py send_reminders` retries the refused ones by hand.
+    services.run_once_a_day(SEND_REMINDERS, lambda: dataclasses.asdict(reminders.reminders_send()))

@@ -22,6 +22,7 @@ from vietnam_provinces import _ward_conversion_2025 as ward_conversion
 from vietnam_provinces import legacy
 
 from communes.models import REFORM_DATE, AdministrativeUnit, Era, Kind, Level, Region, UnitSuccession
+from ntm.lib import data_version
 
 REGIONS_FILE = Path(__file__).parent / "data" / "regions.yaml"
 PRE, CUR = Era.PRE_2025.value, Era.CURRENT.value
@@ -302,6 +303,8 @@ def units_load(*, province: str | None = None, era: str | None = None, dry_run: 
     report.defects = [d.within(report.scope) for d in package.defects]
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        data_version.bump()  # bulk writes send no signals
     return report
 
 

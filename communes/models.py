@@ -42,6 +42,11 @@ class Kind(models.TextChoices):
     THON = "thon", _("thôn")
 
 
+# The programme for communes (xã nông thôn mới) applies to xã: phường and thị trấn are urban units and
+# đặc khu (2025) special zones, outside its denominators. Dashboards count them apart, never in "x/N xã".
+PROGRAMME_KINDS = frozenset({Kind.XA})
+
+
 class Region(models.TextChoices):
     """The 7 socio-economic regions (vùng) whose columns the 2016-2025 criteria tables use."""
 
@@ -172,3 +177,29 @@ class UnitSuccession(models.Model):
 
     def __str__(self):
         return f"{self.predecessor} → {self.successor}"
+
+
+class Boundary(models.Model):
+    """A commune's shape for the dashboards' map: a simplified GeoJSON Polygon or MultiPolygon (WGS 84),
+    stored as JSON text so that SQLite and PostgreSQL alike hold it (no PostGIS).
+
+    Keyed by the unit, that is by (era, code): `manage.py load_boundaries` fills it from a GeoJSON file
+    (communes/boundaries.py). `illustrative`: a generated shape (the demo's), not a real boundary; the
+    map says so.
+    """
+
+    unit = models.OneToOneField(
+        AdministrativeUnit, models.CASCADE, related_name="boundary", verbose_name=_("đơn vị hành chính")
+    )
+    geometry = models.TextField(_("ranh giới (GeoJSON)"))
+    points = models.PositiveIntegerField(_("số điểm"), default=0)
+    illustrative = models.BooleanField(_("ranh giới minh họa"), default=False)
+    source = models.CharField(_("nguồn"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("nạp lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ranh giới")
+        verbose_name_plural = _("ranh giới")
+
+    def __str__(self):
+        return f"{self.unit.name} ({self.unit.code}, {self.unit.get_era_display()})"

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Era, Level
-from criteria.models import FROZEN_MESSAGE, Criterion, Indicator
+from criteria import services
+from criteria.models import FROZEN_MESSAGE, Criterion, CriteriaSet, Indicator
+from criteria.targets import format_target_cell, parse_target_cell
 
 
 class _ProvinceFields(forms.Form):
@@ -105,4 +107,49 @@ class IndicatorInlineFormSet(forms.BaseInlineFormSet):
                 form.add_error("code", _("Mã chỉ tiêu %(code)s bị lặp.") % {"code": code})
             seen.add(code)
             if form.has_changed():
-                _check_code_free(form, self.instance.criteria_set_id, code)
+                # The parent is a criterion (its page) or the set itself (the set's page).
+                set_id = self.instance.pk if isinstance(self.instance, CriteriaSet) else self.instance.criteria_set_id
+                _check_code_free(form, set_id, code)
+
+
+GROUP_FIELD_LABELS = {
+    "nhom1": _("Ngưỡng nhóm 1"), "nhom2": _("Ngưỡng nhóm 2"), "nhom3": _("Ngưỡng nhóm 3"),
+}
+
+
+class IndicatorGroupTargetsForm(forms.ModelForm):
+    """An indicator row with one target cell per commune group ("≥80", "Đạt"), so a 2026-2030 set's
+    indicators and their three targets are typed on one line each (QĐ 51/2025 sets targets by group)."""
+
+    nhom1 = forms.CharField(label=GROUP_FIELD_LABELS["nhom1"], required=False, max_length=200)
+    nhom2 = forms.CharField(label=GROUP_FIELD_LABELS["nhom2"], required=False, max_length=200)
+    nhom3 = forms.CharField(label=GROUP_FIELD_LABELS["nhom3"], required=False, max_length=200)
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in GROUP_FIELD_LABELS:
+            self.fields[name].widget.attrs.setdefault("size", 8)
+        if self.instance.pk:
+            for target in self.instance.targets.filter(region="", year=0).exclude(commune_group=""):
+                self.initial[target.commune_group] = format_target_cell(target.operator, target.value, target.text)
+
+    def clean(self):
+        data = super().clean()
+        self.group_targets = {}
+        for name in GROUP_FIELD_LABELS:
+            try:
+                self.group_targets[name] = parse_target_cell(
+                    data.get(name), default_operator=data.get("operator") or "")
+            except ValueError as exc:
+                self.add_error(name, str(exc))
+        return data
+
+    def save(self, commit=True):
+        indicator = super().save(commit=commit)
+        if commit and any(name in self.changed_data for name in GROUP_FIELD_LABELS):
+            services.indicator_group_targets_set(indicator=indicator, targets=self.group_targets)
+        return indicator

@@ -22,6 +22,10 @@ FROZEN_MESSAGE = _(
 )
 
 
+# The first year of the period whose targets go by commune group rather than by region.
+GROUP_PERIOD_START = 2026
+
+
 class SetLevel(models.TextChoices):
     NTM = "ntm", _("Nông thôn mới")
     NANG_CAO = "ntm_nang_cao", _("Nông thôn mới nâng cao")
@@ -154,6 +158,11 @@ class CriteriaSet(models.Model):
         Archiving keeps the set frozen, since its old assessments still refer to its targets.
         """
         return self.in_use and self.status != SetStatus.DRAFT
+
+    @property
+    def uses_commune_groups(self) -> bool:
+        """Targets go by commune group (nhóm 1/2/3) from the 2026-2030 period on (QĐ 51/2025/QĐ-TTg)."""
+        return (self.period_start or 0) >= GROUP_PERIOD_START
 
     def check_editable(self):
         if self.is_frozen:
@@ -322,3 +331,75 @@ class IndicatorTarget(models.Model):
     def delete(self, *args, **kwargs):
         self.indicator.criteria_set.check_editable()
         return super().delete(*args, **kwargs)
+
+
+class LinkKind(models.TextChoices):
+    """How an indicator of an older set corresponds to one of a newer set (criteria.crosswalks)."""
+
+    SAME = "same", _("Cùng nội dung")
+    VALUE_CARRIES = "value_carries", _("Giá trị chuyển sang, ngưỡng khác")
+    NONE = "none", _("Không có tương đương")
+
+
+class Crosswalk(models.Model):
+    """A table of correspondence from the indicators of one set to those of a newer one, so that an
+    assessment of the old set can be re-scored under the new one (assessments.rescore)."""
+
+    from_set = models.ForeignKey(CriteriaSet, models.PROTECT, related_name="crosswalks_from",
+                                 verbose_name=_("bộ tiêu chí cũ"))
+    to_set = models.ForeignKey(CriteriaSet, models.PROTECT, related_name="crosswalks_to",
+                               verbose_name=_("bộ tiêu chí mới"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bảng chuyển đổi chỉ tiêu")
+        verbose_name_plural = _("bảng chuyển đổi chỉ tiêu")
+        ordering = ["-to_set__period_start", "from_set__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_set", "to_set"], name="crosswalk_unique_pair"),
+            models.CheckConstraint(condition=~Q(from_set=models.F("to_set")), name="crosswalk_two_sets"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_set.code} → {self.to_set.code}"
+
+    def clean(self):
+        from criteria.crosswalks import crosswalk_errors
+
+        errors = crosswalk_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class CrosswalkLink(models.Model):
+    crosswalk = models.ForeignKey(Crosswalk, models.CASCADE, related_name="links", verbose_name=_("bảng chuyển đổi"))
+    from_indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="crosswalk_links_from",
+                                       verbose_name=_("chỉ tiêu bộ cũ"))
+    to_indicator = models.ForeignKey(Indicator, models.CASCADE, null=True, blank=True,
+                                     related_name="crosswalk_links_to", verbose_name=_("chỉ tiêu bộ mới"))
+    kind = models.CharField(_("quan hệ"), max_length=14, choices=LinkKind.choices)
+    verified = models.BooleanField(_("đã kiểm chứng"), default=False,
+                                   help_text=_("Đối chiếu với văn bản của hai bộ tiêu chí."))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("liên kết chỉ tiêu")
+        verbose_name_plural = _("liên kết chỉ tiêu")
+        ordering = ["crosswalk", "from_indicator__criterion__number", "from_indicator__position", "id"]
+        constraints = [
+            # A new indicator takes its value from one old indicator at most.
+            models.UniqueConstraint(fields=["crosswalk", "to_indicator"], name="crosswalk_link_one_source"),
+            models.UniqueConstraint(fields=["crosswalk", "from_indicator"], condition=Q(kind="none"),
+                                    name="crosswalk_link_one_none"),
+            models.CheckConstraint(condition=Q(kind="none", to_indicator__isnull=True)
+                                   | ~Q(kind="none") & Q(to_indicator__isnull=False),
+                                   name="crosswalk_link_none_has_no_target"),
+        ]
+
+    def __str__(self):
+        target = self.to_indicator.code if self.to_indicator_id else "—"
+        return f"{self.from_indicator.code} → {target} ({self.get_kind_display()})"

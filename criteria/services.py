@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from communes.models import AdministrativeUnit, Level
-from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, SetStatus
+from communes.models import AdministrativeUnit, CommuneGroup, Level
+from criteria.completeness import SetGaps, set_gaps
+from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind, SetStatus
 
 # Fields a clone does not take from its source: identity, lifecycle and import bookkeeping.
 _NOT_COPIED = {
@@ -114,17 +115,32 @@ def criteria_set_publish_problems(cs: CriteriaSet) -> list[str]:
     if empty:
         numbers = ", ".join(str(n) for n in empty)
         return [_("tiêu chí %(numbers)s chưa có chỉ tiêu") % {"numbers": numbers}]
+    # A count that differs from the decision's is not a refusal but a gap the publisher must confirm
+    # (criteria.completeness, issue 12): the admin's panel lists it (criteria_set_count_problems).
     return []
 
 
+def incomplete_message(criteria_set: CriteriaSet, gaps: SetGaps) -> str:
+    return _(
+        "Bộ tiêu chí %(code)s chưa đầy đủ so với quyết định: %(gaps)s. Đánh giá theo bộ này sẽ không ghi "
+        "“Đạt chuẩn” mà ghi “Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)”. Hãy xác nhận nếu vẫn muốn công bố."
+    ) % {"code": criteria_set.code, "gaps": "; ".join(gaps.describe())}
+
+
 @transaction.atomic
-def criteria_set_publish(*, criteria_set: CriteriaSet, by) -> CriteriaSet:
+def criteria_set_publish(*, criteria_set: CriteriaSet, by, confirm_incomplete: bool = False) -> CriteriaSet:
+    """Publish a set for real use. A set holding less than its decision states (criteria.completeness)
+    is published only with `confirm_incomplete`; otherwise the error (code "needs_confirmation")
+    names what is missing. (`load_demo` publishes its sets for the demo only, without this step.)"""
     problems = criteria_set_publish_problems(criteria_set)
     if problems:
         raise ValidationError(
             _("Chưa công bố được bộ tiêu chí %(code)s: %(problems)s.")
             % {"code": criteria_set.code, "problems": "; ".join(problems)}
         )
+    gaps = set_gaps(criteria_set)
+    if not gaps.complete and not confirm_incomplete:
+        raise ValidationError(incomplete_message(criteria_set, gaps), code="needs_confirmation")
     return _set_status(criteria_set, SetStatus.PUBLISHED, by)
 
 
@@ -139,3 +155,65 @@ def _set_status(cs: CriteriaSet, status: str, by) -> CriteriaSet:
     cs._history_user = by
     cs.save(update_fields=["status", "updated_at"])
     return cs
+
+
+GROUPS = [group for group, _label in CommuneGroup.choices]
+
+
+@transaction.atomic
+def indicator_group_targets_set(*, indicator: Indicator, targets: dict[str, tuple], by=None) -> bool:
+    """Make `indicator`'s all-year, all-region targets by commune group equal `targets`
+    ({"nhom1": (operator, value, text)}; an empty tuple or a missing group removes that group's target).
+
+    Returns True when something changed. Year and region variants are left alone.
+    """
+    indicator.criteria_set.check_editable()
+    existing = {t.commune_group: t for t in indicator.targets.filter(region="", year=0).exclude(commune_group="")}
+    changed = False
+    for group in GROUPS:
+        operator, value, text = targets.get(group) or ("", None, "")
+        current = existing.get(group)
+        if not operator and value is None and not text:
+            if current is not None:
+                current._history_user = by
+                current.delete()
+                changed = True
+            continue
+        if current is None:
+            current = IndicatorTarget(indicator=indicator, commune_group=group, unit=indicator.unit)
+        elif (current.operator, current.value, current.text) == (operator, value, text):
+            continue
+        current.operator, current.value, current.text = operator, value, text
+        current._history_user = by
+        current.save()
+        changed = True
+    return changed
+
+
+def criteria_set_count_problems(cs: CriteriaSet) -> list[str]:
+    """Where the set's content differs from the counts its decision states (10 criteria / 47 indicators)."""
+    problems = []
+    criteria, indicators = cs.criteria.count(), Indicator.objects.filter(criteria_set=cs).count()
+    if cs.stated_criteria_count is not None and criteria != cs.stated_criteria_count:
+        problems.append(_("bộ có %(n)s tiêu chí, quyết định nêu %(stated)s")
+                        % {"n": criteria, "stated": cs.stated_criteria_count})
+    if cs.stated_indicator_count is not None and indicators != cs.stated_indicator_count:
+        problems.append(_("bộ có %(n)s chỉ tiêu, quyết định nêu %(stated)s")
+                        % {"n": indicators, "stated": cs.stated_indicator_count})
+    return problems
+
+
+def indicators_missing_group_targets(cs: CriteriaSet) -> list[tuple[Indicator, list[str]]]:
+    """For a set whose targets go by commune group: each indicator with neither a general target nor a
+    target for every group, and the groups it lacks (a commune of that group could not be judged)."""
+    rows = []
+    for indicator in Indicator.objects.filter(criteria_set=cs).prefetch_related("targets").order_by(
+        "criterion__number", "position", "id"
+    ):
+        groups = {t.commune_group for t in indicator.targets.all() if t.commune_group}
+        if not groups and (not indicator.target_missing or indicator.kind != Kind.NUMERIC):
+            continue  # one general target, or a yes/no indicator judged by its answer
+        lacking = [g for g in GROUPS if g not in groups]
+        if lacking:
+            rows.append((indicator, lacking))
+    return rows

@@ -33,7 +33,8 @@ def file_name(area: Area, as_of: datetime.date) -> str:
 def workbook_bytes(area: Area, query: dict) -> bytes:
     board = data.dashboard_for(area, query, with_since=False)
     criteria = selectors.criteria_of(board.criteria_set) if board.criteria_set else []
-    return xlsx.workbook_bytes(board, criteria)
+    summary = data.summary_for(area, query, with_since=False) if area.summarises else None
+    return xlsx.workbook_bytes(board, criteria, summary)
 
 
 def export_start(*, area: Area, query: dict, by) -> Job:

@@ -1,4 +1,5 @@
-"""The dashboard's query string (?set=&as_of=&since=&status=&min=&max=&q=&sort=&fails=&fails_indicator=).
+"""The dashboard's query string (?set=&as_of=&since=&status=&min=&max=&q=&sort=&fails=&fails_indicator=
+&view=&kind=&p=).
 
 Every field is optional and a bad value is dropped rather than refused: a link pasted from a
 meeting invitation with a typo still opens the dashboard, with the default for that field.
@@ -32,6 +33,11 @@ class DashboardQuery(forms.Form):
     fails = forms.IntegerField(required=False, min_value=1)
     fails_indicator = forms.CharField(required=False, max_length=12)
     by = forms.ChoiceField(required=False, choices=[("quarter", "quarter"), ("year", "year")])
+    # Above a district the page shows one row per child unit; view=communes lists every commune instead.
+    view = forms.ChoiceField(required=False, choices=[("communes", "communes")])
+    # kind=other: the phường, thị trấn and đặc khu, listed apart from the xã the figures count.
+    kind = forms.ChoiceField(required=False, choices=[("other", "other")])
+    p = forms.IntegerField(required=False, min_value=1)  # the page of the commune list
 
 
 def parse(params) -> dict:
@@ -44,6 +50,7 @@ def parse(params) -> dict:
     data["by"] = data["by"] or "quarter"
     data["q"] = (data["q"] or "").strip()
     data["fails_indicator"] = (data["fails_indicator"] or "").strip()
+    data["view"], data["kind"], data["p"] = data["view"] or "", data["kind"] or "", data["p"] or 1
     if data["since"] and data["since"] >= data["as_of"]:
         data["since"] = None
     return data
@@ -54,7 +61,9 @@ def as_params(query: dict, **changes) -> dict:
     params = {**query, **changes}
     out = {}
     for key, value in params.items():
-        if value in (None, "") or (key == "sort" and value == "name") or (key == "by" and value == "quarter"):
+        if value in (None, "") or (key == "sort" and value == "name") or (key == "by" and value == "quarter") or (
+            key == "p" and value == 1
+        ):
             continue
         if key == "as_of" and value == timezone.localdate():
             continue

@@ -12,6 +12,7 @@ PAGES = [
     ("trend/", views.trend, "trend", "national_trend"),
     ("export.xlsx", views.export_xlsx, "xlsx", "national_xlsx"),
     ("print/", views.print_report, "print", "national_print"),
+    ("map.geojson", views.map_data, "map", "national_map"),
 ]
 
 urlpatterns = [

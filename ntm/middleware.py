@@ -14,6 +14,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from ntm.lib import uploads
+
 API_PREFIX = "/api/"
 
 
@@ -40,3 +42,23 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         # The language now comes from a cookie: a shared cache must not hand one user's English page to another.
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class DeclaredUploadSizeMiddleware:
+    """Before the CSRF check reads it: drop the body of an upload declared larger than its view takes.
+
+    Only for views marked with ntm.lib.uploads.upload_limit; they then refuse the request on its
+    Content-Length with their own message (the import page, the evidence block, the API's JSON).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = uploads.limit_of(view_func)
+        if limit is not None and request.method == "POST" and uploads.declared_too_large(request, limit):
+            uploads.drop_body(request)
+        return None

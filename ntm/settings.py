@@ -11,8 +11,10 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from ntm.lib import scale
 from ntm.lib.env import envbool, envint, envlist
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,16 +58,20 @@ INSTALLED_APPS = [
     "workbooks",
     "dashboards",
     "roadmap",
+    "reports",
     "synthetic",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user picked English with the language switch (Accept-Language is ignored).
     "ntm.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: an upload declared too large is refused unread.
+    "ntm.middleware.DeclaredUploadSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -76,6 +82,23 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ntm.urls"
+
+# Content-Security-Policy (Django's own middleware): only this site's files run, and no inline script,
+# style attribute, event handler or eval at all, so an injected string cannot execute or restyle a page.
+# JSON for the charts goes through json_script (type="application/json", never executed). Bars are sized
+# by classes (ntm.lib.html.width_class); htmx is told not to add its <style> (base.html).
+# data: images are Bootstrap's (and Swagger UI's) inline SVG icons, referenced from their CSS files.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+CSRF_FAILURE_VIEW = "ntm.errors.csrf_failure"  # a styled 403 that says what to do, not Django's English page
 
 TEMPLATES = [
     {
@@ -88,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.menu",
             ],
         },
     },
@@ -105,7 +129,28 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Bulk loads (units, demo) write thousands of rows; WAL keeps readers unblocked meanwhile.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # A background job (the thread runner) may hold the write lock for a few seconds while it imports:
+    # a page that writes meanwhile waits for it rather than failing after SQLite's default 5 s.
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# assessments.Assessment's covering index (assessment_latest_cover) uses INCLUDE, which only PostgreSQL has;
+# on SQLite Django skips the index (the summaries are then read from the table), and says so with W040.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# A read replica (ntm.replica): with DATABASE_REPLICA_URL set, the dashboards, their exports and the read API
+# (NTM_REPLICA_VIEWS: "namespace:" or a view name) read from it on GET, except for a user who wrote in the
+# last NTM_REPLICA_PIN_SECONDS (pinned to the primary, a key in the default cache: share it between web
+# servers with CACHE_URL). Every write, and everything outside those views, uses "default".
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DB_CONN_MAX_AGE", "0")
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
+DATABASE_ROUTERS = ["ntm.replica.ReplicaRouter"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "ntm.replica.ReplicaMiddleware")
+NTM_REPLICA_VIEWS = envlist("NTM_REPLICA_VIEWS", "dashboards:,api:,workbooks:template")
+NTM_REPLICA_PIN_SECONDS = envint("NTM_REPLICA_PIN_SECONDS", "15")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,6 +179,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Behind a reverse proxy the client's address comes from the header the proxies write (ntm.lib.client_ip):
+# NTM_PROXY_COUNT proxies in front of Django (0 = none: REMOTE_ADDR), NTM_CLIENT_IP_HEADER the header.
+NTM_PROXY_COUNT = envint("NTM_PROXY_COUNT", "0")
+NTM_CLIENT_IP_HEADER = os.environ.get("NTM_CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_CLIENT_IP_CALLABLE = "ntm.lib.client_ip.client_ip"
 
 # Vietnamese first; English is a full translation.
 LANGUAGE_CODE = "vi"
@@ -150,14 +200,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# --- Several servers: files on object storage, cache and sessions on Redis (ntm.lib.scale) ---
+# Evidence files, uploaded workbooks and job results go through the storage API: on the local disk
+# (MEDIA_ROOT) by default; in an S3-compatible bucket (MinIO, Ceph, the clouds) with STORAGE_URL, e.g.
+#   s3://ntm-files?endpoint_url=http://127.0.0.1:9000&region=us-east-1&prefix=media
+# or with AWS_STORAGE_BUCKET_NAME (+ AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME, AWS_LOCATION). The keys come
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the URL's access_key= / secret_key=).
+# Downloads are checked against the user's scope first; then streamed through Django, or, with
+# NTM_STORAGE_REDIRECT=1 on a bucket, redirected to a signed URL valid NTM_STORAGE_URL_EXPIRY seconds.
+NTM_STORAGE_URL_EXPIRY = envint("NTM_STORAGE_URL_EXPIRY", "60")
+NTM_STORAGE_REDIRECT = envbool("NTM_STORAGE_REDIRECT", "0")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": scale.file_storage(os.environ, url_expiry=NTM_STORAGE_URL_EXPIRY),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Cache (login throttling, health checks, the dashboards) and sessions: per process and in the database
+# by default; with CACHE_URL=redis://host:6379/<db> Django's Redis cache, shared by every web server, and
+# sessions "cached_db" (read from Redis, written through to the database, so a Redis restart signs no one
+# out). CACHE_KEY_PREFIX keeps two sites on one Redis apart. CELERY_BROKER_URL alone never selects Redis.
+CACHES = scale.caches(os.environ)
+SESSION_ENGINE = scale.session_engine(CACHES)
+# The Celery queue the web servers send jobs to and the workers take them from (two sites, or a test run,
+# sharing one Redis keep apart by naming their own).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# --- end of the several-servers block ---
 
 # Evidence files (tệp minh chứng): size limit, and the kinds accepted (detected from the content;
 # see assessments.evidence.TYPES for the names). Keep the web server's body limit above the size.
@@ -166,9 +237,18 @@ EVIDENCE_ALLOWED_TYPES = envlist(
     "EVIDENCE_ALLOWED_TYPES", "pdf,png,jpeg,webp,gif,docx,xlsx,pptx,doc,xls,ppt,odt,ods,odp"
 )
 
-# Assessment workbooks (workbooks app): the largest file and the most rows an import accepts.
+# Workbook imports (assessments, and criteria sets in the admin): the largest file, its size once
+# unzipped, and the most rows (all sheets together), columns and cells an import reads. The file is
+# read in one streaming pass and refused at the first limit breached (ntm/lib/sheets.py).
 NTM_IMPORT_MAX_BYTES = envint("NTM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+NTM_IMPORT_MAX_UNZIPPED_BYTES = envint("NTM_IMPORT_MAX_UNZIPPED_BYTES", str(30 * 1024 * 1024))
 NTM_IMPORT_MAX_ROWS = envint("NTM_IMPORT_MAX_ROWS", "20000")
+NTM_IMPORT_MAX_COLUMNS = envint("NTM_IMPORT_MAX_COLUMNS", "50")
+NTM_IMPORT_MAX_CELLS = envint("NTM_IMPORT_MAX_CELLS", "200000")
+
+# Free text people type (evidence notes, return / reopen reasons, review comments, roadmap notes):
+# the most characters one may hold, on every path (pages, API, workbook import, admin).
+NTM_NOTE_MAX_CHARS = envint("NTM_NOTE_MAX_CHARS", "2000")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -199,9 +279,11 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-# The periodic tasks (`make worker` runs beat inside the worker, -B), one place for all of them.
+# The periodic tasks, sent by exactly one beat process (`make beat`), one place for all of them. The daily
+# ones claim their day first (jobs.DailyRun), so a second beat by mistake does nothing twice.
 CELERY_BEAT_SCHEDULE = {
-    # Jobs left "queued" while Redis was unreachable are sent again once it answers.
+    # Jobs left "queued" while Redis was unreachable are sent again once it answers; running jobs whose
+    # worker died (no heartbeat for NTM_JOB_STALE_MINUTES) are marked failed.
     "requeue-jobs": {"task": "jobs.tasks.requeue_jobs", "schedule": 60.0},
     # Reminder emails (late communes, overdue reviews), every morning at 07:30 Vietnam time.
     "send-reminders": {"task": "assessments.tasks.send_reminders", "schedule": crontab(hour=7, minute=30)},
@@ -216,9 +298,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Background jobs (jobs app): resend a job still queued after this long; keep finished jobs this many days.
 JOBS_REQUEUE_AFTER_SECONDS = envint("JOBS_REQUEUE_AFTER_SECONDS", "60")
 JOBS_KEEP_DAYS = envint("JOBS_KEEP_DAYS", "7")
+# Who runs jobs: "celery" (the workers, through CELERY_BROKER_URL) or "thread" (NTM_JOB_THREADS background
+# threads of the web process: the default without a broker, so no request waits for a long job).
+NTM_JOB_RUNNER = os.environ.get("NTM_JOB_RUNNER", "celery" if CELERY_BROKER_URL else "thread")
+if NTM_JOB_RUNNER not in ("celery", "thread"):
+    raise ImproperlyConfigured('NTM_JOB_RUNNER must be "celery" or "thread".')
+NTM_JOB_THREADS = envint("NTM_JOB_THREADS", "2")
+# A running job stamps a heartbeat every NTM_JOB_HEARTBEAT_SECONDS; one silent for NTM_JOB_STALE_MINUTES
+# lost its worker and is marked failed (requeue-jobs under beat; the jobs pages with the thread runner).
+NTM_JOB_HEARTBEAT_SECONDS = envint("NTM_JOB_HEARTBEAT_SECONDS", "30")
+NTM_JOB_STALE_MINUTES = envint("NTM_JOB_STALE_MINUTES", "10")
 # Workbook templates made in the background (large units) are deleted sooner: they are cheap to remake.
 # The purge runs daily (purge-expired-jobs), so a file may outlive this by up to a day.
 NTM_EXPORT_KEEP_HOURS = envint("NTM_EXPORT_KEEP_HOURS", "24")
+# The official report (reports app) of a unit with more communes than this is built as a background job.
+NTM_REPORT_JOB_MIN_COMMUNES = envint("NTM_REPORT_JOB_MIN_COMMUNES", "50")
+
+# /healthz and /readyz (ntm.health): unauthenticated, so each client address gets this many per minute.
+HEALTH_RATE_LIMIT = envint("HEALTH_RATE_LIMIT", "60")
 
 # Reminders (assessments.reminders): the yearly report is due on NTM_REPORTING_DUE ("MM-DD"); reviewers
 # are reminded of submissions waiting longer than NTM_REVIEW_REMINDER_DAYS. Links in the emails start

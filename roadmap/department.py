@@ -9,7 +9,7 @@ page costs the same number of queries for five communes or three thousand.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from accounts import permissions
 from accounts.models import Membership, Role
@@ -35,12 +35,14 @@ def communes_q(memberships: list[Membership]) -> Q:
 
 
 def sets_with_approved(commune_q: Q) -> list[CriteriaSet]:
-    """The sets of the approved assessments of those communes, the most used first (one query)."""
+    """The sets of the approved assessments of those communes, the current period first (the newest
+    period start; then the most used), so the page opens on today's set, not on the one with the
+    longest history (one query)."""
     communes = AdministrativeUnit.objects.filter(commune_q).values("pk")
     return list(
         CriteriaSet.objects.filter(assessments__status=Status.APPROVED, assessments__commune__in=communes)
         .annotate(approved_count=Count("assessments"))
-        .order_by("-approved_count", "code")
+        .order_by(F("period_start").desc(nulls_last=True), "-approved_count", "code")
     )
 
 
@@ -90,7 +92,9 @@ def department_view(department: Department, memberships: list[Membership], crite
     rows = []
     for commune in communes:
         assessment = latest.get(commune.pk)
-        unmet = {item["number"]: item.get("codes", []) for item in assessment.unmet} if assessment else {}
+        # A criterion with undetermined indicators (a value, no applicable target) is not met either.
+        unmet = {item["number"]: item.get("codes", []) for item in (assessment.undetermined if assessment else [])}
+        unmet |= {item["number"]: item.get("codes", []) for item in assessment.unmet} if assessment else {}
         cells = []
         for criterion in criteria:
             if assessment is None:
@@ -111,5 +115,5 @@ def _latest_approved(criteria_set: CriteriaSet, commune_ids: list[int]) -> dict[
     # The stored latest-approved flag: no ranking of each commune's history.
     rows = Assessment.objects.latest_approved_per_commune().filter(
         criteria_set=criteria_set, commune_id__in=commune_ids
-    ).order_by().only("commune_id", "as_of", "unmet", "criteria_met", "criteria_total", "meets_standard")
+    ).order_by().only("commune_id", "as_of", "unmet", "undetermined", "criteria_met", "criteria_total", "meets_standard")
     return {a.commune_id: a for a in rows}

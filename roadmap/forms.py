@@ -1,9 +1,8 @@
-import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ntm.lib import notes
+from ntm.lib.forms import DAY_FORMATS, DayInput
 from roadmap.models import LEVEL_CHOICES, Recognition
 
 
@@ -14,7 +13,8 @@ class PlanForm(forms.Form):
         label=_("Năm phấn đấu đạt chuẩn"), required=False, min_value=2010, max_value=2100,
         help_text=_("Để trống để xóa lộ trình của mức này."),
     )
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ghi chú"), required=False, validators=[notes.validate_note_length],
+                           widget=forms.Textarea(attrs={"rows": 2, "maxlength": notes.max_chars()}))
 
 
 class RecognitionForm(forms.ModelForm):
@@ -22,18 +22,11 @@ class RecognitionForm(forms.ModelForm):
         model = Recognition
         fields = ["level", "decision_number", "decision_date", "issuing_body", "note"]
         widgets = {
-            "decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "note": forms.Textarea(attrs={"rows": 2}),
+            "decision_date": DayInput(),
+            "note": forms.Textarea(attrs={"rows": 2, "maxlength": notes.max_chars()}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = LEVEL_CHOICES
-        # The browser's date picker sends ISO dates; typed Vietnamese dates (dd/mm/yyyy) are accepted too.
-        self.fields["decision_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-
-    def clean_decision_date(self):
-        value: datetime.date = self.cleaned_data["decision_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Ngày quyết định không thể ở tương lai."))
-        return value
+        self.fields["decision_date"].input_formats = DAY_FORMATS  # dd/mm/yyyy in both languages

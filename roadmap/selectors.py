@@ -116,7 +116,9 @@ def plan_status(plan: Plan, latest_approved_assessment: Assessment | None, recog
     if today.year > plan.target_year:
         return BEHIND
     month = getattr(settings, "ROADMAP_BEHIND_FROM_MONTH", DEFAULT_BEHIND_FROM_MONTH)
-    meets = latest_approved_assessment is not None and latest_approved_assessment.meets_standard
+    # meets_held: on a set holding less than its decision (criteria.completeness) every criterion held met
+    # is all the assessment can tell; it does not put the plan behind.
+    meets = latest_approved_assessment is not None and latest_approved_assessment.meets_held
     if today.year == plan.target_year and today.month >= month and not meets:
         return BEHIND
     return ON_TRACK
@@ -133,7 +135,7 @@ def at_risk(recognition: Recognition | None, latest_by_level: dict[str, Assessme
     top = rank(recognition.level)
     return [
         a for level, a in latest_by_level.items()
-        if 0 <= rank(level) <= top and not a.meets_standard
+        if 0 <= rank(level) <= top and not a.meets_held  # an incomplete set is no sign of losing the standard
     ]
 
 

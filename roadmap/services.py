@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ntm.lib import notes
 from roadmap.models import Plan, Recognition
 
 
@@ -18,6 +19,7 @@ def plan_set(*, commune, level: str, target_year: int | None, note: str = "", by
     Saves only when something changed, so the history shows real changes only. Returns the plan,
     or None when there is none any more.
     """
+    note = notes.clean_note(note)
     plan = Plan.objects.select_for_update().filter(commune=commune, level=level).first()
     if target_year is None:
         if plan is not None:
@@ -39,6 +41,7 @@ def plan_set(*, commune, level: str, target_year: int | None, note: str = "", by
 def recognition_record(*, commune, level: str, decision_number: str, decision_date, issuing_body: str,
                        note: str = "", by) -> Recognition:
     """Record that `commune` was recognised at `level` by a decision; the same decision twice is refused."""
+    note = notes.clean_note(note)
     if Recognition.objects.filter(commune=commune, level=level, decision_number=decision_number).exists():
         raise ValidationError(_("Quyết định này đã được ghi nhận cho xã."), code="duplicate")
     recognition = Recognition(

@@ -11,7 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.selectors import unit_scope_q
+from communes.models import Era, Level
 from criteria.models import Department
+from roadmap import completion
 from roadmap import department as dept
 from roadmap import forms, pages, selectors, services
 from roadmap.models import LEVEL_CHOICES, Plan
@@ -115,3 +117,13 @@ def department(request):
     return render(request, "roadmap/department.html", {
         "view": view, "sets": sets, "departments": list(departments.values()), "memberships": mine,
     })
+
+
+@login_required
+def province_completion(request, era, code):
+    """QĐ 51/2025 Phụ lục III: what is known of a current-era province's completion, by commune group."""
+    province = unit_for(era=era, code=code, scope=unit_scope_q(request.user))
+    if province.level != Level.PROVINCE or province.era != Era.CURRENT:
+        raise Http404
+    ctx = {"unit": province, "c": completion.province_completion(province)}
+    return render(request, "roadmap/completion.html", ctx)

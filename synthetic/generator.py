@@ -29,6 +29,7 @@ from assessments.models import Assessment, Status
 from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from criteria.models import CriteriaSet, Kind
+from ntm.lib import data_version
 from synthetic import copy
 from synthetic import sets as synthetic_sets
 
@@ -70,6 +71,7 @@ def assign_groups(communes: list[AdministrativeUnit], seed: int) -> list[str]:
     for commune in blank:
         commune.commune_group = random.Random(f"{seed}:group:{commune.code}").choice(GROUPS)
     AdministrativeUnit.objects.bulk_update(blank, ["commune_group"], batch_size=2000)
+    data_version.bump()
     return [c.code for c in blank]
 
 
@@ -244,4 +246,5 @@ def reset() -> dict:
         for cs in sets:  # criteria, indicators and targets cascade; the sets are drafts again first
             CriteriaSet.objects.filter(pk=cs.pk).update(in_use=False, status="draft")
         CriteriaSet.objects.filter(pk__in=ids).delete()
+        data_version.bump()  # the deletes above are raw SQL
     return {"sets": len(sets), "assessments": deleted}

@@ -32,6 +32,24 @@ def tree(db):
     return type("Tree", (), dict(p=p, h=h, a=a, b=b, h2=h2, c=c, p_new=p_new, n=n))
 
 
+@pytest.fixture
+def cast(tree):
+    """The workflow cast on `tree` (tests/factories_flow.py): the officer of xã C also enters xã B."""
+    from accounts.models import Membership, Role
+    from tests.factories_flow import make_cast
+
+    cast = make_cast(tree)
+    Membership.objects.create(user=cast.staff_c, unit=tree.b, role=Role.COMMUNE_STAFF)
+    return cast
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and generated files in a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 def pytest_sessionstart(session):
     """Compile the gettext catalogues whose .mo is missing or older than the .po (.mo files are not in git).
 
@@ -62,3 +80,13 @@ def _compile_catalogue(po: Path, mo: Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the data-version cache (ntm.lib.data_version) and the rate
+    limits would otherwise carry entries over from a test whose database rows were rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

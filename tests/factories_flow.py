@@ -86,7 +86,7 @@ def make_submitted(cast: Cast, cs: CriteriaSet, commune, **kw) -> Assessment:
 
 def make_approved(cast: Cast, cs: CriteriaSet, commune, **kw) -> Assessment:
     assessment = make_submitted(cast, cs, commune, **kw)
-    return services.assessment_approve(assessment=assessment, by=cast.province_reviewer)
+    return services.assessment_approve(assessment=assessment, by=cast.province_reviewer, confirm_unverified=True)
 
 
 def make_returned(cast: Cast, cs: CriteriaSet, commune, **kw) -> Assessment:

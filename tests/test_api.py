@@ -282,20 +282,23 @@ def test_the_summary_reports_the_stored_roll_up(client, tree, reviewer, cs):
         "commune": {"era": "pre2025", "code": "18436", "name": "Xã A"},
         "criteria_set": "xa-ntm-test", "assessment_id": assessment.pk, "as_of": "2023-12-31", "status": "approved",
         "criteria_met": 1, "criteria_total": 3, "indicators_met": 3, "indicators_total": 5, "indicators_unknown": 0,
-        "meets_standard": False,
+        "meets_standard": False, "set_complete": True, "indicators_stated": None,
         "unmet": [
             {"number": 2, "name": "Giao thông", "codes": ["2.2"]},
             {"number": 3, "name": "Thu nhập", "codes": ["3"]},
         ],
-        "sentence": "đạt 1/3 tiêu chí, 3/5 chỉ tiêu. Các tiêu chí chưa đạt gồm: tiêu chí giao thông (chỉ tiêu 2.2); "
-        "tiêu chí thu nhập.",
+        "undetermined": [],
+        "met": [{"number": 1, "name": "Quy hoạch"}],
+        "sentence": "đạt 1/3 tiêu chí, 3/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: "
+        "tiêu chí giao thông (chỉ tiêu 2.2); tiêu chí thu nhập.",
+        "sentence_met": "đạt 1/3 tiêu chí xã NTM gồm: quy hoạch.",
     }
 
 
 def test_a_commune_meeting_every_criterion_meets_the_standard(client, tree, reviewer, cs):
     make_assessment(tree.b, cs, EARLY, met=["1.1", "1.2", "2.1", "2.2", "3"])
     body = get(client, reviewer, summary_path(tree.b), set=cs.code).json()
-    assert (body["meets_standard"], body["unmet"], body["sentence"]) == (True, [], "đạt 3/3 tiêu chí, 5/5 chỉ tiêu.")
+    assert (body["meets_standard"], body["unmet"], body["sentence"]) == (True, [], "đạt 3/3 tiêu chí, 5/5 chỉ tiêu xây dựng NTM.")
 
 
 def test_the_summary_picks_the_latest_approved_and_ignores_a_newer_draft(client, tree, reviewer, cs):
@@ -318,7 +321,7 @@ def test_the_summary_is_per_set(client, tree, reviewer, cs):
     mine = make_assessment(tree.a, other, LATE, met=["1"])
     body = get(client, reviewer, summary_path(tree.a), set="other-set").json()
     assert (body["assessment_id"], body["criteria_set"]) == (mine.pk, "other-set")
-    assert body["sentence"] == "đạt 1/1 tiêu chí, 1/1 chỉ tiêu."
+    assert body["sentence"] == "đạt 1/1 tiêu chí, 1/1 chỉ tiêu xây dựng NTM."
 
 
 def test_the_summary_answers_in_english_when_asked(client, tree, reviewer, cs):

@@ -105,7 +105,7 @@ def test_the_detail_shows_results_with_their_check_and_evidence(client, tree, ca
     }
     assert [e["id"] for e in row["evidence"]] == [evidence.pk]
     assert (body["status"], body["criteria_met"], body["indicators_met"]) == ("submitted", 2, 4)
-    assert body["sentence"].startswith("đạt 2/3 tiêu chí, 4/5 chỉ tiêu.")
+    assert body["sentence"].startswith("đạt 2/3 tiêu chí, 4/5 chỉ tiêu xây dựng NTM.")
     assert body["actions"] == {"edit": False, "submit": False, "review": False, "reopen": False, "verify_criteria": [2]}
 
 
@@ -223,7 +223,8 @@ def test_the_whole_round_through_the_api(client, tree, cast, cs):
     body = post(client, f"/assessments/{pk}/submit/", {"revision": body["revision"]}).json()
     body = post(as_user(client, officer), f"/assessments/{pk}/results/2.1/verify/",
                 {"revision": body["revision"], "state": "verified"}).json()
-    body = post(as_user(client, reviewer), f"/assessments/{pk}/approve/", {"revision": body["revision"]}).json()
+    body = post(as_user(client, reviewer), f"/assessments/{pk}/approve/",
+                {"revision": body["revision"], "confirm_unverified": True}).json()
     assert (body["status"], body["meets_standard"], body["approved_by"]["username"]) == ("approved", True, "thamdinh.h")
     assert patch(as_user(client, staff), Assessment(pk=pk), body["revision"],
                  {"code": "1.1", "met": False}).json()["code"] == "not_editable"

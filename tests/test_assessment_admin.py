@@ -62,7 +62,7 @@ def test_the_list_shows_the_stored_summary(admin_client, assessment):
 
 def test_the_change_page_shows_the_report_sentence(admin_client, assessment):
     response = admin_client.get(change_url(assessment))
-    assert "đạt 0/3 tiêu chí, 0/5 chỉ tiêu." in response.text
+    assert "đạt 0/3 tiêu chí, 0/5 chỉ tiêu xây dựng NTM." in response.text
 
 
 def test_assessments_are_not_added_in_the_admin(admin_client, assessment):

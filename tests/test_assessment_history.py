@@ -47,7 +47,7 @@ def reviewed(tree, cast, cs):
     )
     services.assessment_submit(assessment=a, by=cast.staff)
     services.indicator_verify(result=result(a, "2.1"), state="flagged", comment="Số liệu cũ.", by=cast.officer)
-    services.assessment_approve(assessment=a, by=cast.reviewer)
+    services.assessment_approve(assessment=a, by=cast.reviewer, confirm_unverified=True)
     services.assessment_reopen(assessment=a, by=cast.admin, reason="Cập nhật số liệu 2.1.")
     return a
 
@@ -110,13 +110,13 @@ def test_the_timeline_reads_as_who_changed_what_from_what_to_what(reviewed):
         "canbo.xa-a changed result 3: đạt: — → Đạt",
         "canbo.xa-a created evidence 2.2: tệp minh chứng: — → bien-ban.pdf",
         "canbo.xa-a changed assessment: trạng thái: Nháp → Đã gửi",
-        "thamdinh.h changed assessment: trạng thái: Đã gửi → Trả lại (Thiếu biên bản tiêu chí 1.)",
+        "thamdinh.h changed assessment: trạng thái: Đã gửi → Bị trả lại (Thiếu biên bản tiêu chí 1.)",
         "canbo.xa-a changed result 1.2: đạt: Chưa đạt → Đạt (Đã có biên bản)",
-        "canbo.xa-a changed assessment: trạng thái: Trả lại → Đã gửi",
+        "canbo.xa-a changed assessment: trạng thái: Bị trả lại → Đã gửi",
         "phong.kt changed result 2.1: rà soát của phòng, ban: Chưa rà soát → Cần xem lại; "
         "ý kiến rà soát: — → Số liệu cũ. (Số liệu cũ.)",
         "thamdinh.h changed assessment: trạng thái: Đã gửi → Đã duyệt",
-        "quantri.h changed assessment: trạng thái: Đã duyệt → Trả lại (Cập nhật số liệu 2.1.)",
+        "quantri.h changed assessment: trạng thái: Đã duyệt → Bị trả lại (Cập nhật số liệu 2.1.)",
     ]
 
 
@@ -146,7 +146,7 @@ def test_the_api_serves_the_timeline(client, reviewed, cast):
     body = client.get(f"{BASE}/assessments/{reviewed.pk}/timeline/").json()
     assert body[-1] | {"at": None} == {
         "at": None, "user": "quantri.h", "subject": "assessment", "action": "changed", "indicator_code": "",
-        "changes": [{"field": "status", "label": "trạng thái", "old": "Đã duyệt", "new": "Trả lại"}],
+        "changes": [{"field": "status", "label": "trạng thái", "old": "Đã duyệt", "new": "Bị trả lại"}],
         "reason": "Cập nhật số liệu 2.1.",
     }
 

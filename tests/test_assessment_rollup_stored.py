@@ -42,11 +42,12 @@ def test_updating_results_recomputes_the_stored_summary(tree, cs):
     a.refresh_from_db()
     assert (a.criteria_met, a.indicators_met, a.indicators_unknown) == (1, 3, 0)
     assert a.unmet == [
-        {"number": 2, "name": "Giao thông", "codes": ["2.2"], "single": False},
-        {"number": 11, "name": "Nghèo đa chiều", "codes": ["11"], "single": True},
+        {"number": 2, "name": "Giao thông", "codes": ["2.2"], "single": False, "total": 2},
+        {"number": 11, "name": "Nghèo đa chiều", "codes": ["11"], "single": True, "total": 1},
     ]
     assert a.sentence("vi") == (
-        "đạt 1/3 tiêu chí, 3/5 chỉ tiêu. Các tiêu chí chưa đạt gồm: tiêu chí giao thông (chỉ tiêu 2.2); "
+        "đạt 1/3 tiêu chí, 3/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: "
+        "tiêu chí giao thông (chỉ tiêu 2.2); "
         "tiêu chí nghèo đa chiều."
     )
     assert a.results.get(indicator__code="2.1").met is True
@@ -63,7 +64,7 @@ def test_all_met_meets_the_standard(tree, cs):
     entries = {c: {"met": True} for c in ("1.1", "1.2", "2.2", "11")} | {"2.1": {"value": "100"}}
     services.indicator_results_update(assessment=a, entries=entries)
     a.refresh_from_db()
-    assert a.meets_standard and a.unmet == [] and a.sentence("vi") == "đạt 3/3 tiêu chí, 5/5 chỉ tiêu."
+    assert a.meets_standard and a.unmet == [] and a.sentence("vi") == "đạt 3/3 tiêu chí, 5/5 chỉ tiêu xây dựng NTM."
 
 
 def test_approved_assessments_cannot_be_changed(tree, cs):

@@ -98,7 +98,8 @@ def test_a_reviewer_cannot_approve_what_a_department_flagged_after_they_looked(t
     seen = submitted.revision
     result = IndicatorResult.objects.get(assessment=submitted, indicator__code="2.2")
     services.indicator_verify(result=result, state="flagged", comment="Chưa có biên bản.", by=cast.officer)
-    error = stale(lambda: services.assessment_approve(assessment=submitted, by=cast.reviewer, expected_revision=seen))
+    error = stale(lambda: services.assessment_approve(
+        assessment=submitted, by=cast.reviewer, expected_revision=seen, confirm_unverified=True))
     assert error.params["indicators"] == ["2.2"]
 
 

@@ -152,7 +152,8 @@ def test_a_returned_assessment_is_corrected_and_submitted_again(tree, cast, cs):
 
 def test_the_reviewer_approves_a_submitted_assessment(tree, cast, cs):
     submitted = make_submitted(cast, cs, tree.a)
-    approved = services.assessment_approve(assessment=submitted, by=cast.reviewer, expected_revision=3)
+    approved = services.assessment_approve(
+        assessment=submitted, by=cast.reviewer, expected_revision=3, confirm_unverified=True)
     assert (approved.status, approved.approved_by, approved.revision) == (Status.APPROVED, cast.reviewer, 4)
     assert approved.approved_at is not None
 
@@ -169,7 +170,7 @@ def test_only_a_reviewer_covering_the_commune_approves(tree, cast, cs, who):
 @pytest.mark.parametrize("make", [make_draft, make_returned, make_approved])
 def test_only_submitted_assessments_are_approved(tree, cast, cs, make):
     with pytest.raises(ValidationError) as exc_info:
-        services.assessment_approve(assessment=make(cast, cs, tree.a), by=cast.reviewer)
+        services.assessment_approve(assessment=make(cast, cs, tree.a), by=cast.reviewer, confirm_unverified=True)
     refused(exc_info, "invalid_status")
 
 
@@ -180,7 +181,7 @@ def test_a_reviewer_of_the_old_district_cannot_approve_in_the_new_era(tree, cast
     services.indicator_results_update(assessment=draft, entries=ANSWERS, by=staff_n)
     submitted = services.assessment_submit(assessment=draft, by=staff_n)
     with pytest.raises(PermissionDenied):
-        services.assessment_approve(assessment=submitted, by=cast.reviewer)
+        services.assessment_approve(assessment=submitted, by=cast.reviewer, confirm_unverified=True)
 
 
 # The lock an approval puts on an assessment
@@ -191,7 +192,7 @@ def approved(tree, cast, cs):
     draft = make_draft(cast, cs, tree.a)
     services.evidence_file_add(result=result(draft, "1.1"), upload=upload("bien-ban.pdf", PDF), by=cast.staff)
     services.assessment_submit(assessment=draft, by=cast.staff)
-    return services.assessment_approve(assessment=draft, by=cast.reviewer)
+    return services.assessment_approve(assessment=draft, by=cast.reviewer, confirm_unverified=True)
 
 
 def test_approved_results_refuse_the_service(approved, cast):

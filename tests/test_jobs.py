@@ -153,7 +153,7 @@ def test_owner_sees_the_job_page(client, owner):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Test steps" in body and "Đã xong bước 1/2" in body and "Đang chạy" in body
-    assert 'aria-valuenow="40"' in body and "width: 40%" in body
+    assert 'aria-valuenow="40"' in body and "w-pct-40" in body
     assert f'hx-get="{reverse("jobs:progress", args=[job.pk])}"' in body and 'hx-trigger="every 1s"' in body
 
 

@@ -70,7 +70,7 @@ def test_reopening_the_latest_hands_the_flag_to_the_approval_before_it(tree, cas
     assert flagged() == {first.pk} == ranked()
     # Approved again: the flag comes back to it.
     services.assessment_submit(assessment=second, by=cast.staff)
-    services.assessment_approve(assessment=second, by=cast.province_reviewer)
+    services.assessment_approve(assessment=second, by=cast.province_reviewer, confirm_unverified=True)
     assert flagged() == {second.pk} == ranked()
 
 

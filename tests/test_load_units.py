@@ -236,6 +236,10 @@ def test_the_package_defects_are_handled_and_reported():
     islands = ("Bạch Long Vĩ", "Cồn Cỏ", "Hoàng Sa", "Lý Sơn", "Côn Đảo")
     assert all(f"Đặc khu {name}" in output and f"Huyện {name}" in output for name in islands)
     assert "Kế thừa cấp tỉnh không có xã nào làm căn cứ (bỏ qua): 1: 82 → 80 Tỉnh Tây Ninh" in output
+    # Worded as information a newcomer can read past, after the counts, one bullet each.
+    notes = output.index("Ghi chú về dữ liệu nguồn (để tham khảo, không phải lỗi; đã nạp xong):")
+    assert notes > output.index("Xã: tạo") and "\n  • Đặc khu" not in output[:notes]
+    assert "\n  • " in output[notes:]
 
 
 def test_an_island_special_zone_without_a_source_gets_no_lineage_and_no_region():
@@ -244,3 +248,4 @@ def test_an_island_special_zone_without_a_source_gets_no_lineage_and_no_region()
     assert con_dao.name == "Đặc khu Côn Đảo" and con_dao.kind == Kind.DAC_KHU
     assert con_dao.region == "" and not con_dao.succession_from.exists()
     assert unit(CUR, "79").region == Region.DNB
+

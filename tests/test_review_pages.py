@@ -191,7 +191,7 @@ def test_the_timeline_reads_newest_first_with_the_return_reason(client, tree, ca
     assert headlines[-1] == "Tạo đánh giá"
     first = timeline.split('data-testid="timeline-entry"')[1]
     assert "Lý do trả lại:</span> Thiếu biên bản." in first and "thamdinh.tinh" in first
-    assert "Trạng thái: <span class=\"text-body-secondary\">Đã gửi</span> → <span>Trả lại</span>" in first
+    assert "Trạng thái: <span class=\"text-body-secondary\">Đã gửi</span> → <span>Bị trả lại</span>" in first
     assert "Sửa kết quả chỉ tiêu 2.1" in timeline
 
 

@@ -54,8 +54,9 @@ def plan(level="ntm", year=2025):
     return SimpleNamespace(level=level, target_year=year)
 
 
-def assessment(meets):
-    return SimpleNamespace(meets_standard=meets)
+def assessment(meets, *, held=None):
+    # meets_held: every criterion the set holds is met (on an incomplete set, meets_standard stays false).
+    return SimpleNamespace(meets_standard=meets, meets_held=meets if held is None else held)
 
 
 def recognition(level):
@@ -79,6 +80,12 @@ def test_the_target_year_after_the_cutoff_month_is_behind_unless_the_standard_is
     assert selectors.plan_status(plan("ntm", 2025), assessment(False), None, TODAY) == "behind"
     assert selectors.plan_status(plan("ntm", 2025), None, None, TODAY) == "behind"
     assert selectors.plan_status(plan("ntm", 2025), assessment(True), None, TODAY) == "on_track"
+
+
+def test_all_criteria_held_met_on_an_incomplete_set_is_not_behind_nor_at_risk():
+    incomplete = assessment(False, held=True)
+    assert selectors.plan_status(plan("ntm", 2025), incomplete, None, TODAY) == "on_track"
+    assert selectors.at_risk(recognition("ntm"), {"ntm": incomplete}) == []
 
 
 def test_the_target_year_before_the_cutoff_month_is_on_track(settings):
@@ -363,3 +370,17 @@ def test_department_criteria_follow_the_criterion_department(client, tree, cast,
     view = client.get(reverse("roadmap:department")).context["view"]
     assert [c.number for c in view.criteria] == [2, 3]
     assert view.rows[0].cells[1].failing == ["3"]
+
+
+def test_department_view_opens_on_the_current_period_not_the_most_used_set(client, tree, cast, cs):
+    older = make_flow_set(cast.department, code="xa-ntm-2016-2020", period_start=2016, period_end=2020)
+    Criterion.objects.filter(criteria_set=cs).update(department=cast.department)
+    cs.period_start, cs.period_end = 2021, 2025
+    cs.save(update_fields=["period_start", "period_end"])
+    for year in (2017, 2018, 2019):
+        approved(tree.a, older, as_of=datetime.date(year, 6, 30))
+        approved(tree.b, older, as_of=datetime.date(year, 6, 30))
+    approved(tree.a, cs)
+    client.force_login(cast.officer)
+    view = client.get(reverse("roadmap:department")).context["view"]
+    assert view.criteria_set == cs

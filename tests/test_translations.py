@@ -131,9 +131,14 @@ def test_the_english_catalogue_translates_a_role_label():
 
 def test_the_english_catalogue_writes_the_report_sentence_with_plurals():
     shape = [CriterionShape(1, "Quy hoạch", ("1.1", "1.2")), CriterionShape(2, "Giao thông", ("2.1", "2.2", "2.3"))]
-    summary = summarize(shape, {"1.1": True, "1.2": True, "2.1": False, "2.2": False, "2.3": None})
+    # 2.3 has no result, so criterion 2 is not wholly failed and lists its codes; 2.4 has a value but no
+    # applicable target: undetermined, listed apart (issue 12, item 4).
+    shape[1] = CriterionShape(2, "Tiêu chí giao thông", ("2.1", "2.2", "2.3", "2.4"))
+    summary = summarize(shape, {"1.1": True, "1.2": True, "2.1": False, "2.2": False, "2.3": None, "2.4": None},
+                        undetermined={"2.4"}, level="ntm_nang_cao")
     assert sentence(summary, "en") == (
-        "meets 1/2 criteria, 2/5 indicators. Criteria not met: Giao thông (indicators 2.1, 2.2, 2.3). "
+        "meets 1/2 criteria, 2/6 indicators of advanced NTM. Criteria and indicators of advanced NTM not met: "
+        "Giao thông (indicators 2.1, 2.2, 2.3). 1 indicator cannot be judged yet (no applicable threshold): 2.4. "
         "1 indicator has no result yet."
     )
 

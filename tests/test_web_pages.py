@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains, assertRedirects
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from communes.models import Level
-from criteria.models import Criterion, Indicator, SourceDocument
+from criteria.models import Criterion, Department, Indicator, SourceDocument
 from tests import factories
 from tests.factories_api import all_codes, make_assessment, make_big_set
 from web.collation import vietnamese_key
@@ -19,8 +19,9 @@ from web.collation import vietnamese_key
 pytestmark = pytest.mark.django_db
 
 UNVERIFIED = '<span class="badge text-bg-warning" title="Chưa đối chiếu với văn bản quyết định">Chưa kiểm chứng</span>'
-# session, user, the set, criteria with departments, indicators, target variants, source documents
-CRITERIA_SET_QUERIES = 7
+# session, user, the set, criteria with departments, indicators, target variants, source documents,
+# the memberships behind the menu
+CRITERIA_SET_QUERIES = 8
 # session, user, memberships (scope), the unit with its parent, children, predecessors, successors,
 # which related units are in scope
 UNIT_QUERIES = 8
@@ -103,12 +104,19 @@ def test_an_unknown_criteria_set_is_404(client, viewer):
 # Home
 
 
-def test_home_lists_the_criteria_sets_with_their_counts_and_the_users_units(client, tree, viewer):
+def test_the_criteria_sets_page_lists_the_sets_with_their_counts(client, tree, viewer):
     factories.make_set(name="Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025", stated_indicator_count=57)
-    response = client.get("/")
+    response = client.get("/criteria/")
     assertContains(response, "Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025")
     assert "3 tiêu chí, 5/57 chỉ tiêu" in squeezed(response)
     assertContains(response, "Còn thiếu chỉ tiêu")
+
+
+def test_home_is_the_todo_page_with_the_users_units_not_the_criteria_sets(client, tree, viewer):
+    factories.make_set(name="Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025", stated_indicator_count=57)
+    response = client.get("/")
+    assertContains(response, "<h1 class=\"h3 mb-3\" id=\"todo-heading\">Việc cần làm</h1>", html=True)
+    assertNotContains(response, "Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025")
     assertContains(response, f'<a href="{unit_url(tree.h)}">Huyện H</a>', html=True)
 
 
@@ -203,7 +211,7 @@ def test_the_commune_page_shows_the_sentence_of_its_latest_assessment(client, tr
     assertNotContains(response, '<span data-testid="as-of">31/12/2023</span>')
     assertContains(response, "2/3 tiêu chí, 3/5 chỉ tiêu")
     assertContains(
-        response, "đạt 2/3 tiêu chí, 3/5 chỉ tiêu. Các tiêu chí chưa đạt gồm: tiêu chí giao thông (chỉ tiêu 2.1, 2.2)."
+        response, "đạt 2/3 tiêu chí, 3/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: tiêu chí giao thông."
     )
 
 
@@ -278,7 +286,7 @@ def test_the_browsers_favicon_request_finds_the_icon(client):
 def test_the_pages_are_in_vietnamese_by_default(client, tree, viewer):
     response = client.get(unit_url(tree.a))
     assertContains(response, '<html lang="vi">')
-    assertContains(response, "Trang chủ")
+    assertContains(response, "Việc cần làm")
     assertContains(response, "Sắp xếp đơn vị hành chính năm 2025")
     assertContains(response, "Đăng xuất")
 
@@ -286,8 +294,8 @@ def test_the_pages_are_in_vietnamese_by_default(client, tree, viewer):
 def test_after_choosing_english_the_navbar_is_in_english(client, tree, viewer):
     # The words are whatever locale/en says; the page must use them, and they must not be the Vietnamese.
     with translation.override("en"):
-        home, sign_out = translation.gettext("Trang chủ"), translation.gettext("Đăng xuất")
-    assert (home, sign_out) != ("Trang chủ", "Đăng xuất"), "locale/en has no English navbar (compilemessages?)"
+        home, sign_out = translation.gettext("Việc cần làm"), translation.gettext("Đăng xuất")
+    assert (home, sign_out) != ("Việc cần làm", "Đăng xuất"), "locale/en has no English navbar (compilemessages?)"
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assertContains(response, '<html lang="en">')
     assertContains(response, f">{home}</a>")
@@ -352,12 +360,27 @@ def test_the_commune_page_costs_the_same_for_few_and_many_predecessors(
         assert response.content.decode().count('<li><a href="/units/pre2025/') == predecessors
 
 
-def test_the_menu_leads_a_signed_in_user_to_each_role_s_daily_work(client, tree, viewer):
+def test_the_menu_shows_only_the_entries_of_the_user_s_roles(client, tree, viewer):
     client.force_login(viewer)
     response = client.get("/")
-    for testid, url in (("nav-my-communes", "/my/"), ("nav-review", "/review/"), ("nav-verify", "/verify/")):
-        assertContains(response, f'href="{url}" data-testid="{testid}"')
+    for testid in ("nav-my-communes", "nav-review", "nav-verify", "nav-criteria"):
+        assertNotContains(response, f'data-testid="{testid}"')
+    assertContains(response, f'href="/units/{tree.h.era}/{tree.h.code}/dashboard/" data-testid="nav-dashboard"')
     assertContains(response, 'href="/jobs/"')
+    staff = factories.make_user("canbo-menu", unit=tree.a, role=Role.COMMUNE_STAFF)
+    client.force_login(staff)
+    response = client.get("/")
+    assertContains(response, 'href="/my/" data-testid="nav-my-communes"')
+    for testid in ("nav-review", "nav-verify", "nav-dashboard", "nav-criteria"):
+        assertNotContains(response, f'data-testid="{testid}"')
+    both = factories.make_user("thamdinh-phong-menu", unit=tree.h, role=Role.REVIEWER)
+    department = Department.objects.create(code="kt-menu", name="Phòng Kinh tế")
+    Membership.objects.create(user=both, unit=tree.h, role=Role.DEPARTMENT_OFFICER, department=department)
+    client.force_login(both)
+    response = client.get("/")
+    assertContains(response, 'href="/review/" data-testid="nav-review"')
+    assertContains(response, 'href="/verify/" data-testid="nav-verify"')
+    assertNotContains(response, 'data-testid="nav-my-communes"')
 
 
 def test_home_links_each_membership_to_its_daily_pages(client, tree):

@@ -137,7 +137,8 @@ def test_a_numeric_indicator_without_a_target_for_the_commune_says_so(cs, tree):
     tree.a.commune_group = ""
     tree.a.save()
     ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
-    assert ws[f"C{row_of(ws, '3')}"].value == "Chưa có chỉ tiêu áp dụng"
+    assert ws[f"C{row_of(ws, '3')}"].value == (
+        "Chưa có chỉ tiêu áp dụng: xã chưa được xếp nhóm nên chưa chọn được ngưỡng theo nhóm xã")
 
 
 def test_result_cells_carry_data_validation_by_kind(cs, tree):

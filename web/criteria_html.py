@@ -7,12 +7,15 @@ escaped. templates/web/commune/_criteria_table.html holds the table around it; t
 markup back (data-testid, data-code, the collapse ids).
 """
 
+from urllib.parse import quote
+
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from ntm.lib.html import escape as _e
 from web.templatetags.ntm_ui import plain_number
+from web.why_links import modal_attrs
 
 
 def criteria_bodies_html(summary) -> SafeString:
@@ -21,6 +24,12 @@ def criteria_bodies_html(summary) -> SafeString:
     code = _e(summary.criteria_set.code)
     evidence_url = reverse("api:evidence", kwargs={"pk": approved_pk, "evidence_pk": 999999999}).replace(
         "999999999", "{pk}")
+    # Each badge opens its explanation (web.views_why): the criterion's carries data-why-criterion, which
+    # static/web/why.js clicks when the page is opened at the criterion's anchor (from the heatmap).
+    why_criterion = reverse("web:why_criterion", kwargs={"pk": approved_pk, "number": 999999999}).replace(
+        "999999999", "{number}")
+    why_indicator = reverse("web:why_indicator", kwargs={"pk": approved_pk, "code": "CODE"}).replace("CODE", "{code}")
+    why_criterion, why_indicator = modal_attrs(why_criterion), modal_attrs(why_indicator)  # "{…}" survive escaping
     met, unmet, unknown = (_e(gettext("Đạt")), _e(gettext("Chưa đạt")), _e(gettext("Chưa xác định")))
     badge = {
         True: f'<span class="badge text-bg-success">{met}</span>',
@@ -46,7 +55,8 @@ def criteria_bodies_html(summary) -> SafeString:
             '<td><button type="button" class="btn btn-link p-0 text-start criterion-toggle collapsed" '
             f'data-bs-toggle="collapse" data-bs-target="#{collapse_id}" aria-expanded="false" '
             f'aria-controls="{collapse_id}">{_e(row.criterion.name)}</button></td>'
-            f"<td>{badge[True] if row.met else badge[False]}</td>"
+            f'<td><a {why_criterion.format(number=row.criterion.number)} class="why-link" '
+            f'data-why-criterion>{badge[True] if row.met else badge[False]}</a></td>'
             f'<td class="text-end text-nowrap" data-testid="criterion-count">{row.met_count}/{len(row.results)}</td>'
             f'</tr><tr class="collapse indicator-details" id="{collapse_id}"><td colspan="4" class="pt-0 ps-md-5">'
         )
@@ -71,12 +81,13 @@ def criteria_bodies_html(summary) -> SafeString:
                                 f"{_e(f.original_name)}</a></li>" for f in files)
                 cells.append(f'<ul class="list-inline small mb-0" data-testid="evidence-files">{links}</ul>')
             cells.append(f'</td><td class="d-none d-md-table-cell target-cell">{target}</td>'
-                         '<td class="text-nowrap" data-testid="indicator-result">')
+                         '<td class="text-nowrap" data-testid="indicator-result">'
+                         f'<a {why_indicator.format(code=quote(indicator.code, safe=""))} class="why-link">')
             if indicator.kind == "numeric" and r.value is not None:
                 unit = indicator.unit
                 suffix = "%" if unit == "%" else f" {_e(unit)}" if unit else ""
                 cells.append(f'<span class="me-1">{_e(plain_number(r.value))}{suffix}</span> ')  # a space, as inline text
-            cells.append(f"{badge.get(r.met, badge[None])}</td></tr>")
+            cells.append(f"{badge.get(r.met, badge[None])}</a></td></tr>")
             out.append("".join(cells))
         out.append("</tbody>\n</table></td></tr></tbody>\n")
     return mark_safe("".join(out))

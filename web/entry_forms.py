@@ -5,19 +5,20 @@ its code ("value-2.1", "met-2.1", "note-2.1"), so a posted form maps straight on
 that assessments.services.indicator_results_update takes.
 """
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import get_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from assessments.services import values
 from criteria.models import Kind
+from ntm.lib import notes
+from ntm.lib.forms import DayField
+from web.review_forms import STALE_PAGE
 
-MAX_DIGITS, DECIMAL_PLACES = 14, 3  # IndicatorResult.value
+parse_number = values.parse_number  # kept importable from here
 
 
 class AssessmentCreateForm(forms.Form):
@@ -25,40 +26,19 @@ class AssessmentCreateForm(forms.Form):
         queryset=None, label=pgettext_lazy("một bộ", "Bộ tiêu chí"), empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Bộ tiêu chí này không áp dụng cho xã.")},
     )
-    as_of = forms.DateField(
-        label=gettext_lazy("Ngày đánh giá"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    as_of = DayField(label=gettext_lazy("Ngày đánh giá"))
     copy_from_latest = forms.BooleanField(
         label=gettext_lazy("Bắt đầu từ giá trị của lần đánh giá gần nhất"), required=False,
         help_text=gettext_lazy("Sao chép giá trị, kết quả đạt / chưa đạt và ghi chú; không sao chép tệp minh chứng."),
     )
 
-    def __init__(self, *args, criteria_sets, commune, **kwargs):
+    def __init__(self, *args, criteria_sets, commune, proposed_as_of=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criteria_set"].queryset = criteria_sets
-        # Today in Việt Nam, or the commune's last day if it no longer exists (a pre-2025 commune).
+        # Today in Việt Nam, or the commune's last day if it no longer exists (a pre-2025 commune),
+        # unless the view proposes a date that has no assessment yet.
         today = timezone.localdate()
-        self.fields["as_of"].initial = min(today, commune.valid_to) if commune.valid_to else today
-
-
-def parse_number(text: str) -> Decimal:
-    """A number as people type it in Việt Nam or elsewhere: "75", "75,5", "75.5", "1.234,5", "1,234.5".
-
-    With both separators the last one is the decimal mark; a single separator written once is the
-    decimal mark (an indicator value is far more often 45,5 triệu than 45.500 triệu); repeated, it
-    groups thousands.
-    """
-    text = re.sub(r"\s", "", text)
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        text = text.replace("." if decimal_mark == "," else ",", "").replace(decimal_mark, ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(",") > 1 or text.count(".") > 1:
-        text = text.replace(",", "").replace(".", "")
-    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", text):
-        raise InvalidOperation(text)
-    return Decimal(text)
+        self.fields["as_of"].initial = proposed_as_of or (min(today, commune.valid_to) if commune.valid_to else today)
 
 
 def format_number(value: Decimal | None) -> str:
@@ -71,30 +51,33 @@ def format_number(value: Decimal | None) -> str:
 
 
 class IndicatorValueField(forms.CharField):
-    """A measured value: a number, not negative unless the target is, at most 100 for a percentage."""
+    """A measured value, checked by the entry service's rules (assessments.services.values) against
+    the target that applies to the assessment: the same rules as the API and a workbook import."""
 
-    def __init__(self, *, indicator, **kwargs):
+    def __init__(self, *, indicator, target_of=None, **kwargs):
         super().__init__(required=False, **kwargs)
-        self.percent = indicator.unit.strip() == "%"
-        target = indicator.target_value
-        self.allow_negative = target is not None and target < 0
+        self.indicator, self.target_of = indicator, target_of
 
     def to_python(self, value):
         text = super().to_python(value)
         if not text:
             return None
-        try:
-            number = parse_number(text)
-        except InvalidOperation:
-            raise ValidationError(_("“%(value)s” không phải là một số."), code="invalid", params={"value": text})
-        if number < 0 and not self.allow_negative:
-            raise ValidationError(_("Giá trị không được âm."), code="negative")
-        if self.percent and number > 100:
-            raise ValidationError(_("Tỷ lệ phần trăm không được lớn hơn 100."), code="over_100")
-        whole_digits = len(str(abs(number.to_integral_value(rounding="ROUND_DOWN"))))
-        if whole_digits > MAX_DIGITS - DECIMAL_PLACES:
-            raise ValidationError(_("Giá trị quá lớn."), code="too_large")
-        return number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES))
+        target = self.target_of(self.indicator) if self.target_of else None
+        return values.clean_value(text, indicator=self.indicator, target=target)
+
+
+class NoteField(forms.CharField):
+    """An evidence note: its new lines as stored, at most NTM_NOTE_MAX_CHARS characters."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=False, validators=[notes.validate_note_length],
+                         widget=forms.Textarea(attrs={"maxlength": notes.max_chars()}), **kwargs)
+
+    def to_python(self, value):
+        # Browsers send a textarea's new lines as CR LF; stored notes use LF, so an untouched note
+        # must not count as a change (a change voids the department's check), nor a new line as two
+        # characters of the limit.
+        return super().to_python(value).replace("\r\n", "\n")
 
 
 MET_CHOICES = [("1", gettext_lazy("Đạt")), ("0", gettext_lazy("Chưa đạt"))]
@@ -108,29 +91,25 @@ class EntryForm(forms.Form):
     """One value (numeric) or đạt / chưa đạt answer (yes/no) and one evidence note per indicator,
     plus the revision the page was rendered from."""
 
-    revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    revision = forms.IntegerField(
+        min_value=1, widget=forms.HiddenInput,
+        error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
+    )
 
-    def __init__(self, *args, indicators, **kwargs):
+    def __init__(self, *args, indicators, target_of=None, **kwargs):
+        """`target_of(indicator)`: the target that applies to the assessment (its values are checked
+        against it, e.g. whether it is a percentage); only called when the form is validated."""
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for indicator in self.indicators:
             code = indicator.code
             if indicator.kind == Kind.NUMERIC:
-                self.fields[f"value-{code}"] = IndicatorValueField(indicator=indicator)
+                self.fields[f"value-{code}"] = IndicatorValueField(indicator=indicator, target_of=target_of)
             else:
                 self.fields[f"met-{code}"] = forms.TypedChoiceField(
                     choices=MET_CHOICES, coerce=_yes_no, empty_value=None, required=False,
                 )
-            self.fields[f"note-{code}"] = forms.CharField(required=False, strip=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            # Browsers send a textarea's new lines as CR LF; stored notes use LF, so an untouched
-            # note must not count as a change (a change voids the department's check).
-            if name.startswith("note-") and isinstance(value, str):
-                cleaned[name] = value.replace("\r\n", "\n")
-        return cleaned
+            self.fields[f"note-{code}"] = NoteField()
 
     def entries(self, *, valid_only: bool = False) -> dict:
         """The posted results keyed by code, as indicator_results_update takes them.
@@ -148,6 +127,15 @@ class EntryForm(forms.Form):
                 entry["note"] = data[f"note-{code}"]
             entries[code] = entry
         return entries
+
+
+def add_service_errors(form: EntryForm, errors: dict) -> None:
+    """Put the entry service's refusals (keyed by indicator code) next to their fields."""
+    for code, error_list in errors.items():
+        for error in error_list:
+            name = {"too_long": f"note-{code}", "invalid_answer": f"met-{code}"}.get(error.code) or (
+                f"value-{code}" if f"value-{code}" in form.fields else f"met-{code}")
+            form.add_error(name if name in form.fields else None, error)
 
 
 def has_entries(data) -> bool:

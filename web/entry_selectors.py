@@ -12,7 +12,9 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import Role
 from assessments.models import Assessment, Status
+from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, Level
+from criteria import applicability
 from criteria.models import CriteriaSet, Kind
 from web.collation import vietnamese_key
 from web.entry_forms import format_number
@@ -34,20 +36,9 @@ def criterion_state(mets) -> str:
 # Which sets apply to a commune
 
 
-def _years_overlap(criteria_set: CriteriaSet, commune: AdministrativeUnit) -> bool:
-    first = commune.valid_from.year if commune.valid_from else 0
-    last = commune.valid_to.year if commune.valid_to else 9999
-    return (criteria_set.period_start or 0) <= last and (criteria_set.period_end or 9999) >= first
-
-
 def set_applies(criteria_set: CriteriaSet, commune: AdministrativeUnit) -> bool:
-    """A published set applies to a commune when it is national or the commune's province's (same era:
-    a province set issued before the 2025 merge does not bind the merged province), and its period
-    overlaps the years the commune existed."""
-    province = criteria_set.province
-    if province is not None and (province.era != commune.era or province.code != commune.province_code):
-        return False
-    return _years_overlap(criteria_set, commune)
+    """The rule of criteria.applicability, which the create service enforces on every path."""
+    return applicability.set_applies(criteria_set, commune)
 
 
 def published_sets() -> list[CriteriaSet]:
@@ -56,6 +47,30 @@ def published_sets() -> list[CriteriaSet]:
 
 def applicable_sets(commune: AdministrativeUnit, sets: list[CriteriaSet] | None = None) -> list[CriteriaSet]:
     return [cs for cs in (sets if sets is not None else published_sets()) if set_applies(cs, commune)]
+
+
+def free_as_of(commune: AdministrativeUnit, criteria_set: CriteriaSet | None, today: datetime.date) -> datetime.date:
+    """The date the create form proposes: today (or the commune's last day if it no longer exists), else
+    the end of the reporting year, else the first later day, whichever has no assessment of the set yet
+    (one query)."""
+    first = min(today, commune.valid_to) if commune.valid_to else today
+    if criteria_set is None:
+        return first
+    taken = set(
+        Assessment.objects.filter(commune=commune, criteria_set=criteria_set, as_of__gte=first)
+        .values_list("as_of", flat=True)
+    )
+    year_end = datetime.date(first.year, 12, 31)
+    candidates = [first]
+    if not commune.valid_to or year_end <= commune.valid_to:
+        candidates.append(year_end)
+    for day in candidates:
+        if day not in taken:
+            return day
+    day = first
+    while day in taken:
+        day += datetime.timedelta(days=1)
+    return day
 
 
 # "Xã của tôi"
@@ -148,9 +163,11 @@ class Row:
     shown: object = None  # the value (text) or the answer (True / False / None) the form shows
     note: str = ""
     errors: list = field(default_factory=list)
+    note_errors: list = field(default_factory=list)
     met: bool | None = None
     changed_by_other: bool = False
     missing: bool = False
+    target_reason: str = ""  # why no target applies to the commune, when the rule knows
 
     @property
     def is_numeric(self) -> bool:
@@ -184,8 +201,10 @@ def anchor_for(code: str) -> str:
 def entry_blocks(assessment: Assessment) -> list[Block]:
     """The assessment's results grouped by criterion, in the set's order, showing the stored values.
 
-    Reads the results prefetched by assessments.selectors.assessment_with_results: no query.
+    Reads the results prefetched by assessments.selectors.assessment_with_results: no query, except
+    the set's target book (cached once its set is frozen) when a numeric result has no target.
     """
+    book = None
     blocks = []
     for _number, results in groupby(assessment.results.all(), key=lambda r: r.indicator.criterion.number):
         results = list(results)
@@ -193,7 +212,11 @@ def entry_blocks(assessment: Assessment) -> list[Block]:
         for result in results:
             indicator = result.indicator
             shown = format_number(result.value) if indicator.kind == Kind.NUMERIC else result.met
-            block.rows.append(Row(result=result, indicator=indicator, anchor=anchor_for(indicator.code),
-                                  shown=shown, note=result.note, met=result.met))
+            row = Row(result=result, indicator=indicator, anchor=anchor_for(indicator.code),
+                      shown=shown, note=result.note, met=result.met)
+            if indicator.kind == Kind.NUMERIC and not result.target_applied:
+                book = book or TargetBook.of(assessment.criteria_set)
+                row.target_reason = book.resolve(book.by_id[indicator.id], assessment.commune, assessment.as_of).reason
+            block.rows.append(row)
         blocks.append(block)
     return blocks

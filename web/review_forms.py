@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import VerificationState
+from ntm.lib import notes
 
 STALE_PAGE = _("Trang đã cũ; hãy tải lại trang rồi thao tác lại.")
 
@@ -17,9 +18,11 @@ class StepForm(forms.Form):
 
 
 def _reason_field(label, required_message) -> forms.CharField:
-    # The same message as the service's, which checks again (a reason of spaces is no reason).
+    # The same message as the service's, which checks again (a reason of spaces is no reason, nor
+    # one over NTM_NOTE_MAX_CHARS).
     return forms.CharField(
-        label=label, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": required_message}
+        label=label, widget=forms.Textarea(attrs={"rows": 3, "maxlength": notes.max_chars()}),
+        error_messages={"required": required_message}, validators=[notes.validate_note_length],
     )
 
 
@@ -51,4 +54,5 @@ class VerifyForm(StepForm):
         (VerificationState.FLAGGED, VerificationState.FLAGGED.label),
     ])
     # Required only when flagging: the service says so, in its own words.
-    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Ý kiến"), required=False, validators=[notes.validate_note_length],
+                              widget=forms.Textarea(attrs={"rows": 2, "maxlength": notes.max_chars()}))

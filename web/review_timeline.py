@@ -36,6 +36,8 @@ def _status_step(entry: TimelineEntry) -> tuple[str, str, str] | None:
         return _("Mở lại đánh giá đã duyệt"), _("Lý do mở lại"), "returned"
     if change.new == Status.RETURNED.label:
         return _("Trả lại cho xã"), _("Lý do trả lại"), "returned"
+    if change.new == Status.DRAFT.label and change.old == Status.SUBMITTED.label:
+        return _("Xã rút lại để sửa"), _("Lý do"), "withdrawn"
     return _("Đổi trạng thái"), _("Lý do"), ""
 
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext
 from accounts import permissions
 from accounts.models import Membership, Role
 from accounts.selectors import sees_everything
+from assessments import rollup
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status
 from communes.models import AdministrativeUnit, Region
+from criteria.crosswalks import newest_crosswalk_id
 from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorTarget, SourceDocument
 from web.collation import vietnamese_key
 from web.templatetags.ntm_ui import short_date
@@ -172,6 +174,14 @@ class SetSummary:
     def criteria_percent(self) -> int:
         return _percent(self.approved.criteria_met, self.approved.criteria_total) if self.approved else 0
 
+    @property
+    def sentence(self) -> str:
+        """The shorter of the report sentence's two forms (what is not met, or what is met)."""
+        if not self.approved:
+            return ""
+        names = {row.criterion.number: row.criterion.name for row in self.criteria}
+        return rollup.shorter_sentence(self.approved.summary, names)
+
 
 def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
@@ -193,6 +203,7 @@ def commune_page(commune: AdministrativeUnit, user) -> CommunePage:
     timeline = list(
         Assessment.objects.filter(commune=commune, status__in=statuses)
         .select_related("criteria_set")
+        .annotate(rescore_crosswalk_id=newest_crosswalk_id())  # "Chấm lại theo bộ mới" (criteria.crosswalks)
         .order_by("-as_of", "-id")
     )
     by_set: dict[int, list[Assessment]] = {}

@@ -10,6 +10,8 @@ urlpatterns = [
     path("assessments/<int:pk>/edit/", views_entry.assessment_edit, name="assessment_edit"),
     path("assessments/<int:pk>/edit/preview/", views_entry.assessment_preview, name="assessment_preview"),
     path("assessments/<int:pk>/submit/", views_entry.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/submit/confirm/", views_entry.assessment_submit_confirm,
+         name="assessment_submit_confirm"),
     path(
         "assessments/<int:pk>/edit/results/<str:code>/evidence/", views_entry.evidence_upload,
         name="assessment_evidence_upload",

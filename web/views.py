@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 from accounts.selectors import unit_scope_q
-from web import selectors
+from web import compare_links, selectors, todo, views_groups
 
 
 def _missing_indicators(count: int, stated: int | None) -> bool:
@@ -11,13 +11,26 @@ def _missing_indicators(count: int, stated: int | None) -> bool:
     return count == 0 or count < (stated or 0)
 
 
-@login_required
-def home(request):
+def _sets_with_gaps() -> list:
     criteria_sets = list(selectors.criteria_sets_for_home())
     for cs in criteria_sets:
         cs.missing_indicators = _missing_indicators(cs.indicator_count, cs.stated_indicator_count)
-    ctx = {"criteria_sets": criteria_sets, "memberships": selectors.memberships_for(request.user)}
+    return criteria_sets
+
+
+@login_required
+def home(request):
+    """"Việc cần làm": where every user lands after signing in, the work of each of their roles."""
+    work = todo.todo_for(request.user)
+    ctx = {"todo": work, "memberships": selectors.memberships_for(request.user)}
+    if work.admin_units or work.national:
+        ctx["sets_to_complete"] = [cs for cs in _sets_with_gaps() if cs.missing_indicators and not cs.is_synthetic]
     return render(request, "web/home.html", ctx)
+
+
+@login_required
+def criteria_sets(request):
+    return render(request, "web/criteria_sets.html", {"criteria_sets": _sets_with_gaps()})
 
 
 @login_required
@@ -41,10 +54,11 @@ def unit_detail(request, era, code):
     scope = unit_scope_q(request.user)
     unit = selectors.unit_for(era=era, code=code, scope=scope)
     relations = selectors.unit_relations(unit, scope=scope)
-    ctx = {"unit": unit, **relations}
+    ctx = {"unit": unit, **relations, "can_set_groups": views_groups.can_set_groups(request.user, unit)}
     if unit.is_commune:
         selectors.attach_lineage_summaries(relations["predecessors"] + relations["successors"])
         ctx["commune"] = selectors.commune_page(unit, request.user)
+        compare_links.attach_previous(ctx["commune"].timeline)
     return render(request, "web/unit_detail.html", ctx)
 
 

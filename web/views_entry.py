@@ -6,12 +6,14 @@ is a 404 exactly like a missing one; inside it, a user without the commune staff
 Writes go through assessments.services; their ValidationErrors are shown on the page.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,10 +22,13 @@ from accounts.models import Role
 from accounts.selectors import unit_scope_q
 from assessments import selectors, services
 from assessments.models import EvidenceFile
+from assessments.services import evidence as evidence_service
 from assessments.services.entry import check_editable
 from criteria.models import CriteriaSet
+from ntm.lib import uploads
 from web import entry_forms as forms
 from web import entry_selectors as entry
+from web import review_forms
 from web import selectors as web_selectors
 
 
@@ -42,9 +47,11 @@ def assessment_create(request, era, code):
     sets = entry.applicable_sets(commune)
     queryset = CriteriaSet.objects.filter(pk__in=[cs.pk for cs in sets]).order_by("-period_start", "code")
     chosen = next((cs for cs in sets if cs.code == request.GET.get("set")), None)
+    default_set = chosen or next(iter(queryset), None)
     form = forms.AssessmentCreateForm(
         request.POST or None, criteria_sets=queryset, commune=commune,
         initial={"criteria_set": chosen} if chosen else None,
+        proposed_as_of=entry.free_as_of(commune, default_set, timezone.localdate()),
     )
     if form.is_valid():
         try:
@@ -80,7 +87,14 @@ def _refused(request, assessment):
 
 def _entry_form(assessment, data=None):
     indicators = [r.indicator for r in assessment.results.all()]
-    return forms.EntryForm(data, indicators=indicators, initial={"revision": assessment.revision})
+    books = []  # read when the form is validated, not to show it
+
+    def target_of(indicator):
+        if not books:
+            books.append(services.TargetBook.of(assessment.criteria_set))
+        return books[0].target_for(indicator, assessment.commune, assessment.as_of)
+
+    return forms.EntryForm(data, indicators=indicators, target_of=target_of, initial={"revision": assessment.revision})
 
 
 def _preview(assessment, form):
@@ -105,7 +119,7 @@ def _render_edit(request, assessment, *, form=None, stale=(), missing=(), stale_
         for row in block.rows:
             row.changed_by_other = row.indicator.code in stale
             row.missing = row.indicator.code in missing
-        block.expanded = any(r.errors or r.indicator.code in highlight for r in block.rows)
+        block.expanded = any(r.errors or r.note_errors or r.indicator.code in highlight for r in block.rows)
     if blocks and not any(b.expanded for b in blocks):
         blocks[0].expanded = True
     ctx = {
@@ -114,7 +128,8 @@ def _render_edit(request, assessment, *, form=None, stale=(), missing=(), stale_
         "stale": [_link(blocks, code) for code in stale],
         "stale_message": stale_message,
         "missing_groups": [(b.criterion, rows) for b in blocks if (rows := [r for r in b.rows if r.missing])],
-        "form_errors": form.non_field_errors() if form is not None and form.is_bound else [],
+        "form_errors": [*form.non_field_errors(), *form.errors.get("revision", [])]
+        if form is not None and form.is_bound else [],
     }
     return render(request, "web/entry/edit.html", ctx, status=status)
 
@@ -128,6 +143,7 @@ def _show_posted(row, form, preview) -> None:
         row.shown = {"1": True, "0": False}.get(form.data.get(f"met-{code}"))
         row.errors = form.errors.get(f"met-{code}", [])
     row.note = form.data.get(f"note-{code}", row.note)
+    row.note_errors = form.errors.get(f"note-{code}", [])
     row.met = preview.met_by_code.get(code)
 
 
@@ -149,6 +165,9 @@ def _save(request, assessment, form) -> str | None:
             expected_revision=form.cleaned_data["revision"],
         )
     except ValidationError as exc:
+        if hasattr(exc, "error_dict"):  # values refused by the entry service, keyed by code
+            forms.add_service_errors(form, exc.error_dict)
+            return "invalid"
         form.add_error(None, exc)
         return exc.error_list[0].code or "invalid"
     return None
@@ -201,7 +220,6 @@ def assessment_submit(request, pk):
     assessment, editable = _editable(request, pk)
     if not editable:
         return _refused(request, assessment)
-    revision = assessment.revision
     if forms.has_entries(request.POST):
         form = _entry_form(assessment, request.POST)
         error = _save(request, assessment, form)
@@ -211,7 +229,13 @@ def assessment_submit(request, pk):
             return _render_edit(request, assessment, form=form, stale=_stale_codes(form))
         revision = assessment.revision  # refreshed by the service
     else:
-        revision = _posted_revision(request, revision)
+        # The revision the page was rendered from is required, as in the API: without it the
+        # stale check would be skipped and an assessment changed meanwhile sent unseen.
+        step = review_forms.StepForm(request.POST)
+        if not step.is_valid():
+            messages.error(request, " ".join(step.errors["revision"]))
+            return _render_edit(request, assessment, status=400)
+        revision = step.cleaned_data["revision"]
     try:
         services.assessment_submit(assessment=assessment, by=request.user, expected_revision=revision)
     except ValidationError as exc:
@@ -226,14 +250,31 @@ def assessment_submit(request, pk):
             stale=codes if first.code == "stale" else (), stale_message=" ".join(exc.messages),
         )
     messages.success(request, _("Đã gửi đánh giá đi thẩm định."))
+    for warning in services.submit_warnings(assessment):
+        messages.warning(request, warning)
     return redirect("web:assessment", pk=assessment.pk)
 
 
-def _posted_revision(request, default: int) -> int:
-    try:
-        return int(request.POST.get("revision", default))
-    except ValueError:
-        return default
+@login_required
+def assessment_submit_confirm(request, pk):
+    """Before sending: the sentence the commune is about to report, and what still blocks sending.
+    A POST from the entry form saves the values typed first (nothing is sent until confirmed)."""
+    assessment, editable = _editable(request, pk)
+    if not editable:
+        return _refused(request, assessment)
+    if request.method == "POST":
+        form = _entry_form(assessment, request.POST)
+        error = _save(request, assessment, form)
+        if error is not None:
+            if error == "stale":
+                assessment = selectors.assessment_with_results(request.user, pk)
+            return _render_edit(request, assessment, form=form, stale=_stale_codes(form))
+        return redirect("web:assessment_submit_confirm", pk=pk)
+    missing = services.TargetBook.of(assessment.criteria_set).unanswered(assessment.results.all())
+    if missing:  # the entry form again, with a link to each indicator still to answer
+        return _render_edit(request, assessment, missing=missing)
+    ctx = {"assessment": assessment, "summary": assessment.summary, "sentence": assessment.sentence()}
+    return render(request, "web/entry/submit_confirm.html", ctx)
 
 
 # Evidence files
@@ -253,6 +294,7 @@ def _evidence_response(request, assessment, result, *, error: str = ""):
     return redirect(f"{url}#{entry.anchor_for(result.indicator.code)}")
 
 
+@uploads.upload_limit("EVIDENCE_MAX_BYTES")
 @login_required
 @require_POST
 def evidence_upload(request, pk, code):
@@ -262,6 +304,9 @@ def evidence_upload(request, pk, code):
     result = next((r for r in assessment.results.all() if r.indicator.code == code), None)
     if result is None:
         raise Http404(_("Đánh giá không có chỉ tiêu “%(code)s”.") % {"code": code})
+    if uploads.declared_too_large(request, settings.EVIDENCE_MAX_BYTES):  # refused unread
+        error = evidence_service.declared_too_large_error()
+        return _evidence_response(request, assessment, result, error=" ".join(error.messages))
     upload = request.FILES.get(f"file-{code}")
     if upload is None:
         return _evidence_response(request, assessment, result, error=_("Hãy chọn một tệp để tải lên."))

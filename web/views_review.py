@@ -32,6 +32,7 @@ class Actions:
     review: bool = False
     reopen: bool = False
     verify: bool = False
+    withdraw: bool = False
 
 
 def _actions(user, assessment) -> Actions:
@@ -41,6 +42,8 @@ def _actions(user, assessment) -> Actions:
         reopen=assessment.status == Status.APPROVED and permissions.can_reopen(user, assessment),
         verify=assessment.status == Status.SUBMITTED
         and bool(permissions.department_ids_for(user, assessment.commune)),
+        withdraw=assessment.status == Status.SUBMITTED
+        and permissions.has_role(user, assessment.commune, Role.COMMUNE_STAFF),
     )
 
 
@@ -52,6 +55,7 @@ def _step_forms(assessment, counts, sent: dict) -> dict:
             initial=initial, auto_id="approve_%s", needs_confirmation=counts.needs_confirmation
         ),
         "reopen": review_forms.ReopenForm(initial=initial, auto_id="reopen_%s"),
+        "withdraw": review_forms.StepForm(initial=initial, auto_id="withdraw_%s"),
     }
     # The form that was refused keeps what the user typed, with the current revision.
     for name, form in sent.items():
@@ -64,7 +68,9 @@ def _step_forms(assessment, counts, sent: dict) -> dict:
 def _unseen_errors(sent: dict, actions: Actions) -> list[str]:
     """The refused form's errors that no visible field shows: the hidden revision's, and all of them
     when the form is no longer offered (the assessment moved on since the page was drawn)."""
-    offered = {"return": actions.review, "approve": actions.review, "reopen": actions.reopen}
+    offered = {
+        "return": actions.review, "approve": actions.review, "reopen": actions.reopen, "withdraw": actions.withdraw,
+    }
     errors = []
     for name, form in sent.items():
         if offered[name]:
@@ -155,7 +161,8 @@ def assessment_approve(request, pk):
     return _take_step(
         request, pk, name="approve", form=form,
         perform=lambda data: services.assessment_approve(
-            assessment=assessment, by=request.user, expected_revision=data["revision"]
+            assessment=assessment, by=request.user, expected_revision=data["revision"],
+            confirm_unverified=data.get("confirm", False),
         ),
         done=_("Đã duyệt đánh giá."),
     )
@@ -173,6 +180,21 @@ def assessment_reopen(request, pk):
             assessment=assessment, reason=data["reason"], by=request.user, expected_revision=data["revision"]
         ),
         done=_("Đã mở lại đánh giá; xã cần sửa và gửi lại để thẩm định."),
+    )
+
+
+@login_required
+@require_POST
+def assessment_withdraw(request, pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    if not permissions.has_role(request.user, assessment.commune, Role.COMMUNE_STAFF):
+        raise PermissionDenied(_("Chỉ cán bộ xã mới rút lại được đánh giá của xã mình."))
+    return _take_step(
+        request, pk, name="withdraw", form=review_forms.StepForm(request.POST, auto_id="withdraw_%s"),
+        perform=lambda data: services.assessment_withdraw(
+            assessment=assessment, by=request.user, expected_revision=data["revision"]
+        ),
+        done=_("Đã rút lại đánh giá về nháp; sửa xong hãy gửi lại."),
     )
 
 

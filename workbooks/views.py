@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from accounts.selectors import unit_scope_q
 from criteria.models import CriteriaSet
 from jobs.models import JobStatus
+from ntm.lib import uploads
 from web import entry_selectors
 from web import selectors as web_selectors
 from workbooks import forms
 from workbooks.services import background
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Room for the multipart envelope and the other fields around the file.
-FORM_OVERHEAD = 64 * 1024
 
 
 @login_required
@@ -46,11 +45,13 @@ def template_download(request, era, code):
     return render(request, "workbooks/template.html", ctx)
 
 
+@uploads.upload_limit("NTM_IMPORT_MAX_BYTES")
 @login_required
 def import_upload(request):
-    if request.method == "POST" and _declared_size(request) > settings.NTM_IMPORT_MAX_BYTES + FORM_OVERHEAD:
-        # Refused before Django reads the body: a huge upload is neither stored nor parsed.
-        ctx = {**_import_context(forms.ImportForm()), "refused": forms.too_large_message(_declared_size(request))}
+    if request.method == "POST" and uploads.declared_too_large(request, settings.NTM_IMPORT_MAX_BYTES):
+        # Refused before anything reads the body: a huge upload is neither stored nor parsed.
+        refused = forms.too_large_message(uploads.declared_size(request))
+        ctx = {**_import_context(forms.ImportForm()), "refused": refused}
         return render(request, "workbooks/import.html", ctx, status=413)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if form.is_valid():
@@ -63,13 +64,6 @@ def import_upload(request):
 
 def _import_context(form) -> dict:
     return {"form": form, "max_mb": formats.number_format(settings.NTM_IMPORT_MAX_BYTES / 1048576, 1)}
-
-
-def _declared_size(request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 def _say_if_waiting(request, job) -> None:

@@ -1,7 +1,7 @@
 """Writes on assessments (HackSoft-style services), one module per concern:
 
 - entry: create an assessment, enter results, recompute the stored summary;
-- workflow: submit, return, approve, reopen, and the departments' verification;
+- workflow: submit, withdraw, return, approve, reopen, and the departments' verification;
 - evidence: evidence files;
 - latest: the stored "latest approved" flag the dashboards read;
 - preview: the summary of values typed but not saved (the entry page's live counters);
@@ -20,6 +20,8 @@ from assessments.services.workflow import (
     assessment_reopen,
     assessment_return,
     assessment_submit,
+    assessment_withdraw,
+    submit_warnings,
     indicator_verify,
 )
 
@@ -32,6 +34,8 @@ __all__ = [
     "assessment_reopen",
     "assessment_return",
     "assessment_submit",
+    "assessment_withdraw",
+    "submit_warnings",
     "evidence_file_add",
     "evidence_file_remove",
     "indicator_results_update",

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from assessments import rollup
 from communes.models import AdministrativeUnit
+from criteria.completeness import gaps_of
 from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind
-from criteria.targets import resolve_target
+from criteria.targets import Resolution, resolve
 
 
 # Books of frozen sets, per process: (set id, created at) → book. A frozen set can no longer change
@@ -45,12 +46,19 @@ class TargetBook:
         self.shape = [rollup.CriterionShape(c.number, c.name, tuple(codes[c.id])) for c in criteria]
         self.by_code = {i.code: i for i in self.indicators}
         self.by_id = {i.id: i for i in self.indicators}
+        self.gaps = gaps_of(
+            criteria_set, criteria_count=len(criteria), indicators=self.indicators, with_variants=set(self.variants)
+        )
 
-    def target_for(self, indicator: Indicator, commune: AdministrativeUnit, as_of: datetime.date):
-        return resolve_target(
+    def resolve(self, indicator: Indicator, commune: AdministrativeUnit, as_of: datetime.date) -> Resolution:
+        """The target (criteria.targets' rule) and, when none applies, the reason."""
+        return resolve(
             indicator, self.variants[indicator.id],
             region=commune.region, group=commune.commune_group, year=as_of.year,
         )
+
+    def target_for(self, indicator: Indicator, commune: AdministrativeUnit, as_of: datetime.date):
+        return self.resolve(indicator, commune, as_of).target
 
     def evaluate(self, indicator, commune, as_of, *, value, answer) -> tuple[bool | None, str]:
         """(met, target text) for one result: numeric ones are computed, yes/no ones answered."""
@@ -63,7 +71,25 @@ class TargetBook:
         return answer, text
 
     def summarize(self, results) -> rollup.Summary:
-        return rollup.summarize(self.shape, {self.by_id[r.indicator_id].code: r.met for r in results})
+        met_by_code, undetermined = {}, set()
+        for r in results:
+            indicator = self.by_id[r.indicator_id]
+            met_by_code[indicator.code] = r.met
+            if self.is_undetermined(indicator, r.value, r.met):
+                undetermined.add(indicator.code)
+        return self.summarize_codes(met_by_code, undetermined)
+
+    def summarize_codes(self, met_by_code: dict, undetermined: set[str]) -> rollup.Summary:
+        """The summary of met by code, with the set's completeness and level (rollup.summarize)."""
+        return rollup.summarize(
+            self.shape, met_by_code, undetermined=undetermined, set_complete=self.gaps.complete,
+            indicators_stated=self.gaps.indicators_stated, level=self.criteria_set.level,
+        )
+
+    @staticmethod
+    def is_undetermined(indicator: Indicator, value, met) -> bool:
+        """A value was entered but no target applies: neither met nor failed, and not "no result"."""
+        return indicator.kind == Kind.NUMERIC and value is not None and met is None
 
     def unanswered(self, results) -> list[str]:
         """Codes, in set order, of the results the commune has not filled in yet.

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, IndicatorResult
+from ntm.lib import notes
 
 
 def lock(assessment: Assessment) -> Assessment:
@@ -33,10 +34,11 @@ def require_status(assessment: Assessment, statuses, message: str) -> None:
 
 
 def require_reason(reason: str, message: str) -> str:
+    """The reason, stripped; refused when empty (`message`) or longer than NTM_NOTE_MAX_CHARS."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(message, code="reason_required")
-    return reason
+    return notes.clean_note(reason)
 
 
 def changed_since(assessment: Assessment, revision: int) -> list[str]:

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Assessment, IndicatorResult, Status, VerificationState
-from assessments.services import common
+from assessments.services import common, values
 from assessments.services.book import TargetBook
 from assessments.services.rows import rows_update
 from communes.models import AdministrativeUnit, Level
+from criteria import applicability
 from criteria.models import CriteriaSet, Kind, SetStatus
 
 # A change to one of these makes a department's earlier check of the result void.
@@ -37,10 +38,14 @@ def _check_can_assess(commune: AdministrativeUnit, criteria_set: CriteriaSet, as
             _("Bộ tiêu chí chưa có chỉ tiêu cho tiêu chí %(list)s; hãy bổ sung trước khi đánh giá.")
             % {"list": ", ".join(empty)}
         )
+    # Which set applies to which commune and date (criteria.applicability): the same rule for the
+    # pages, the API, the workbook import and the admin.
+    applicability.check_applies(criteria_set=criteria_set, commune=commune, as_of=as_of)
     if (commune.valid_from and as_of < commune.valid_from) or (commune.valid_to and as_of > commune.valid_to):
         raise ValidationError(
             _("Ngày đánh giá %(date)s nằm ngoài thời gian tồn tại của %(unit)s.")
-            % {"date": formats.date_format(as_of, "SHORT_DATE_FORMAT"), "unit": commune.name}
+            % {"date": formats.date_format(as_of, "SHORT_DATE_FORMAT"), "unit": commune.name},
+            code="unit_not_valid",
         )
 
 
@@ -48,26 +53,66 @@ def _answers_of(source: Assessment | None) -> dict[int, IndicatorResult]:
     return {r.indicator_id: r for r in source.results.all()} if source else {}
 
 
+def _carried(book: TargetBook, crosswalk, source, *, commune, criteria_set, as_of) -> dict[int, IndicatorResult]:
+    """Per new indicator id, the old result whose value or answer carries through the crosswalk.
+
+    A value the new indicator would refuse (a percentage above 100 where the old one was a count, say)
+    does not carry: it is left to be entered."""
+    from assessments.rescore import links_of  # rescore imports the services
+
+    if crosswalk.to_set_id != criteria_set.pk:
+        raise ValidationError(_("Bảng chuyển đổi không dẫn tới bộ tiêu chí này."), code="crosswalk_other_set")
+    if source is None or source.criteria_set_id != crosswalk.from_set_id:
+        raise ValidationError(_("Cần một đánh giá theo bộ tiêu chí cũ của bảng chuyển đổi."),
+                              code="crosswalk_no_source")
+    if source.commune_id != commune.pk:
+        raise ValidationError(_("Chỉ chuyển được kết quả của chính xã này, không phải của xã khác."),
+                              code="crosswalk_other_commune")
+    old = _answers_of(source)
+    carried = {}
+    for new_id, link in links_of(crosswalk).items():
+        result = old.get(link.from_indicator_id)
+        indicator = book.by_id.get(new_id)
+        if result is None or indicator is None:
+            continue
+        if indicator.kind == Kind.NUMERIC and result.value is not None:
+            try:
+                values.clean_value(result.value, indicator=indicator, target=book.target_for(indicator, commune, as_of))
+            except ValidationError:
+                continue
+        carried[new_id] = IndicatorResult(indicator_id=new_id, value=result.value if indicator.kind == Kind.NUMERIC
+                                          else None, met=result.met, note=result.note)
+    return carried
+
+
 @transaction.atomic
 def assessment_create(
     *, commune: AdministrativeUnit, criteria_set: CriteriaSet, as_of: datetime.date, by=None, is_demo: bool = False,
-    copy_from_latest: bool = False,
+    copy_from_latest: bool = False, from_crosswalk=None, source: Assessment | None = None,
 ) -> Assessment:
     """Create a draft with one result per indicator of the set.
 
     With `copy_from_latest`, values, yes/no answers and notes are copied from the commune's latest
     assessment for the set (whatever its status); numeric results are judged again against the
     targets of the new date. Evidence files and department checks are not copied.
+
+    With `from_crosswalk` (a criteria.models.Crosswalk to this set) and `source` (an assessment of the
+    same commune under the crosswalk's old set), what carries is pre-filled (assessments.rescore's rule):
+    the old value or answer and note of each linked indicator, judged against the new targets; the
+    rest is left to be entered ("cần đánh giá lại").
     """
     book = TargetBook.of(criteria_set)
     _check_can_assess(commune, criteria_set, as_of, book)
     if Assessment.objects.filter(commune=commune, criteria_set=criteria_set, as_of=as_of).exists():
         raise ValidationError(_("Xã đã có đánh giá theo bộ tiêu chí này vào ngày đó."), code="duplicate")
-    source = (
-        Assessment.objects.latest_for(commune=commune, criteria_set=criteria_set, statuses=None)
-        if copy_from_latest else None
-    )
-    previous = _answers_of(source)
+    if from_crosswalk is not None:
+        previous = _carried(book, from_crosswalk, source, commune=commune, criteria_set=criteria_set, as_of=as_of)
+    else:
+        source = (
+            Assessment.objects.latest_for(commune=commune, criteria_set=criteria_set, statuses=None)
+            if copy_from_latest else None
+        )
+        previous = _answers_of(source)
     assessment = Assessment(commune=commune, criteria_set=criteria_set, as_of=as_of, created_by=by, is_demo=is_demo)
     results = []
     for indicator in book.indicators:
@@ -85,6 +130,9 @@ def assessment_create(
         _("Sao chép kết quả từ đánh giá ngày %(date)s.") % {"date": formats.date_format(source.as_of, "SHORT_DATE_FORMAT")}
         if source else ""
     )
+    if from_crosswalk is not None:
+        reason = _("Chuyển kết quả từ đánh giá ngày %(date)s theo bộ “%(set)s” (bảng chuyển đổi chỉ tiêu).") % {
+            "date": formats.date_format(source.as_of, "SHORT_DATE_FORMAT"), "set": source.criteria_set.code}
     if by is not None:
         assessment._history_user = by
     assessment._change_reason = reason
@@ -117,6 +165,8 @@ def indicator_results_update(*, assessment: Assessment, entries: dict, by=None, 
     `entries` maps a code to a dict with any of "value", "met" (yes/no indicators), "note" and
     "reason" (kept as the history's change reason). Only draft and returned assessments change;
     a write from an older revision is refused with code "stale", naming what changed since.
+    Every entry is checked by assessments.services.values first (numbers, answers, note length):
+    any problem and nothing is saved; the ValidationError is keyed by code.
     A changed result loses its department check, which then has to be made again.
     Returns the codes that changed.
     """
@@ -129,6 +179,7 @@ def indicator_results_update(*, assessment: Assessment, entries: dict, by=None, 
         raise ValidationError(
             _("Không có chỉ tiêu %(codes)s trong bộ tiêu chí.") % {"codes": ", ".join(unknown)}, code="unknown"
         )
+    entries = values.clean_entries(entries, book=book, commune=locked.commune, as_of=locked.as_of)
     results = {r.indicator_id: r for r in locked.results.all()}
     changed, rows = [], []
     for code, entry in entries.items():

@@ -37,6 +37,14 @@ def clean_name(name: str) -> str:
     return name or "minh-chung"
 
 
+def declared_too_large_error() -> ValidationError:
+    """An upload refused on its declared size (Content-Length), before its body is read."""
+    return ValidationError(
+        _("Tệp tải lên lớn hơn giới hạn %(limit)s."), code="too_large",
+        params={"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
+    )
+
+
 def check_upload(upload) -> filetypes.FileType:
     """The upload's detected type, or a ValidationError saying why it is refused."""
     name = clean_name(upload.name)

@@ -11,6 +11,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from assessments.models import Assessment
+from ntm.lib import data_version
 
 
 @transaction.atomic
@@ -22,8 +23,10 @@ def latest_approved_refresh(*, scope: Q) -> None:
 
     Three statements whatever the number of pairs: clear, rank the approved rows, flag the winners.
     Clearing first keeps the one-per-commune-and-set constraint true between the statements.
+    Bulk updates send no signals: the data version (ntm.lib.data_version) is bumped here.
     """
     refresh_rows(Assessment, scope)
+    data_version.bump()
 
 
 def refresh_rows(model, scope: Q) -> None:

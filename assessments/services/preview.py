@@ -33,6 +33,7 @@ def assessment_preview(
     book = book or TargetBook.of(assessment.criteria_set)
     stored = {r.indicator_id: r for r in (results if results is not None else assessment.results.all())}
     met_by_code: dict[str, bool | None] = {}
+    undetermined: set[str] = set()
     for indicator in book.indicators:
         result = stored.get(indicator.id)
         entry = entries.get(indicator.code, {})
@@ -40,8 +41,10 @@ def assessment_preview(
         answer = entry.get("met", result.met if result else None)
         met, _text = book.evaluate(indicator, assessment.commune, assessment.as_of, value=value, answer=answer)
         met_by_code[indicator.code] = met
+        if book.is_undetermined(indicator, value, met):
+            undetermined.add(indicator.code)
     counts = {
         shape.number: (sum(1 for code in shape.codes if met_by_code.get(code) is True), len(shape.codes))
         for shape in book.shape
     }
-    return Preview(summary=rollup.summarize(book.shape, met_by_code), met_by_code=met_by_code, counts=counts)
+    return Preview(summary=book.summarize_codes(met_by_code, undetermined), met_by_code=met_by_code, counts=counts)

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import permissions
 from accounts.models import Role
 from assessments.models import EDITABLE_STATUSES, Assessment, IndicatorResult, Status, VerificationState
 from assessments.services import common
 from assessments.services.book import TargetBook
+from ntm.lib import notes
 
 
 def _finish(assessment: Assessment, locked: Assessment) -> Assessment:
@@ -46,6 +48,21 @@ def assessment_submit(*, assessment: Assessment, by, expected_revision: int | No
     return _finish(assessment, locked)
 
 
+def submit_warnings(assessment: Assessment) -> list[str]:
+    """What a submit should warn about without refusing it: indicators whose value was entered but
+    that no target applies to (they are neither met nor failed; the reviewer will see them apart)."""
+    codes = [code for item in assessment.undetermined for code in item["codes"]]
+    if not codes:
+        return []
+    return [ngettext(
+        "%(n)s chỉ tiêu chưa xác định được (chưa có ngưỡng áp dụng): %(codes)s. Đánh giá vẫn được gửi; "
+        "người thẩm định sẽ thấy các chỉ tiêu này riêng.",
+        "%(n)s chỉ tiêu chưa xác định được (chưa có ngưỡng áp dụng): %(codes)s. Đánh giá vẫn được gửi; "
+        "người thẩm định sẽ thấy các chỉ tiêu này riêng.",
+        len(codes),
+    ) % {"n": len(codes), "codes": ", ".join(codes)}]
+
+
 def _check_reviewer(by, locked: Assessment, status_message: str) -> None:
     common.require(
         permissions.can_review(by, locked),
@@ -67,12 +84,49 @@ def assessment_return(*, assessment: Assessment, reason: str, by, expected_revis
     return _finish(assessment, locked)
 
 
+def _unconfirmed(locked: Assessment) -> tuple[list[str], list[str]]:
+    """Codes, in set order, of the results a department has not verified: (unchecked, flagged).
+    Indicators of criteria without a department have nobody to check them and are not counted."""
+    rows = (
+        locked.results.filter(indicator__criterion__department__isnull=False)
+        .exclude(verification_state=VerificationState.VERIFIED)
+        .order_by("indicator__criterion__number", "indicator__position", "indicator_id")
+        .values_list("indicator__code", "verification_state")
+    )
+    unchecked = [code for code, state in rows if state != VerificationState.FLAGGED]
+    flagged = [code for code, state in rows if state == VerificationState.FLAGGED]
+    return unchecked, flagged
+
+
+def _check_confirmed(locked: Assessment, confirm_unverified: bool) -> None:
+    unchecked, flagged = _unconfirmed(locked)
+    if confirm_unverified or not (unchecked or flagged):
+        return
+    parts = []
+    if unchecked:
+        parts.append(_("chưa rà soát: %(codes)s") % {"codes": ", ".join(unchecked)})
+    if flagged:
+        parts.append(_("cần xem lại: %(codes)s") % {"codes": ", ".join(flagged)})
+    raise ValidationError(
+        _("Còn chỉ tiêu %(list)s. Hãy xác nhận đã xem các chỉ tiêu này để vẫn duyệt.") % {"list": "; ".join(parts)},
+        code="needs_confirmation", params={"unchecked": unchecked, "flagged": flagged},
+    )
+
+
 @transaction.atomic
-def assessment_approve(*, assessment: Assessment, by, expected_revision: int | None = None) -> Assessment:
-    """Approve a submitted assessment. From then on it, its results and its evidence are locked."""
+def assessment_approve(
+    *, assessment: Assessment, by, expected_revision: int | None = None, confirm_unverified: bool = False
+) -> Assessment:
+    """Approve a submitted assessment. From then on it, its results and its evidence are locked.
+
+    While a department has not verified some of its indicators (unchecked or flagged), the reviewer
+    must say they approve anyway (`confirm_unverified`): otherwise code "needs_confirmation", with the
+    codes in params "unchecked" and "flagged". The pages, the API and any other caller share this rule.
+    """
     locked = common.lock(assessment)
     _check_reviewer(by, locked, _("Chỉ duyệt được đánh giá đang chờ thẩm định."))
     common.check_revision(locked, expected_revision)
+    _check_confirmed(locked, confirm_unverified)
     locked.status, locked.approved_by, locked.approved_at = Status.APPROVED, by, timezone.now()
     common.save_step(locked, by=by, fields=["status", "approved_by", "approved_at"])  # flags it (models)
     return _finish(assessment, locked)
@@ -121,7 +175,7 @@ def indicator_verify(
     common.require_status(locked, (Status.SUBMITTED,), _("Chỉ rà soát được đánh giá đang chờ thẩm định."))
     if state not in (VerificationState.VERIFIED, VerificationState.FLAGGED):
         raise ValidationError(_("Kết quả rà soát chỉ là “đã xác nhận” hoặc “cần xem lại”."), code="invalid")
-    comment = (comment or "").strip()
+    comment = notes.clean_note((comment or "").strip())
     if state == VerificationState.FLAGGED:
         comment = common.require_reason(comment, _("Hãy ghi ý kiến khi đánh dấu chỉ tiêu cần xem lại."))
     if expected_revision is not None and expected_revision != locked.revision:
@@ -134,3 +188,25 @@ def indicator_verify(
     result.save(update_fields=["verification_state", "verification_comment", "verified_by", "verified_at"])
     common.save_step(locked, by=by, fields=[])
     return result
+
+
+@transaction.atomic
+def assessment_withdraw(*, assessment: Assessment, by, expected_revision: int | None = None) -> Assessment:
+    """Take a submitted assessment back to draft (its commune staff), until review starts: a reviewer's
+    decision moves it out of "submitted", and a department's check of any of its results since the
+    submission counts as review started (code "review_started"). Recorded in the history."""
+    locked = common.lock(assessment)
+    common.require(
+        permissions.has_role(by, locked.commune, Role.COMMUNE_STAFF),
+        _("Chỉ cán bộ xã mới rút lại được đánh giá của xã mình."),
+    )
+    common.require_status(locked, (Status.SUBMITTED,), _("Chỉ rút lại được đánh giá đang chờ thẩm định."))
+    common.check_revision(locked, expected_revision)
+    if locked.results.filter(verified_at__gte=locked.submitted_at).exists():
+        raise ValidationError(
+            _("Phòng, ban chuyên môn đã bắt đầu rà soát đánh giá này nên không rút lại được; hãy liên hệ người thẩm định."),
+            code="review_started",
+        )
+    locked.status = Status.DRAFT
+    common.save_step(locked, by=by, fields=["status"], reason=_("Xã rút lại để sửa."))
+    return _finish(assessment, locked)

@@ -3,6 +3,8 @@
 from django import template
 from django.utils import formats
 
+from ntm.lib import numbers
+
 register = template.Library()
 
 
@@ -11,7 +13,7 @@ def one_decimal(value) -> str:
     """Bình quân tiêu chí/xã: one decimal, "—" when there is nothing to average."""
     if value is None:
         return "—"
-    return formats.number_format(value, decimal_pos=1, use_l10n=True)
+    return numbers.one_decimal(value)
 
 
 @register.filter
@@ -19,7 +21,11 @@ def signed(value, decimals: int = 0) -> str:
     """A change with its sign: +2, −1, ±0 (the true minus sign, which reads better than a hyphen)."""
     if value is None:
         return "—"
-    text = formats.number_format(abs(value), decimal_pos=decimals or None, use_l10n=True)
+    if decimals:
+        text = numbers.one_decimal(abs(value)) if decimals == 1 else formats.number_format(
+            abs(value), decimal_pos=decimals, use_l10n=True)
+    else:
+        text = numbers.grouped(abs(value))
     if value > 0:
         return f"+{text}"
     return f"−{text}" if value < 0 else f"±{text}"
@@ -31,15 +37,10 @@ def percent(value) -> str:
     return f"{round(100 * (value or 0))}%"
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 @register.simple_tag
-def commune_rows(board, area):
-    """The table's commune rows (dashboards.rows_html: one string per row, for the 10,000-row national page)."""
+def commune_rows(rows, board, area):
+    """The table's commune rows, one page of board.rows (dashboards.rows_html: one string per row)."""
     from dashboards.rows_html import commune_rows_html
 
-    return commune_rows_html(board.rows, shows_parent=area.shows_parent,
+    return commune_rows_html(rows, shows_parent=area.shows_parent,
                              recognitions_installed=board.recognitions.installed)

@@ -18,4 +18,23 @@
 
   window.addEventListener("hashchange", reveal);
   window.addEventListener("load", reveal);
+
+  // A radio button's change previews the form too (hx-trigger="radiochange" on the form); a text field's
+  // change on blur does not, its input events already did.
+  var form = document.getElementById("entry-form");
+  if (form) {
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "radio") form.dispatchEvent(new CustomEvent("radiochange"));
+    });
+    // htmx sends a form's request to the formaction of the last submit button focused or clicked in it.
+    // A preview that fires while "Tải lên" (an evidence upload) or "Lưu và gửi thẩm định…" has the focus
+    // would go there and be lost, leaving the counters behind what was typed: the preview always goes to
+    // the form's own hx-post.
+    form.addEventListener("htmx:configRequest", function (event) {
+      if (event.detail.elt === form) {
+        event.detail.path = form.getAttribute("hx-post");
+        event.detail.verb = "post";
+      }
+    });
+  }
 })();

@@ -134,6 +134,21 @@ def test_an_evidence_file_is_uploaded_without_losing_what_was_typed(staff, draft
     assert_clean(watch)
 
 
+def test_a_preview_fired_while_a_button_with_its_own_formaction_has_the_focus_still_updates_the_counters(
+    staff, draft, page, watch
+):
+    """htmx would send the form's delayed preview to the formaction of the focused upload button."""
+    indicator, value = numeric_indicator_and_met_value(draft)
+    anchor = f"ind-{indicator.code.replace('.', '-')}"
+    page.goto(f"/assessments/{draft.pk}/edit/")
+    page.locator(f"#crit-{indicator.criterion.number} .accordion-button").click()
+    page.locator(f"[id='value-{indicator.code}']").fill(typed(value))
+    page.locator(f"#evidence-{anchor}").get_by_role("button", name="Tải lên").focus()
+    expect(page.locator(f"[id='{anchor}-state']")).to_have_text("Đạt")
+    assert IndicatorResult.objects.get(assessment=draft, indicator=indicator).value is None
+    assert_clean(watch)
+
+
 def test_the_officer_creates_an_assessment_starting_from_the_latest_values(staff, page, watch):
     page.goto("/my/")
     page.get_by_role("link", name="Tạo đánh giá mới").click()
@@ -147,4 +162,29 @@ def test_the_officer_creates_an_assessment_starting_from_the_latest_values(staff
     expect(page.locator(".alert-success")).to_contain_text("Đã tạo đánh giá nháp")
     # Copied from the commune's latest assessment (30/06/2025, every criterion met in the demo).
     expect(page.get_by_test_id("counters")).not_to_have_text(re.compile(r"^\s*0/19"))
+    assert_clean(watch)
+
+
+def test_a_refused_value_and_a_note_over_the_limit_show_under_their_fields(staff, draft, page, watch):
+    from assessments.services import values
+
+    book = services.TargetBook(draft.criteria_set)
+    indicator = next(i for i in book.indicators if i.kind == Kind.NUMERIC
+                     and values.is_percent(i, book.target_for(i, draft.commune, draft.as_of)))
+    page.goto(f"/assessments/{draft.pk}/edit/")
+    page.locator(f"#crit-{indicator.criterion.number} .accordion-button").click()
+    page.locator(f"[id='value-{indicator.code}']").fill("150")
+    note = page.locator(f"[id='note-{indicator.code}']")
+    assert note.get_attribute("maxlength") == "2000"
+    note.evaluate("el => el.removeAttribute('maxlength')")  # as a client that ignores it would post
+    note.fill("x" * 2001)
+    page.get_by_role("button", name="Lưu nháp").first.click()
+    expect(page.locator(f"[id='value-{indicator.code}-error']")).to_have_text(
+        "Tỷ lệ phần trăm phải từ 0 đến 100, không phải 150.")
+    expect(page.locator(f"[id='note-{indicator.code}-error']")).to_have_text(
+        "Nội dung dài 2.001 ký tự; tối đa 2.000 ký tự.")
+    page.locator(f"[id='value-{indicator.code}']").scroll_into_view_if_needed()
+    shoot(page, "entry-refused-value-and-note", full_page=False)
+    saved = IndicatorResult.objects.get(assessment=draft, indicator=indicator)
+    assert (saved.value, saved.note) == (None, "")
     assert_clean(watch)

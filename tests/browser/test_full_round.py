@@ -79,6 +79,8 @@ def test_an_assessment_goes_round_the_whole_workflow(cast, flow_set, tree, open_
     expect(officer.get_by_test_id("counters").first).to_contain_text(re.compile(r"2/3 tiêu chí,\s+4/5 chỉ tiêu"))
     shoot(officer, "round-1-officer-entry")
     officer.get_by_role("button", name="Lưu và gửi thẩm định").first.click()
+    expect(officer.get_by_test_id("submit-sentence")).to_contain_text("tiêu chí")
+    officer.get_by_role("button", name="Xác nhận gửi thẩm định").click()
     expect(officer).to_have_url(re.compile(rf"/assessments/{pk}/$"))
     assert Assessment.objects.get(pk=pk).status == Status.SUBMITTED
 
@@ -99,6 +101,8 @@ def test_an_assessment_goes_round_the_whole_workflow(cast, flow_set, tree, open_
     answer(officer, "1.2", met=True)
     expect(officer.get_by_test_id("counters").first).to_contain_text(re.compile(r"3/3 tiêu chí,\s+5/5 chỉ tiêu"))
     officer.get_by_role("button", name="Lưu và gửi thẩm định").first.click()
+    expect(officer.get_by_test_id("submit-sentence")).to_contain_text("tiêu chí")
+    officer.get_by_role("button", name="Xác nhận gửi thẩm định").click()
     expect(officer).to_have_url(re.compile(rf"/assessments/{pk}/$"))
     assert Assessment.objects.get(pk=pk).status == Status.SUBMITTED
 

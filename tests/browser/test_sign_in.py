@@ -28,7 +28,7 @@ def submit_login(page, username, password):
 
 def test_a_commune_user_signs_in_switches_to_english_and_back_and_signs_out(demo, page, watch):
     with translation.override("en"):
-        home_en = translation.gettext("Trang chủ")
+        home_en = translation.gettext("Việc cần làm")
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập")
@@ -43,7 +43,7 @@ def test_a_commune_user_signs_in_switches_to_english_and_back_and_signs_out(demo
     expect(page.locator("#main-nav .nav-link").first).to_have_text(home_en)
     languages.locator("button[value=vi]").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
-    expect(page.locator("#main-nav .nav-link").first).to_have_text("Trang chủ")
+    expect(page.locator("#main-nav .nav-link").first).to_have_text("Việc cần làm")
 
     page.get_by_test_id("user-menu").click()
     expect(page.get_by_role("link", name="Đổi mật khẩu")).to_be_visible()

@@ -16,10 +16,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from criteria.models import Operator, SetStatus
+from ntm.lib import html, notes
 
 register = template.Library()
 
 OPERATOR_SYMBOLS = dict(Operator.choices)
+
+
+@register.filter
+def width_class(percent) -> str:
+    """The class sizing a bar to `percent`% (no style attribute: see ntm.lib.html.width_class)."""
+    return html.width_class(percent)
+
+
+@register.simple_tag
+def note_max_chars() -> int:
+    """The most characters a note or reason may hold (settings.NTM_NOTE_MAX_CHARS), for maxlength."""
+    return notes.max_chars()
 
 
 @register.simple_tag

@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv deps-dev demo worker beat messages clean bench
+.PHONY: run test setup venv deps-dev demo worker beat messages clean bench lint-imports
 
 $(VENV)/.created:
 	@py=$$(command -v pyenv >/dev/null && pyenv which python 2>/dev/null || true); \
@@ -37,6 +37,10 @@ run: setup
 test: $(VENV)/.deps-dev messages
 	bash scripts/ensure-browser.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The dependency contracts of pyproject.toml (also checked by tests/test_import_contracts.py in make test).
+lint-imports: $(VENV)/.deps-dev
+	$(VENV)/bin/lint-imports
 
 # The national-scale benchmark (PostgreSQL; see README "Benchmark"). Seed once with
 #   DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_synthetic --era both --jobs 2

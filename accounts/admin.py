@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin_scope import ScopedAdminMixin, ScopedInlineMixin, SuperuserOnlyAdminMixin, lock_to_superusers
 from accounts.models import Membership, Role
 from accounts.selectors import administered_units_q
+from communes.models import AdministrativeUnit
 
 
 class MembershipForm(forms.ModelForm):
@@ -22,8 +23,6 @@ class MembershipForm(forms.ModelForm):
         data = super().clean()
         unit = data.get("unit")
         if unit is not None and self.editor is not None:
-            from communes.models import AdministrativeUnit
-
             if not AdministrativeUnit.objects.filter(administered_units_q(self.editor), pk=unit.pk).exists():
                 self.add_error("unit", _("Đơn vị này nằm ngoài phạm vi bạn quản trị."))
         # A department officer sees only the criteria of their department: without one they see nothing.

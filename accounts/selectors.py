@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from accounts.models import Membership, Role
-
+from communes.models import AdministrativeUnit
 
 _CACHE = "_ntm_memberships"
 
@@ -77,6 +77,4 @@ def administers(user, unit) -> bool:
         return True
     if unit is None:
         return False
-    from communes.models import AdministrativeUnit
-
     return AdministrativeUnit.objects.filter(administered_units_q(user), pk=unit.pk).exists()

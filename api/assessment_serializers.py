@@ -10,12 +10,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts import permissions
-from assessments import services
+from api.serializers import DECIMAL, UndeterminedSerializer, UnitRefSerializer, UnmetCriterionSerializer, enum_field
+from assessments import permissions, services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status, VerificationState
-from api.serializers import DECIMAL, UnitRefSerializer, UndeterminedSerializer, UnmetCriterionSerializer, enum_field
-from criteria.models import CriteriaSet, Crosswalk
-from criteria.models import Kind as IndicatorKind
+from criteria.models import CriteriaSet, Crosswalk, IndicatorKind
 
 REVISION_HELP = _("Lần sửa của đánh giá mà người dùng đang xem; nếu đánh giá đã đổi từ đó, yêu cầu bị từ chối (409).")
 

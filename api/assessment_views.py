@@ -19,11 +19,10 @@ from rest_framework.decorators import api_view, parser_classes
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts import permissions
 from accounts.models import Role
 from api import assessment_serializers as s
 from api import selectors as api_selectors
-from assessments import selectors, services
+from assessments import permissions, selectors, services
 from assessments.models import EvidenceFile
 from assessments.services import evidence as evidence_service
 from communes.models import Level

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import unit_scope_q
 from assessments.models import Assessment, Status
 from communes.models import AdministrativeUnit, Level, UnitSuccession
-from criteria.models import Criterion, CriteriaSet, Indicator
+from criteria.models import CriteriaSet, Criterion, Indicator
 
 
 def criteria_sets_for_list() -> QuerySet[CriteriaSet]:

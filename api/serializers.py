@@ -15,10 +15,17 @@ from rest_framework import serializers
 from assessments import rollup
 from assessments.models import Assessment
 from assessments.models import Status as AssessmentStatus
-from communes.models import AdministrativeUnit, Level, UnitSuccession
-from communes.models import Kind as UnitKind
-from criteria.models import Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, SetLevel, SetStatus
-from criteria.models import Kind as IndicatorKind
+from communes.models import AdministrativeUnit, Level, UnitKind, UnitSuccession
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    Department,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    SetLevel,
+    SetStatus,
+)
 
 DECIMAL = {"normalize_output": True}
 

@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import ScopedAdminMixin, ScopedInlineMixin
-
 from assessments import services
 from assessments.models import Assessment, IndicatorResult, Status
 from assessments.services import values
-from criteria.models import Kind
+from criteria.models import IndicatorKind
 
 RESULT_FIELDS = ("value", "met", "note")
 
@@ -61,7 +60,7 @@ class IndicatorResultAdminForm(forms.ModelForm):
 
 def _entry_of(indicator, changes: dict) -> dict:
     # A numeric result's đạt / chưa đạt is computed from its value: the admin's column is not an input.
-    if indicator.kind == Kind.NUMERIC:
+    if indicator.kind == IndicatorKind.NUMERIC:
         changes.pop("met", None)
     return changes
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Assessment, EvidenceFile, IndicatorResult
 from assessments.selectors import assessments_for
 from assessments.services.book import TargetBook
-from criteria.models import Kind
+from criteria.models import IndicatorKind
 
 # A side's status for one indicator (đạt / chưa đạt / chưa xác định), or "absent": its set has no
 # indicator with this code.
@@ -227,7 +227,7 @@ def _side(result: IndicatorResult | None, assessment: Assessment, books: dict) -
     if result is None:
         return Side(None)
     side = Side(result, status_of(result.met), result.target_applied)
-    if result.indicator.kind == Kind.NUMERIC and not result.target_applied:
+    if result.indicator.kind == IndicatorKind.NUMERIC and not result.target_applied:
         book = books.get(assessment.criteria_set_id)
         if book is None:
             book = books[assessment.criteria_set_id] = TargetBook.of(assessment.criteria_set)

@@ -21,8 +21,9 @@ from assessments import demo_crosswalk, demo_current
 from assessments.bulk import AssessmentSpec, assessments_bulk_create
 from assessments.models import Assessment, Status
 from assessments.services import TargetBook
+from communes import boundaries, illustrative
 from communes.models import AdministrativeUnit, Era, Level
-from criteria.models import Criterion, CriteriaSet, Department, Kind, SetStatus
+from criteria.models import CriteriaSet, Criterion, Department, IndicatorKind, SetStatus
 
 PROVINCE, DISTRICT, STAFF_COMMUNE = "42", "443", "18436"
 SETS = {
@@ -70,7 +71,7 @@ def _answers(book: TargetBook, commune, as_of, ability: float, rng: random.Rando
     for indicator in book.indicators:
         wants_met = rng.random() < ability
         target = book.target_for(indicator, commune, as_of)
-        if indicator.kind == Kind.NUMERIC and target is not None and target.is_numeric:
+        if indicator.kind == IndicatorKind.NUMERIC and target is not None and target.is_numeric:
             answers[indicator.code] = {"value": _value_around(target, wants_met, indicator.unit, rng)}
         else:
             answers[indicator.code] = {"met": wants_met}
@@ -151,8 +152,6 @@ def draw_illustrative_boundaries(province_new) -> None:
     communes from the bundled file, through the loader the command uses, and a honeycomb of Hà Tĩnh's 2025
     communes. Both are stored flagged as illustrative, which the map says; a shape already stored (a real
     boundary loaded by an office) is never replaced."""
-    from communes import boundaries, illustrative
-
     boundaries.load_file(boundaries.DEMO_FILE, era=Era.PRE_2025, code_field=illustrative.CODE_FIELD, keep_existing=True)
     current = AdministrativeUnit.objects.under(province_new).filter(level=Level.COMMUNE)
     generated = illustrative.collection(current, center=(105.75, 18.3), size=0.045, name="Tỉnh Hà Tĩnh (từ 01/07/2025)")

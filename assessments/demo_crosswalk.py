@@ -15,7 +15,7 @@ What the reference data (criteria/data/official, qd51-NOTES.md) supports, and no
 """
 
 from criteria.crosswalks import LinkSpec, crosswalk_save
-from criteria.models import Crosswalk, CriteriaSet, Indicator, Kind, LinkKind
+from criteria.models import CriteriaSet, Crosswalk, Indicator, IndicatorKind, LinkKind
 
 FROM_CODE = "qd318-ntm-2021-2025"
 NOTE = (
@@ -38,12 +38,12 @@ def _ordered(criteria_set, numbers) -> list[Indicator]:
 def demo_links(old_set: CriteriaSet, new_set: CriteriaSet) -> list[LinkSpec]:
     links = []
     for old_numbers, new_number in AREAS:
-        free = {kind: [i for i in _ordered(new_set, [new_number]) if i.kind == kind] for kind in Kind.values}
+        free = {kind: [i for i in _ordered(new_set, [new_number]) if i.kind == kind] for kind in IndicatorKind.values}
         for old in _ordered(old_set, old_numbers):
             if not free[old.kind]:
                 continue  # more old indicators than placeholders of that kind: left out
             new = free[old.kind].pop(0)
-            kind = LinkKind.VALUE_CARRIES if old.kind == Kind.NUMERIC else LinkKind.SAME
+            kind = LinkKind.VALUE_CARRIES if old.kind == IndicatorKind.NUMERIC else LinkKind.SAME
             links.append(LinkSpec(old, new, kind, verified=False, note=LINK_NOTE))
     return links
 

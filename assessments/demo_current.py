@@ -21,9 +21,15 @@ from accounts.models import Membership, Role
 from assessments.bulk import AssessmentSpec, assessments_bulk_create
 from assessments.models import Assessment, Status
 from assessments.services import TargetBook
-from communes.models import AdministrativeUnit, CommuneGroup, Era, Kind, Level
+from communes.models import AdministrativeUnit, CommuneGroup, Era, Level, UnitKind
 from criteria.models import (
-    GROUP_PERIOD_START, Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind as IndicatorKind, SetLevel,
+    GROUP_PERIOD_START,
+    CriteriaSet,
+    Criterion,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    SetLevel,
     SetStatus,
 )
 from roadmap.models import Plan, Recognition
@@ -139,7 +145,7 @@ def load_current(*, seed: int, staff, reviewer, today: datetime.date | None = No
     today = today or timezone.localdate()
     rng = random.Random(seed)
     province = AdministrativeUnit.objects.get(era=Era.CURRENT, code="42", level=Level.PROVINCE)
-    communes = list(AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE, kind=Kind.XA)
+    communes = list(AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE, kind=UnitKind.XA)
                     .order_by("code"))
     _groups(communes, rng)
     as_of = max(today - datetime.timedelta(days=75), datetime.date(GROUP_PERIOD_START, 3, 31))

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership, Role
 from assessments.models import Assessment, Status
-from assessments.review_selectors import review_queue_for
+from assessments.selectors.review import review_queue_for
 from communes.models import Level
 from jobs import services as jobs
 

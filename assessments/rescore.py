@@ -29,7 +29,7 @@ from assessments.models import Assessment, IndicatorResult
 from assessments.services.book import TargetBook
 from communes.models import CommuneGroup, UnitSuccession
 from criteria.applicability import set_window
-from criteria.models import Crosswalk, CrosswalkLink, Indicator, Kind, LinkKind
+from criteria.models import Crosswalk, CrosswalkLink, Indicator, IndicatorKind, LinkKind
 
 CARRIED, REASSESS, NO_TARGET, NO_RESULT = "carried", "reassess", "no_target", "no_result"
 MET, UNMET, PENDING = "met", "unmet", "pending"  # a criterion: all met, one failed, else to be judged
@@ -146,7 +146,7 @@ def rescore_values(book: TargetBook, links: dict[int, CrosswalkLink], old: dict[
             resolution = book.resolve(indicator, commune, on)
             target = resolution.target
             row = RescoredIndicator(indicator, link, CARRIED, target_text=target.display() if target else "")
-            if indicator.kind == Kind.NUMERIC:
+            if indicator.kind == IndicatorKind.NUMERIC:
                 row.value = value
                 if value is None:
                     row.state = NO_RESULT

@@ -26,7 +26,7 @@ from django.db import connection  # noqa: E402
 from accounts.models import Membership, Role  # noqa: E402
 from assessments import services  # noqa: E402
 from communes.models import AdministrativeUnit, Era  # noqa: E402
-from criteria.models import CriteriaSet, Kind  # noqa: E402
+from criteria.models import CriteriaSet, IndicatorKind  # noqa: E402
 
 AS_OFS = [datetime.date(2025, month, 1) for month in (2, 3, 4, 5)]  # four rounds of every commune
 
@@ -54,12 +54,12 @@ def main() -> None:
         results = list(assessment.results.select_related("indicator").order_by("indicator__code"))
         entries = {}
         for result in results[::3]:  # a third of the answers changed once
-            if result.indicator.kind == Kind.NUMERIC:
+            if result.indicator.kind == IndicatorKind.NUMERIC:
                 entries[result.indicator.code] = {"value": str((result.value or 0) + 1)}
             else:
                 entries[result.indicator.code] = {"met": not result.met}
         services.indicator_results_update(assessment=assessment, entries=entries, by=staff)
-        unanswered = {r.indicator.code: ({"value": "1"} if r.indicator.kind == Kind.NUMERIC else {"met": True})
+        unanswered = {r.indicator.code: ({"value": "1"} if r.indicator.kind == IndicatorKind.NUMERIC else {"met": True})
                       for r in assessment.results.select_related("indicator") if r.value is None and r.met is None}
         if unanswered:
             services.indicator_results_update(assessment=assessment, entries=unanswered, by=staff)

@@ -70,7 +70,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Membership, Role  # noqa: E402
 from assessments.models import Assessment, Status  # noqa: E402
 from communes.models import AdministrativeUnit, Level  # noqa: E402
-from criteria.models import CriteriaSet, Kind  # noqa: E402
+from criteria.models import CriteriaSet, IndicatorKind  # noqa: E402
 
 ERA = "pre2025"
 
@@ -149,7 +149,7 @@ def full_answers(assessment: Assessment, flip: bool) -> list[dict]:
     entries = []
     for i, indicator in enumerate(assessment.criteria_set.indicators.order_by("criterion__number", "position")):
         met = (i % 2 == 0) != flip
-        if indicator.kind == Kind.NUMERIC:
+        if indicator.kind == IndicatorKind.NUMERIC:
             entries.append({"code": indicator.code, "value": str(100 if met else 10)})
         else:
             entries.append({"code": indicator.code, "met": met})

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, CommuneGroup, Kind, Level
+from communes.models import AdministrativeUnit, CommuneGroup, Level, UnitKind
+from jobs import services as jobs  # jobs knows no domain app; the kind is registered by assessments
 
 GROUP_REASON = "Phân nhóm xã"  # history_change_reason of a group change (a data value, shown as is)
 RECOMPUTE_JOB = "recompute_summaries"  # registered by the assessments app
@@ -16,7 +17,7 @@ RECOMPUTE_JOB = "recompute_summaries"  # registered by the assessments app
 
 def group_applies(unit: AdministrativeUnit) -> bool:
     """A commune group is set on xã only: phường and thị trấn are outside the commune programme."""
-    return unit.level == Level.COMMUNE and unit.kind == Kind.XA
+    return unit.level == Level.COMMUNE and unit.kind == UnitKind.XA
 
 
 def group_not_applicable_message(unit: AdministrativeUnit) -> str:
@@ -26,7 +27,7 @@ def group_not_applicable_message(unit: AdministrativeUnit) -> str:
 
 def groupable_communes(province: AdministrativeUnit):
     """The xã of `province` a group applies to (phường and thị trấn are outside the commune programme)."""
-    return AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE, kind=Kind.XA)
+    return AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE, kind=UnitKind.XA)
 
 
 def commune_group_problems(province: AdministrativeUnit, assignments: list[tuple[int, str, str]], *,
@@ -80,8 +81,6 @@ def commune_groups_assign(*, province: AdministrativeUnit, assignments: list[tup
         unit.save(update_fields=["commune_group"])
         changed.append(unit)
     if changed and recompute:
-        from jobs import services as jobs  # jobs knows no domain app; the kind is registered by assessments
-
         jobs.job_start(kind=RECOMPUTE_JOB, by=by, params={"unit": f"{province.era}/{province.code}"})
     return changed
 

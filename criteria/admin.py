@@ -6,7 +6,6 @@ shown read-only; a save is refused with FROZEN_MESSAGE. Actions still work on it
 """
 
 import json
-import re
 
 from django import forms as django_forms
 from django.contrib import admin, messages
@@ -17,7 +16,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -28,16 +27,22 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin_scope import ScopedAdminMixin, ScopedInlineMixin, SuperuserOnlyAdminMixin
 from accounts.selectors import administers, criteria_sets_q, sees_everything
 from communes.models import CommuneGroup
-from criteria import forms, services
+from criteria import admin_workbook, forms, services
 from criteria.models import (
-    FROZEN_MESSAGE, Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, SetStatus, SourceDocument,
+    FROZEN_MESSAGE,
+    CriteriaSet,
+    Criterion,
+    Department,
+    Indicator,
+    IndicatorTarget,
+    SetStatus,
+    SourceDocument,
 )
+from criteria.sources import source_keys, split_on_keys
 from jobs.admin import start_job_from_admin
+from ntm.lib.html import safe_url
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
-SOURCE_KEY = re.compile(r"([A-Za-z]{1,4}\d+[a-z]?)")
-
-
 def _set_of(obj) -> CriteriaSet | None:
     if isinstance(obj, CriteriaSet):
         return obj if obj.pk else None
@@ -114,16 +119,12 @@ def _pretty_json(value) -> str:
     return format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
 
 
-def _safe_url(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else ""
-
-
 def source_links(text: str, docs: dict[str, SourceDocument]) -> str:
     """The sources text with every known key (S1, Q4 …) turned into a link to its document."""
     parts = []
-    for i, part in enumerate(SOURCE_KEY.split(text or "")):
-        doc = docs.get(part) if i % 2 else None
-        url = _safe_url(doc.url) if doc else ""
+    for part, is_key in split_on_keys(text):
+        doc = docs.get(part) if is_key else None
+        url = safe_url(doc.url) if doc else ""
         if url:
             parts.append(format_html('<a href="{}" title="{}" target="_blank" rel="noopener">{}</a>', url,
                                      doc.description, part))
@@ -133,7 +134,7 @@ def source_links(text: str, docs: dict[str, SourceDocument]) -> str:
 
 
 def _docs_for(*texts: str) -> dict[str, SourceDocument]:
-    keys = {key for text in texts for key in SOURCE_KEY.findall(text or "")}
+    keys = source_keys(*texts)
     return SourceDocument.objects.in_bulk(keys, field_name="key") if keys else {}
 
 
@@ -317,20 +318,14 @@ class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
             ) % {"codes": ", ".join(skipped)})
         return editable
 
-    # Excel in and out (workbooks.criteria_admin; imported locally, so criteria does not depend on workbooks).
+    # Excel in and out (criteria.admin_workbook).
 
     @admin.action(description=gettext_lazy("Xuất ra Excel"), permissions=["view"], location=BOTH)
     def export_excel(self, request, queryset):
-        from workbooks import criteria_admin
-
-        return criteria_admin.export_response(queryset)
+        return admin_workbook.export_response(queryset)
 
     def get_urls(self):
-        from django.urls import path
-
-        from workbooks import criteria_admin
-
-        view = self.admin_site.admin_view(lambda request: criteria_admin.import_view(self, request))
+        view = self.admin_site.admin_view(lambda request: admin_workbook.import_view(self, request))
         return [path("import-excel/", view, name="criteria_criteriaset_import_excel"), *super().get_urls()]
 
     @admin.action(description=gettext_lazy("Lưu trữ"), permissions=["change"], location=BOTH)
@@ -610,7 +605,7 @@ class SourceDocumentAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("địa chỉ"), ordering="url")
     def link(self, obj):
-        url = _safe_url(obj.url)
+        url = safe_url(obj.url)
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url) if url else obj.url
 
     @admin.display(description=gettext_lazy("nội dung"))

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import ScopedInlineMixin, SuperuserOnlyAdminMixin
+from criteria import crosswalk_workbook as crosswalk_io
 from criteria.crosswalks import LinkSpec, link_errors, links_errors
-from criteria.models import Crosswalk, CrosswalkLink, CriteriaSet, Indicator
-from workbooks import crosswalk_io
+from criteria.models import CriteriaSet, Crosswalk, CrosswalkLink, Indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -115,3 +115,12 @@ def check_applies(
 def set_applies(criteria_set: CriteriaSet, commune: AdministrativeUnit) -> bool:
     """The set can be used for the commune on some date (the lists of sets offered)."""
     return applicability_error(criteria_set, commune) is None
+
+
+def published_sets() -> list[CriteriaSet]:
+    return list(CriteriaSet.objects.published().select_related("province").order_by("-period_start", "code"))
+
+
+def applicable_sets(commune: AdministrativeUnit, sets: list[CriteriaSet] | None = None) -> list[CriteriaSet]:
+    """The published sets (or `sets`) that apply to `commune`, newest period first."""
+    return [cs for cs in (sets if sets is not None else published_sets()) if set_applies(cs, commune)]

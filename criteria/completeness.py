@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from criteria.models import CriteriaSet, Indicator, IndicatorTarget, Kind
+from criteria.models import CriteriaSet, Indicator, IndicatorKind, IndicatorTarget
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def gaps_of(criteria_set: CriteriaSet, *, criteria_count: int, indicators: Itera
     """The gaps of a set whose indicators are already read; `with_variants`: ids of those with variants."""
     indicators = list(indicators)
     missing = tuple(
-        i.code for i in indicators if i.kind == Kind.NUMERIC and i.target_missing and i.id not in with_variants
+        i.code for i in indicators if i.kind == IndicatorKind.NUMERIC and i.target_missing and i.id not in with_variants
     )
     return SetGaps(
         criteria_held=criteria_count, criteria_stated=criteria_set.stated_criteria_count,

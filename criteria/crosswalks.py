@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from criteria.models import Crosswalk, CrosswalkLink, CriteriaSet, Indicator, Kind, LinkKind
+from criteria.models import CriteriaSet, Crosswalk, CrosswalkLink, Indicator, IndicatorKind, LinkKind
 
 
 @dataclass
@@ -64,7 +64,7 @@ def crosswalk_errors(crosswalk: Crosswalk) -> dict[str, str]:
 
 
 def _kind_label(indicator: Indicator) -> str:
-    return _("dạng số") if indicator.kind == Kind.NUMERIC else _("dạng đạt / chưa đạt")
+    return _("dạng số") if indicator.kind == IndicatorKind.NUMERIC else _("dạng đạt / chưa đạt")
 
 
 def link_errors(from_set: CriteriaSet, to_set: CriteriaSet, link: LinkSpec) -> list[str]:
@@ -94,7 +94,7 @@ def link_errors(from_set: CriteriaSet, to_set: CriteriaSet, link: LinkSpec) -> l
     if link.kind == LinkKind.SAME and old.kind != new.kind:
         errors.append(_("Chỉ tiêu %(old)s là %(old_kind)s còn chỉ tiêu %(new)s là %(new_kind)s: không thể là "
                         "“cùng nội dung”.") % params)
-    if link.kind == LinkKind.VALUE_CARRIES and (old.kind != Kind.NUMERIC or new.kind != Kind.NUMERIC):
+    if link.kind == LinkKind.VALUE_CARRIES and (old.kind != IndicatorKind.NUMERIC or new.kind != IndicatorKind.NUMERIC):
         errors.append(_("“Giá trị chuyển sang, ngưỡng khác” chỉ dùng cho hai chỉ tiêu dạng số (%(old)s là "
                         "%(old_kind)s, %(new)s là %(new_kind)s).") % params)
     return errors

@@ -40,7 +40,7 @@ class SetStatus(models.TextChoices):
     ARCHIVED = "archived", _("Đã lưu trữ")
 
 
-class Kind(models.TextChoices):
+class IndicatorKind(models.TextChoices):
     BOOLEAN = "boolean", _("Đạt / chưa đạt")
     NUMERIC = "numeric", _("Số so với ngưỡng")
 
@@ -132,6 +132,10 @@ class CriteriaSet(models.Model):
     source_file = models.CharField(_("tệp nguồn"), max_length=200, blank=True, editable=False)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     in_use = models.BooleanField(_("đã dùng để đánh giá"), default=False, editable=False)
+    # Kept in the schema on purpose: a synthetic set (seed_synthetic) may sit in the same database as
+    # the real ones (a staging copy, a benchmark run on real units), and every path that shows or
+    # exports a set must be able to say "not official" without knowing the bench exists: the admin,
+    # the API, the criteria-set workbook and the set pages read this flag.
     is_synthetic = models.BooleanField(_("dữ liệu tổng hợp (không chính thức)"), default=False)
     published_by_demo = models.BooleanField(_("công bố cho dữ liệu demo"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -240,7 +244,7 @@ class Indicator(models.Model):
     code = models.CharField(_("mã chỉ tiêu"), max_length=12)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     name = models.TextField(_("nội dung chỉ tiêu"))
-    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.BOOLEAN)
+    kind = models.CharField(_("loại"), max_length=10, choices=IndicatorKind.choices, default=IndicatorKind.BOOLEAN)
     operator = models.CharField(_("phép so sánh"), max_length=2, choices=Operator.choices, blank=True)
     target_value = models.DecimalField(_("ngưỡng"), max_digits=14, decimal_places=3, null=True, blank=True)
     target_text = models.CharField(
@@ -281,7 +285,7 @@ class Indicator(models.Model):
         return not self.target_text and self.target_value is None
 
     def clean(self):
-        if self.kind == Kind.NUMERIC and bool(self.operator) != (self.target_value is not None):
+        if self.kind == IndicatorKind.NUMERIC and bool(self.operator) != (self.target_value is not None):
             raise ValidationError(_("Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."))
 
     def save(self, *args, **kwargs):

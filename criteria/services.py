@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level
 from criteria.completeness import SetGaps, set_gaps
-from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind, SetStatus
+from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorKind, IndicatorTarget, SetStatus
 
 # Fields a clone does not take from its source: identity, lifecycle and import bookkeeping.
 _NOT_COPIED = {
@@ -211,7 +211,7 @@ def indicators_missing_group_targets(cs: CriteriaSet) -> list[tuple[Indicator, l
         "criterion__number", "position", "id"
     ):
         groups = {t.commune_group for t in indicator.targets.all() if t.commune_group}
-        if not groups and (not indicator.target_missing or indicator.kind != Kind.NUMERIC):
+        if not groups and (not indicator.target_missing or indicator.kind != IndicatorKind.NUMERIC):
             continue  # one general target, or a yes/no indicator judged by its answer
         lacking = [g for g in GROUPS if g not in groups]
         if lacking:

@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 
 from accounts.selectors import sees_everything, unit_scope_q
 from communes.models import AdministrativeUnit, Era, Level
-from web import selectors as web_selectors
+from communes.selectors import unit_for
 
 
 @dataclass
@@ -80,5 +81,11 @@ def area_for(user, *, era: str, code: str | None = None) -> Area:
         if not sees_everything(user):
             raise Http404
         return Area(era)
-    unit = web_selectors.unit_for(era=era, code=code, scope=unit_scope_q(user))
+    unit = unit_for(era=era, code=code, scope=unit_scope_q(user))
     return Area(era, unit)
+
+
+def commune_redirect(area: Area):
+    """A commune's own page already shows its results (there is nothing to roll up): the redirect to
+    it when the area is a commune, else None."""
+    return redirect(area.unit) if area.unit and area.unit.is_commune else None

@@ -9,7 +9,7 @@ from criteria.models import CriteriaSet
 from dashboards import by_child, figures, selectors
 from dashboards.area import Area
 from ntm.lib import data_version
-from web.collation import vietnamese_key
+from ntm.lib.collation import vietnamese_key
 
 
 @dataclass
@@ -27,10 +27,10 @@ class Dashboard:
     query: dict
     sets: list[CriteriaSet]
     criteria_set: CriteriaSet | None
-    all_rows: list[figures.CommuneRow] = field(default_factory=list)  # the xã, which the figures count
-    rows: list[figures.CommuneRow] = field(default_factory=list)  # filtered and sorted (the xã, or with kind=other the others)
+    all_rows: list[figures.DashboardRow] = field(default_factory=list)  # the xã, which the figures count
+    rows: list[figures.DashboardRow] = field(default_factory=list)  # filtered and sorted (the xã, or with kind=other the others)
     # Phường, thị trấn and đặc khu: listed apart, never in the figures' denominators (PROGRAMME_KINDS).
-    other_rows: list[figures.CommuneRow] = field(default_factory=list)
+    other_rows: list[figures.DashboardRow] = field(default_factory=list)
     children: list[ChildRow] = field(default_factory=list)  # summary pages above a district
     ranked: bool = False  # the children's figures ranked the approved history (a past date): by_child
     headline: figures.Headline | None = None

@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from assessments import rollup
 from ntm.lib import numbers
-from web.collation import vietnamese_key
+from ntm.lib.collation import vietnamese_key
 
 MET, UNMET, NONE = "met", "unmet", "none"
 
 
 @dataclass
-class CommuneRow:
+class DashboardRow:
     commune: object
     parent_name: str = ""
     summary: dict | None = None  # selectors.SUMMARY_FIELDS of the latest approved assessment
@@ -79,7 +79,7 @@ class CommuneRow:
         return rollup.sentence(summary)
 
 
-def report_sentence(row: CommuneRow, level: str, names: dict[int, str]) -> str:
+def report_sentence(row: DashboardRow, level: str, names: dict[int, str]) -> str:
     """The print report's sentence for one commune: the shorter of the unmet-form and the met-form."""
     summary = row.rollup_summary
     summary.level = level
@@ -87,7 +87,7 @@ def report_sentence(row: CommuneRow, level: str, names: dict[int, str]) -> str:
 
 
 def build_rows(communes, summaries: dict, pending: dict, recognitions, *, shows_parent: bool,
-               with_province: bool = False) -> list[CommuneRow]:
+               with_province: bool = False) -> list[DashboardRow]:
     """One row per commune, alphabetical; `recognitions` is a selectors.RecognitionHook or None."""
     top, at_level = (recognitions.top, recognitions.at_level) if recognitions else ({}, set())
     rows = []
@@ -99,7 +99,7 @@ def build_rows(communes, summaries: dict, pending: dict, recognitions, *, shows_
             # Pre-2025 communes in the national view: "Huyện Can Lộc, Hà Tĩnh".
             named = with_province and grand and parent.level == 2
             parent_name = f"{parent.name}, {grand.name}" if named else parent.name
-        rows.append(CommuneRow(
+        rows.append(DashboardRow(
             commune, parent_name, summaries.get(commune.pk), pending.get(commune.pk), top.get(commune.pk),
             commune.pk in at_level, vietnamese_key(commune.name),
         ))
@@ -134,7 +134,7 @@ class Headline:
         return round(100 * self.reaching / self.communes) if self.communes else 0
 
 
-def headline(rows: list[CommuneRow]) -> Headline:
+def headline(rows: list[DashboardRow]) -> Headline:
     h = Headline(communes=len(rows))
     for row in rows:
         if not row.summary:
@@ -175,7 +175,7 @@ def _folded(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-def filter_rows(rows: list[CommuneRow], query: dict) -> list[CommuneRow]:
+def filter_rows(rows: list[DashboardRow], query: dict) -> list[DashboardRow]:
     status, low, high = query.get("status"), query.get("min"), query.get("max")
     text = _folded(query.get("q") or "")
     fails, fails_indicator = query.get("fails"), query.get("fails_indicator")
@@ -198,7 +198,7 @@ def filter_rows(rows: list[CommuneRow], query: dict) -> list[CommuneRow]:
     return out
 
 
-def _fails_indicator(row: CommuneRow, code: str) -> bool:
+def _fails_indicator(row: DashboardRow, code: str) -> bool:
     return bool(row.summary) and any(code in item["codes"] for item in row.summary["unmet"])
 
 
@@ -216,7 +216,7 @@ SORT_KEYS = {
 }
 
 
-def sort_rows(rows: list[CommuneRow], sort: str) -> list[CommuneRow]:
+def sort_rows(rows: list[DashboardRow], sort: str) -> list[DashboardRow]:
     """Sorted by one column; ties keep the alphabetical order (rows come in sorted by name, the sort is stable)."""
     descending = sort.startswith("-")
     key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["name"])
@@ -229,7 +229,7 @@ def sort_rows(rows: list[CommuneRow], sort: str) -> list[CommuneRow]:
 # Heatmap and what holds communes back
 
 
-def heatmap_cells(row: CommuneRow, criteria) -> list[str]:
+def heatmap_cells(row: DashboardRow, criteria) -> list[str]:
     """met / unmet / none per criterion, in the criteria's order (met = not in the stored unmet list)."""
     if not row.summary:
         return [NONE] * len(criteria)
@@ -247,7 +247,7 @@ class Holdback:
     url: str = ""
 
 
-def holdbacks(rows: list[CommuneRow], criteria, indicators) -> tuple[list[Holdback], list[Holdback]]:
+def holdbacks(rows: list[DashboardRow], criteria, indicators) -> tuple[list[Holdback], list[Holdback]]:
     """Per criterion and per indicator, the communes failing it, most failed first (ties in the set's order)."""
     assessed = [r for r in rows if r.summary]
     by_criterion: dict[int, int] = {}

@@ -20,6 +20,7 @@ from communes.models import PROGRAMME_KINDS, AdministrativeUnit
 from dashboards import data, figures, selectors
 from dashboards.area import Area
 from ntm.lib.numbers import grouped
+from roadmap import selectors as roadmap_selectors
 
 MODES = ("criteria", "standard", "criterion", "roadmap")
 MISSING_LISTED = 100  # communes without a shape named under the map; the rest are counted
@@ -113,8 +114,6 @@ class _Held:
 def _roadmap_status(area: Area, criteria_set, query: dict, summaries: dict, shapes: list[_Shape]) -> dict[int, str]:
     """Per commune, where it stands against its plan at the chosen set's level (one query, the plans;
     the recognitions come with the dashboard's hook)."""
-    from roadmap import selectors as roadmap_selectors  # optional app
-
     ids = AdministrativeUnit.objects.filter(area.communes_q()).values("pk")
     hook = selectors.recognitions(area, criteria_set, query["as_of"])
     plans = roadmap_selectors.plans_by_commune(ids)
@@ -177,7 +176,7 @@ def payload(area: Area, query: dict) -> bytes:
         if not in_programme:
             props |= {"criteria": "other", "standard": "other", "roadmap": "other", "other": True}
         elif summary:
-            row = figures.CommuneRow(shape, summary=summary)
+            row = figures.DashboardRow(shape, summary=summary)
             props |= {
                 "criteria": _bucket(summary["criteria_met"], summary["criteria_total"]),
                 "standard": row.status,

@@ -18,6 +18,7 @@ from criteria.crosswalks import newest_crosswalk_id
 from criteria.models import CriteriaSet, Criterion, Indicator
 from dashboards.area import Area
 from ntm.lib import data_version
+from roadmap import selectors as roadmap_selectors
 
 SUMMARY_FIELDS = (
     "id", "commune_id", "as_of", "criteria_met", "criteria_total", "indicators_met", "indicators_total",
@@ -217,8 +218,6 @@ class RecognitionHook:
 def recognitions(area: Area, criteria_set: CriteriaSet, on: datetime.date) -> RecognitionHook:
     if not apps.is_installed("roadmap"):
         return RecognitionHook()
-    from roadmap import selectors as roadmap_selectors  # optional app, built alongside this one
-
     ids = AdministrativeUnit.objects.filter(area.communes_q()).values("pk")  # a subquery, not 3,000 parameters
     hook = RecognitionHook(installed=True)
     for commune_id, by_level in roadmap_selectors.recognitions_by_commune_level(ids).items():

@@ -5,6 +5,7 @@ printing keeps the chosen set, date and filters.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -14,9 +15,11 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.gzip import gzip_page
 
 from communes.models import AdministrativeUnit
+from criteria.models import Department
 from dashboards import by_child, data, export, figures, forms, selectors, xlsx
+from dashboards import department as dept
 from dashboards import map as commune_map
-from dashboards.area import Area, area_for
+from dashboards.area import Area, area_for, commune_redirect
 from ntm.lib import data_version
 
 PAGE_SIZE = 100  # communes per page of a list: a district fits on one, the country's 7,717 xã take 78
@@ -89,11 +92,6 @@ def _sort_links(area: Area, query: dict) -> list[dict]:
     return links
 
 
-def _commune_redirect(area: Area):
-    # A commune's own page already shows its results: there is nothing to roll up.
-    return redirect(area.unit) if area.unit and area.unit.is_commune else None
-
-
 def _pager(area: Area, query: dict, rows: list) -> dict:
     """The page of the commune list asked for (?p=, PAGE_SIZE rows), with the links to the others."""
     page = Paginator(rows, PAGE_SIZE).get_page(query["p"])
@@ -109,7 +107,7 @@ def _pager(area: Area, query: dict, rows: list) -> dict:
 @login_required
 def unit(request, era, code=None):
     area, query = _load(request, era, code)
-    if response := _commune_redirect(area):
+    if response := commune_redirect(area):
         return response
     if area.summarises and query["view"] != "communes":
         board = data.summary_for(area, query)
@@ -158,7 +156,7 @@ def _summary_heatmap(request, area: Area, query: dict):
 @login_required
 def heatmap(request, era, code=None):
     area, query = _load(request, era, code)
-    if response := _commune_redirect(area):
+    if response := commune_redirect(area):
         return response
     if area.summarises:
         return _summary_heatmap(request, area, query)
@@ -178,7 +176,7 @@ def heatmap(request, era, code=None):
 @login_required
 def holdbacks(request, era, code=None):
     area, query = _load(request, era, code)
-    if response := _commune_redirect(area):
+    if response := commune_redirect(area):
         return response
     board = data.dashboard_for(area, query, with_since=False, with_pending=False)
     by_criterion, by_indicator = [], []
@@ -208,7 +206,7 @@ def _period_label(by: str):
 @login_required
 def trend(request, era, code=None):
     area, query = _load(request, era, code)
-    if response := _commune_redirect(area):
+    if response := commune_redirect(area):
         return response
     sets = selectors.set_choices(area)
     board = data.Dashboard(area, query, sets, data.chosen_set(sets, query.get("set")))
@@ -233,7 +231,7 @@ def trend(request, era, code=None):
 @login_required
 def export_xlsx(request, era, code=None):
     area, query = _load(request, era, code)
-    if response := _commune_redirect(area):
+    if response := commune_redirect(area):
         return response
     if export.needs_background(area):
         # A province or the country: built on a worker, offered on the job's page when ready.
@@ -247,7 +245,7 @@ def export_xlsx(request, era, code=None):
 @login_required
 def print_report(request, era, code=None):
     area, query = _load(request, era, code)
-    if response := _commune_redirect(area):
+    if response := commune_redirect(area):
         return response
     # Above a district the report is the summary (one row per child unit), not thousands of sentences.
     board = data.summary_for(area, query) if area.summarises else data.dashboard_for(area, query)
@@ -286,3 +284,22 @@ def map_data(request, era, code=None):
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Cookie, Accept-Language"
     return response
+
+
+@login_required
+def department(request):
+    """A department officer's page: their department's criteria across the communes they cover."""
+    memberships = dept.department_memberships(request.user)
+    if not memberships:
+        raise PermissionDenied(gettext("Trang này dành cho cán bộ phòng, ban chuyên môn."))
+    departments = {d.pk: d for d in Department.objects.filter(pk__in={m.department_id for m in memberships})}
+    chosen = request.GET.get("department")
+    department_id = int(chosen) if chosen and chosen.isdigit() and int(chosen) in departments else next(iter(departments))
+    mine = [m for m in memberships if m.department_id == department_id]
+    sets = dept.sets_with_approved(dept.communes_q(mine))
+    code = request.GET.get("set")
+    criteria_set = next((s for s in sets if s.code == code), sets[0] if sets else None)
+    view = dept.department_view(departments[department_id], mine, criteria_set)
+    return render(request, "dashboards/department.html", {
+        "view": view, "sets": sets, "departments": list(departments.values()), "memberships": mine,
+    })

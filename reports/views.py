@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from assessments import review_selectors
+from assessments.selectors import review as review_selectors
 from dashboards import forms as dashboard_forms
 from dashboards import selectors as dashboard_selectors
 from dashboards.area import area_for

@@ -9,13 +9,13 @@ Page numbers centred at the top from page 2 (the first page shows none, as the d
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from django.utils.translation import gettext as _
 
 from reports.content import Document, Table
 

@@ -8,7 +8,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import ScopedAdminMixin
-
 from roadmap.models import Plan, Recognition
 
 

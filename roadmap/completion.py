@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 
 from assessments.models import Assessment, Status
-from communes.models import AdministrativeUnit, CommuneGroup, Kind, Level
+from communes.models import AdministrativeUnit, CommuneGroup, Level, UnitKind
 from criteria.models import GROUP_PERIOD_START, SetLevel
 from roadmap.models import Recognition
 
@@ -65,7 +65,7 @@ def province_completion(province: AdministrativeUnit) -> Completion:
     """The figures of the completion page, from stored summaries and recognitions (three queries)."""
     units = list(AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE)
                  .only("id", "kind", "commune_group"))
-    xa = [u for u in units if u.kind == Kind.XA]
+    xa = [u for u in units if u.kind == UnitKind.XA]
     ids = [u.pk for u in xa]
     latest = _latest_current(ids)
     recognised = set(Recognition.objects.filter(commune_id__in=ids, level=SetLevel.NTM,

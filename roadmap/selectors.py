@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from assessments.models import Assessment, Status
+from communes.models import AdministrativeUnit
 from roadmap.models import LEVELS, Plan, Recognition, rank
 
 ACHIEVED, ON_TRACK, BEHIND = "achieved", "on_track", "behind"
@@ -148,7 +149,5 @@ def recognitions_for_commune(commune_id: int) -> QuerySet[Recognition]:
 
 def scoped_communes(unit, extra: Q | None = None) -> QuerySet:
     """The communes in `unit`'s subtree (the unit itself if it is a commune), by name."""
-    from communes.models import AdministrativeUnit
-
     qs = AdministrativeUnit.objects.under(unit).communes()
     return qs.filter(extra) if extra is not None else qs

@@ -8,5 +8,4 @@ urlpatterns = [
     path("units/<str:era>/<str:code>/roadmap/plan/<str:level>/", views.plan_edit, name="plan_edit"),
     path("units/<str:era>/<str:code>/roadmap/recognitions/add/", views.recognition_add, name="recognition_add"),
     path("units/<str:era>/<str:code>/completion/", views.province_completion, name="completion"),
-    path("department/", views.department, name="department"),
 ]

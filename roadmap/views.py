@@ -12,12 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import unit_scope_q
 from communes.models import Era, Level
-from criteria.models import Department
-from roadmap import completion
-from roadmap import department as dept
-from roadmap import forms, pages, selectors, services
+from communes.selectors import unit_for
+from roadmap import completion, forms, pages, selectors, services
 from roadmap.models import LEVEL_CHOICES, Plan
-from web.selectors import unit_for
 
 STATUS_FILTERS = ("behind", "at_risk")
 
@@ -98,24 +95,6 @@ def recognition_add(request, era, code):
     return render(request, "roadmap/recognition_add.html", {
         "commune": commune, "form": form, "next": _back(request, commune),
         "recognitions": list(selectors.recognitions_for_commune(commune.pk)),
-    })
-
-
-@login_required
-def department(request):
-    memberships = dept.department_memberships(request.user)
-    if not memberships:
-        raise PermissionDenied(_("Trang này dành cho cán bộ phòng, ban chuyên môn."))
-    departments = {d.pk: d for d in Department.objects.filter(pk__in={m.department_id for m in memberships})}
-    chosen = request.GET.get("department")
-    department_id = int(chosen) if chosen and chosen.isdigit() and int(chosen) in departments else next(iter(departments))
-    mine = [m for m in memberships if m.department_id == department_id]
-    sets = dept.sets_with_approved(dept.communes_q(mine))
-    code = request.GET.get("set")
-    criteria_set = next((s for s in sets if s.code == code), sets[0] if sets else None)
-    view = dept.department_view(departments[department_id], mine, criteria_set)
-    return render(request, "roadmap/department.html", {
-        "view": view, "sets": sets, "departments": list(departments.values()), "memberships": mine,
     })
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from accounts.models import Membership, Role
-from communes.models import REFORM_DATE, AdministrativeUnit, Era, Kind, Level, UnitSuccession
-from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind as IndicatorKind, SetStatus
+from communes.models import REFORM_DATE, AdministrativeUnit, Era, Level, UnitKind, UnitSuccession
+from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorKind, IndicatorTarget, SetStatus
 
 _seq = itertools.count(1)
 
@@ -22,7 +22,7 @@ def make_unit(*, parent=None, level=None, era=None, **kw) -> AdministrativeUnit:
     n = next(_seq)
     kw.setdefault("code", str(90000 + n)[-width:].zfill(width))
     kw.setdefault("name", f"{Level(level).label} {n}")
-    kw.setdefault("kind", {1: Kind.TINH, 2: Kind.HUYEN, 3: Kind.XA, 4: Kind.THON}[level])
+    kw.setdefault("kind", {1: UnitKind.TINH, 2: UnitKind.HUYEN, 3: UnitKind.XA, 4: UnitKind.THON}[level])
     if parent is not None:
         kw.setdefault("region", parent.region)
     if era == Era.PRE_2025:

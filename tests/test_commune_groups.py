@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from accounts.models import Role
 from assessments import services as assessment_services
 from communes import services
-from communes.models import AdministrativeUnit, Era, Kind, Level
+from communes.models import AdministrativeUnit, Era, Level, UnitKind
 from criteria.models import Indicator, IndicatorTarget
 from jobs.models import Job, JobStatus
 from tests import factories
@@ -27,7 +27,7 @@ def world(tree):
     """Tỉnh P mới with xã N and M and a phường; another province Q with xã Z; their users."""
     m = factories.make_unit(parent=tree.p_new, code="18440", name="Xã M", level=Level.COMMUNE)
     ward = factories.make_unit(parent=tree.p_new, code="18441", name="Phường W", level=Level.COMMUNE,
-                               kind=Kind.PHUONG)
+                               kind=UnitKind.PHUONG)
     q = factories.make_unit(code="44", name="Tỉnh Q", era=Era.CURRENT)
     z = factories.make_unit(parent=q, code="19000", name="Xã Z", level=Level.COMMUNE)
     admin = factories.make_user("qt.p", unit=tree.p_new, role=Role.CRITERIA_ADMIN)

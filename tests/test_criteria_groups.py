@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from criteria import services
+from criteria import workbook as io_
 from criteria.models import CriteriaSet, Indicator, IndicatorTarget, SetStatus
 from criteria.targets import parse_target_cell
 from tests import factories
 from tests.factories_admin import change_form_data
 from tests.test_criteria_workbooks import as_file, counts, problems, refused, snapshot, workbook_of
 from tests.test_load_criteria import QD51, load
-from workbooks import criteria_io as io_
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communes.models import Region
-from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, SetStatus
+from criteria import workbook as io_
+from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorTarget, SetStatus
 from tests import factories
-from tests.test_load_criteria import QD1980, QD318, load
-from workbooks import criteria_io as io_
+from tests.test_load_criteria import QD318, QD1980, load
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,12 @@ from accounts.models import Role
 from assessments import rescore as rescoring
 from assessments import services
 from assessments.models import Assessment, IndicatorResult
+from criteria import crosswalk_workbook as crosswalk_io
 from criteria.crosswalks import LinkSpec, crosswalk_errors, crosswalk_save, links_errors
 from criteria.models import Crosswalk, CrosswalkLink, Indicator, LinkKind
 from dashboards.area import Area
 from tests import factories
 from tests.factories_flow import make_approved, make_flow_set
-from workbooks import crosswalk_io
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from communes.models import AdministrativeUnit, Boundary, Kind, Level
+from communes.models import AdministrativeUnit, Boundary, Level, UnitKind
 from roadmap.models import Plan
 from tests.test_dashboards import AS_OF, make_district, queries_for, world  # noqa: F401 (fixture)
 
@@ -74,7 +74,7 @@ def test_each_commune_carries_what_every_mode_colours_by(client, drawn):
 
 def test_not_assessed_other_kinds_and_illustrative_shapes(client, drawn):
     shape(drawn.d, illustrative=True)
-    town = AdministrativeUnit.objects.create(era="pre2025", code="18450", name="Thị trấn T", kind=Kind.THI_TRAN,
+    town = AdministrativeUnit.objects.create(era="pre2025", code="18450", name="Thị trấn T", kind=UnitKind.THI_TRAN,
                                              level=Level.COMMUNE, parent=drawn.t.h)
     shape(town)
     data = fetch(client, drawn.cast.viewer, map_url(drawn.t.h))

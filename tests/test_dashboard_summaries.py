@@ -9,7 +9,6 @@ On the world of tests/test_dashboards.py (as of 31/12/2024), province P:
 
 import io
 import re
-
 from decimal import Decimal
 
 import pytest
@@ -20,10 +19,19 @@ from openpyxl import load_workbook
 
 from assessments import services
 from assessments.models import Assessment, Status
-from communes.models import AdministrativeUnit, Era, Kind, Level
+from communes.models import AdministrativeUnit, Era, Level, UnitKind
 from tests import factories
 from tests.test_dashboards import (  # noqa: F401 (world: the fixture)
-    AS_OF, add, d, get, make_district, queries_for, row_codes, summary_of, url, world,
+    AS_OF,
+    add,
+    d,
+    get,
+    make_district,
+    queries_for,
+    row_codes,
+    summary_of,
+    url,
+    world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +39,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def towns(world):
-    t = factories.make_unit(parent=world.t.h, code="18445", name="Thị trấn T", kind=Kind.THI_TRAN)
+    t = factories.make_unit(parent=world.t.h, code="18445", name="Thị trấn T", kind=UnitKind.THI_TRAN)
     add(t, world.cs, d("2024-06-30"))
-    q = factories.make_unit(parent=world.t.h2, code="18501", name="Phường Q", kind=Kind.PHUONG)
+    q = factories.make_unit(parent=world.t.h2, code="18501", name="Phường Q", kind=UnitKind.PHUONG)
     return type("Towns", (), dict(t=t, q=q))
 
 
@@ -128,7 +136,7 @@ def test_towns_are_listed_apart(client, world, towns):
 
 def test_a_dac_khu_is_counted_apart_too(client, world):
     special = factories.make_unit(parent=world.t.p_new, code="18600", name="Đặc khu Z", level=Level.COMMUNE,
-                                  kind=Kind.DAC_KHU)
+                                  kind=UnitKind.DAC_KHU)
     add(special, world.cs, d("2025-09-30"))
     national_2025 = reverse("dashboards:national", kwargs={"era": "2025"}) + "?as_of=2025-12-31"
     rows = children(get(client, world.cast.superuser, national_2025))
@@ -239,18 +247,18 @@ def _country(n_provinces: int, per_province: int, cs) -> None:
     """Provinces with one district of `per_province` xã each, half of them approved 3/3 (flags refreshed)."""
     codes = [f"{c}" for c in range(10, 100) if c != 42][:n_provinces]  # 42: Tỉnh P of the world
     units = AdministrativeUnit.objects.bulk_create([
-        AdministrativeUnit(era=Era.PRE_2025, code=code, name=f"Tỉnh số {p}", kind=Kind.TINH,
+        AdministrativeUnit(era=Era.PRE_2025, code=code, name=f"Tỉnh số {p}", kind=UnitKind.TINH,
                            level=Level.PROVINCE, path=f"{code}/")
         for p, code in enumerate(codes)
     ])
     districts = AdministrativeUnit.objects.bulk_create([
-        AdministrativeUnit(era=Era.PRE_2025, code=f"{p + 100:03d}", name=f"Huyện số {p}", kind=Kind.HUYEN,
+        AdministrativeUnit(era=Era.PRE_2025, code=f"{p + 100:03d}", name=f"Huyện số {p}", kind=UnitKind.HUYEN,
                            level=Level.DISTRICT, parent=province, path=f"{province.path}{p + 100:03d}/")
         for p, province in enumerate(units)
     ])
     communes = AdministrativeUnit.objects.bulk_create([
         AdministrativeUnit(era=Era.PRE_2025, code=f"{20000 + p * per_province + i}", name=f"Phường {i}" if i % 7 == 0 else f"Xã {i}",
-                           kind=Kind.PHUONG if i % 7 == 0 else Kind.XA, level=Level.COMMUNE, parent=district,
+                           kind=UnitKind.PHUONG if i % 7 == 0 else UnitKind.XA, level=Level.COMMUNE, parent=district,
                            path=f"{district.path}{20000 + p * per_province + i}/")
         for p, district in enumerate(districts) for i in range(per_province)
     ])

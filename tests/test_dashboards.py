@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 
 from assessments import rollup, services
 from assessments.models import Assessment, Status
-from communes.models import AdministrativeUnit, Kind, Level
+from communes.models import AdministrativeUnit, Level, UnitKind
 from criteria.models import CriteriaSet, Criterion
 from dashboards import selectors
 from tests import factories
@@ -380,7 +380,7 @@ def test_unit_page_links_to_its_dashboard(client, world):
 def make_district(province, n: int, cs) -> AdministrativeUnit:
     district = factories.make_unit(parent=province, code=f"{700 + n % 100:03d}", name=f"Huyện {n}")
     communes = AdministrativeUnit.objects.bulk_create([
-        AdministrativeUnit(era=district.era, code=f"{60000 + n * 1000 + i}", name=f"Xã {i}", kind=Kind.XA,
+        AdministrativeUnit(era=district.era, code=f"{60000 + n * 1000 + i}", name=f"Xã {i}", kind=UnitKind.XA,
                            level=Level.COMMUNE, parent=district, path=f"{district.path}{60000 + n * 1000 + i}/")
         for i in range(n)
     ])

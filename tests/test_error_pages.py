@@ -37,7 +37,7 @@ def english(client):
 
 def test_a_403_shows_the_reason_the_view_gave_in_a_styled_page(client, user):
     client.force_login(user)
-    response = client.get(reverse("roadmap:department"))
+    response = client.get(reverse("dashboards:department"))
     assert response.status_code == 403
     body = response.content.decode()
     assert "Trang này dành cho cán bộ phòng, ban chuyên môn." in body
@@ -48,7 +48,7 @@ def test_a_403_shows_the_reason_the_view_gave_in_a_styled_page(client, user):
 def test_the_403_page_is_in_english_after_choosing_english(client, user):
     english(client)
     client.force_login(user)
-    body = client.get(reverse("roadmap:department")).content.decode()
+    body = client.get(reverse("dashboards:department")).content.decode()
     assert '<html lang="en">' in body and "Access denied" in body and "Back to the home page" in body
 
 

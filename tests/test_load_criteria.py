@@ -12,7 +12,14 @@ from django.core.management import CommandError, call_command
 from communes.models import Era
 from criteria import loader
 from criteria.models import (
-    Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, Kind, SetStatus, SourceDocument,
+    CriteriaSet,
+    Criterion,
+    Department,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    SetStatus,
+    SourceDocument,
 )
 from tests import factories
 
@@ -94,7 +101,7 @@ def test_1980_income_has_a_target_for_each_of_the_seven_regions(bundled):
     assert (variants["tdmnpb"].operator, variants["tdmnpb"].value, variants["dnb"].value) == (
         ">=", Decimal("36"), Decimal("59"))
     assert variants["tdmnpb"].unit == "triệu đồng/người/năm"
-    assert (income.kind, income.operator, income.target_value) == (Kind.NUMERIC, ">=", Decimal("45"))
+    assert (income.kind, income.operator, income.target_value) == (IndicatorKind.NUMERIC, ">=", Decimal("45"))
 
 
 def test_1980_stunting_is_a_ceiling_in_every_region(bundled):
@@ -107,7 +114,7 @@ def test_1980_stunting_is_a_ceiling_in_every_region(bundled):
 def test_qd318_income_whose_values_are_all_null_has_no_target_at_all(bundled):
     income = ind("qd318-ntm-2021-2025", "10")
     assert not income.targets.exists()
-    assert (income.kind, income.operator, income.target_value, income.target_text) == (Kind.BOOLEAN, "", None, "")
+    assert (income.kind, income.operator, income.target_value, income.target_text) == (IndicatorKind.BOOLEAN, "", None, "")
     assert income.target_missing
     assert len(income.provenance["targets_not_retrieved"]) == 4 * 8
     assert "2022/chung" in income.provenance["targets_not_retrieved"]
@@ -116,12 +123,12 @@ def test_qd318_income_whose_values_are_all_null_has_no_target_at_all(bundled):
 def test_the_kind_follows_the_target(bundled):
     irrigation = ind("qd318-ntm-2021-2025", "3.1")
     assert (irrigation.kind, irrigation.operator, irrigation.target_value, irrigation.unit) == (
-        Kind.NUMERIC, ">=", Decimal("80"), "%")
+        IndicatorKind.NUMERIC, ">=", Decimal("80"), "%")
     assert (ind("qd1980-ntm-2016-2020", "1.1").kind, ind("qd1980-ntm-2016-2020", "1.1").target_text) == (
-        Kind.BOOLEAN, "Đạt")
+        IndicatorKind.BOOLEAN, "Đạt")
     assert ind("qd1980-ntm-2016-2020", "9.1").target_text == "Không"
     planning = ind("qd318-ntm-2021-2025", "1.1")
-    assert (planning.kind, planning.target_text, planning.target_missing) == (Kind.BOOLEAN, "", True)
+    assert (planning.kind, planning.target_text, planning.target_missing) == (IndicatorKind.BOOLEAN, "", True)
 
 
 def test_provenance_keeps_what_has_no_column(bundled):
@@ -319,7 +326,7 @@ def test_targets_by_year_become_year_variants_and_nulls_are_skipped(tmp_path):
         (2023, "tdmnpb", ">=", Decimal("50"), "triệu đồng/người/năm"),
         (2024, "", ">=", Decimal("60"), "triệu đồng/người/năm"),
     ]
-    assert (income.kind, income.operator, income.target_value) == (Kind.NUMERIC, "", None)
+    assert (income.kind, income.operator, income.target_value) == (IndicatorKind.NUMERIC, "", None)
     assert income.provenance["targets_not_retrieved"] == ["2023/dbsh", "2025"]
     poverty = Indicator.objects.get(criteria_set__code="test-tinh-42-ntm-nang-cao-2022-2025", code="1.3")
     assert list(poverty.targets.values_list("region", "value", "unit")) == [("tdmnpb", Decimal("4"), "%")]
@@ -349,7 +356,7 @@ def test_targets_by_group_become_commune_group_variants(tmp_path):
     indicator = Indicator.objects.get(criteria_set__code="test-qd51-style", code="1.1")
     assert sorted(indicator.targets.values_list("commune_group", "region", "year", "value")) == [
         ("nhom1", "", 0, Decimal("100")), ("nhom2", "", 0, Decimal("90"))]
-    assert indicator.kind == Kind.NUMERIC
+    assert indicator.kind == IndicatorKind.NUMERIC
     assert indicator.provenance == {"targets_not_retrieved": ["nhom3"]}
 
 

@@ -142,10 +142,10 @@ def test_the_current_era_set_has_the_qd51_shape_and_says_it_is_simulated(demo):
 
 
 def test_every_current_xa_of_ha_tinh_has_a_group_and_a_2026_assessment(demo):
-    from communes.models import Kind
+    from communes.models import UnitKind
 
     province = AdministrativeUnit.objects.get(era=Era.CURRENT, code="42")
-    xa = AdministrativeUnit.objects.under(province).communes().filter(kind=Kind.XA)
+    xa = AdministrativeUnit.objects.under(province).communes().filter(kind=UnitKind.XA)
     assert xa.count() > 30 and not xa.filter(commune_group="").exists()
     assert set(xa.values_list("commune_group", flat=True)) == {"nhom1", "nhom2", "nhom3"}
     current = Assessment.objects.filter(criteria_set__code="demo-qd51-mo-phong-2026-2030")

@@ -15,7 +15,7 @@ from vietnam_provinces import _province_conversion_2025 as province_conversion
 from vietnam_provinces import _ward_conversion_2025 as ward_conversion
 
 from communes.loaders import REGIONS_FILE
-from communes.models import AdministrativeUnit, CommuneGroup, Era, Kind, Level, Region, UnitSuccession
+from communes.models import AdministrativeUnit, CommuneGroup, Era, Level, Region, UnitKind, UnitSuccession
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_can_loc_communes_and_their_lineage(ha_tinh):
     assert AdministrativeUnit.objects.filter(code="18436").count() == 2
     assert old.path == "42/443/18436/" and old.parent.name == "Huyện Can Lộc"
     assert new.path == "42/18436/" and new.parent == unit(CUR, "42") and new.level == Level.COMMUNE
-    assert old.kind == new.kind == Kind.XA and unit(PRE, "443").kind == Kind.HUYEN
+    assert old.kind == new.kind == UnitKind.XA and unit(PRE, "443").kind == UnitKind.HUYEN
     assert str(old.valid_to) == "2025-06-30" and old.valid_from is None
     assert str(new.valid_from) == "2025-07-01" and new.valid_to is None
     predecessors = set(new.succession_from.values_list("predecessor__code", "partial"))
@@ -245,7 +245,7 @@ def test_the_package_defects_are_handled_and_reported():
 def test_an_island_special_zone_without_a_source_gets_no_lineage_and_no_region():
     load(province="79")
     con_dao = unit(CUR, "26732")
-    assert con_dao.name == "Đặc khu Côn Đảo" and con_dao.kind == Kind.DAC_KHU
+    assert con_dao.name == "Đặc khu Côn Đảo" and con_dao.kind == UnitKind.DAC_KHU
     assert con_dao.region == "" and not con_dao.succession_from.exists()
     assert unit(CUR, "79").region == Region.DNB
 

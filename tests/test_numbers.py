@@ -9,7 +9,7 @@ from django.utils import translation
 from dashboards import figures
 from dashboards.templatetags.dashboards_ui import one_decimal, signed
 from ntm.lib import numbers
-from web.templatetags.ntm_ui import plain_number
+from ntm.lib.numbers import plain_number
 
 
 def test_large_numbers_are_grouped_the_vietnamese_way_in_templates():

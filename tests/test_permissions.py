@@ -1,12 +1,11 @@
-"""accounts.permissions: per-user, per-unit role checks built on memberships (subtree, same era)."""
+"""assessments.permissions: per-user, per-unit role checks built on memberships (subtree, same era)."""
 
 import datetime
 
 import pytest
 
-from accounts import permissions
 from accounts.models import Membership, Role
-from assessments import services
+from assessments import permissions, services
 from assessments.models import Assessment, Status
 from tests import factories
 from tests.factories_flow import make_cast, make_flow_set

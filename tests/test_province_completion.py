@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from assessments.models import Status
-from communes.models import Kind, Level
+from communes.models import Level, UnitKind
 from roadmap import completion
 from roadmap.models import Recognition
 from tests import factories
@@ -27,7 +27,7 @@ def world(tree):
     n.save()
     m = factories.make_unit(parent=p, code="18440", name="Xã M", level=Level.COMMUNE, commune_group="nhom1")
     k = factories.make_unit(parent=p, code="18442", name="Xã K", level=Level.COMMUNE, commune_group="nhom3")
-    factories.make_unit(parent=p, code="18441", name="Phường W", level=Level.COMMUNE, kind=Kind.PHUONG)
+    factories.make_unit(parent=p, code="18441", name="Phường W", level=Level.COMMUNE, kind=UnitKind.PHUONG)
     cs = factories.make_set(period_start=2026, period_end=2030)
     old = factories.make_set(period_start=2021, period_end=2025)
     make_assessment(n, cs, datetime.date(2026, 3, 31), unmet=["1.1"])

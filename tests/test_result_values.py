@@ -269,7 +269,7 @@ def test_the_admin_still_saves_a_numeric_value_with_its_computed_answer_posted(c
 def test_a_refusal_by_the_service_behind_the_form_lands_next_to_its_field(draft):
     # The form checks with the same rules first; should the service still refuse (the set's targets
     # changed between the two), its errors keyed by code go to the fields, not to a crash.
-    from web import entry_forms
+    from assessments.forms import entry as entry_forms
 
     indicators = [r.indicator for r in draft.results.all()]
     form = entry_forms.EntryForm({"revision": "1", "value-2.1": "50", "met-1.1": "1"}, indicators=indicators)

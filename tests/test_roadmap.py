@@ -336,7 +336,7 @@ def department_data(tree, cast, cs):
 
 def test_department_view_shows_only_their_criteria_and_failing_indicators(client, tree, cast, cs, department_data):
     client.force_login(cast.officer)
-    page = client.get(reverse("roadmap:department"))
+    page = client.get(reverse("dashboards:department"))
     view = page.context["view"]
     assert [c.number for c in view.criteria] == [2]
     rows = {r.commune.code: [(c.met, c.failing) for c in r.cells] for r in view.rows}
@@ -349,7 +349,7 @@ def test_department_view_shows_only_their_criteria_and_failing_indicators(client
 
 def test_department_view_is_403_without_a_department_membership(client, cast):
     client.force_login(cast.reviewer)
-    assert client.get(reverse("roadmap:department")).status_code == 403
+    assert client.get(reverse("dashboards:department")).status_code == 403
 
 
 def test_department_view_costs_the_same_for_5_and_100_communes(client, tree, cast, cs, django_assert_num_queries):
@@ -360,14 +360,14 @@ def test_department_view_costs_the_same_for_5_and_100_communes(client, tree, cas
                      unmet=[{"number": 2, "name": "Giao thông", "codes": ["2.2"], "single": False}])
         # session, user, memberships, departments, sets, criteria, communes, latest assessments
         with django_assert_num_queries(8):
-            response = client.get(reverse("roadmap:department"))
+            response = client.get(reverse("dashboards:department"))
     assert response.context["view"].counts[0].failing == 100
 
 
 def test_department_criteria_follow_the_criterion_department(client, tree, cast, cs, department_data):
     Criterion.objects.filter(criteria_set=cs, number=3).update(department=cast.department)
     client.force_login(cast.officer)
-    view = client.get(reverse("roadmap:department")).context["view"]
+    view = client.get(reverse("dashboards:department")).context["view"]
     assert [c.number for c in view.criteria] == [2, 3]
     assert view.rows[0].cells[1].failing == ["3"]
 
@@ -382,5 +382,5 @@ def test_department_view_opens_on_the_current_period_not_the_most_used_set(clien
         approved(tree.b, older, as_of=datetime.date(year, 6, 30))
     approved(tree.a, cs)
     client.force_login(cast.officer)
-    view = client.get(reverse("roadmap:department")).context["view"]
+    view = client.get(reverse("dashboards:department")).context["view"]
     assert view.criteria_set == cs

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from assessments.models import Assessment
 from criteria import services as criteria_services
 from criteria.completeness import set_gaps
-from criteria.models import Criterion, Indicator, Kind, SetStatus
+from criteria.models import Criterion, Indicator, IndicatorKind, SetStatus
 from tests import factories
 from tests.factories_flow import ANSWERS, make_approved, make_cast, make_draft, make_flow_set
 
@@ -54,7 +54,7 @@ def test_a_numeric_indicator_without_any_target_makes_the_set_incomplete():
 
 def test_a_yes_no_indicator_is_judged_by_its_answer_and_needs_no_target_text():
     cs = factories.make_set(stated_indicator_count=5)
-    assert Indicator.objects.filter(criteria_set=cs, kind=Kind.BOOLEAN, target_text="").count() == 5
+    assert Indicator.objects.filter(criteria_set=cs, kind=IndicatorKind.BOOLEAN, target_text="").count() == 5
     assert set_gaps(cs).complete
 
 

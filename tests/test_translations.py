@@ -15,7 +15,7 @@ from django.utils import translation
 
 from accounts.models import Role
 from assessments.rollup import CriterionShape, sentence, summarize
-from web.templatetags.ntm_ui import short_date
+from ntm.lib.dates import short_date
 
 BASE_DIR = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES]

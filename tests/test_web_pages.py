@@ -12,9 +12,9 @@ from pytest_django.asserts import assertContains, assertInHTML, assertNotContain
 from accounts.models import Membership, Role
 from communes.models import Level
 from criteria.models import Criterion, Department, Indicator, SourceDocument
+from ntm.lib.collation import vietnamese_key
 from tests import factories
 from tests.factories_api import all_codes, make_assessment, make_big_set
-from web.collation import vietnamese_key
 
 pytestmark = pytest.mark.django_db
 

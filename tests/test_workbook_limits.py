@@ -12,9 +12,9 @@ import pytest
 from openpyxl import Workbook
 
 from assessments.models import Assessment
+from criteria import workbook as criteria_io
 from ntm.lib import sheets as xlsx
 from tests.test_workbooks import as_file, cast, cs, filled_template, refused  # noqa: F401 (fixtures)
-from workbooks import criteria_io
 from workbooks.models import ImportRecord
 from workbooks.services import import_workbook
 

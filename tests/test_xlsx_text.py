@@ -8,14 +8,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from communes.models import AdministrativeUnit
-from criteria.models import Criterion, CriteriaSet, Indicator
+from criteria import workbook as criteria_io
+from criteria.models import CriteriaSet, Criterion, Indicator
 from ntm.lib import sheets
 from tests import factories
 from tests.test_criteria_workbooks import as_file as criteria_as_file
 from tests.test_criteria_workbooks import set_field, snapshot, workbook_of
 from tests.test_dashboards import get, url, world  # noqa: F401 (fixture)
 from tests.test_workbooks import D, as_file, cast, cs, filled_template, row_of, sheet_of  # noqa: F401 (fixtures)
-from workbooks import criteria_io
 from workbooks import layout as L
 from workbooks import services
 

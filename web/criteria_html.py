@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from ntm.lib.html import escape as _e
-from web.templatetags.ntm_ui import plain_number
+from ntm.lib.numbers import plain_number
 from web.why_links import modal_attrs
 
 

@@ -8,16 +8,17 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from accounts import permissions
 from accounts.models import Membership, Role
 from accounts.selectors import sees_everything
-from assessments import rollup
+from assessments import permissions, rollup
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status
 from communes.models import AdministrativeUnit, Region
 from criteria.crosswalks import newest_crosswalk_id
 from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorTarget, SourceDocument
-from web.collation import vietnamese_key
-from web.templatetags.ntm_ui import short_date
+from criteria.sources import source_keys
+from ntm.lib.collation import vietnamese_key
+from ntm.lib.dates import short_date
+from ntm.lib.html import safe_url
 
 
 def criteria_sets_for_home() -> QuerySet[CriteriaSet]:
@@ -61,22 +62,11 @@ def group_criteria(criteria: list[Criterion]) -> list[CriteriaGroup]:
     ]
 
 
-def _split_source_keys(text: str) -> list[str]:
-    # The bundled data writes sources as "S29, S30" (see criteria/data/FORMAT.md).
-    return [key.strip() for key in text.replace(";", ",").split(",") if key.strip()]
-
-
 @dataclass
 class SourceLink:
     key: str
     url: str = ""
     description: str = ""
-
-
-def _safe_url(url: str) -> str:
-    # Only web addresses become links; anything else (a note, a javascript: URL) is not clickable.
-    url = url.strip()
-    return url if url.startswith(("https://", "http://")) else ""
 
 
 def attach_sources(criteria: list[Criterion]) -> None:
@@ -85,22 +75,16 @@ def attach_sources(criteria: list[Criterion]) -> None:
     A key with no SourceDocument stays as plain text: the data cited it, so it is shown.
     """
     items = list(criteria) + [i for c in criteria for i in c.indicators.all()]
-    keys_by_item = {id(item): _split_source_keys(item.sources) for item in items}
+    keys_by_item = {id(item): source_keys(item.sources) for item in items}
     all_keys = {key for keys in keys_by_item.values() for key in keys}
     documents = {doc.key: doc for doc in SourceDocument.objects.filter(key__in=all_keys)} if all_keys else {}
     for item in items:
         item.source_links = [
-            SourceLink(key, _safe_url(documents[key].url), documents[key].description)
+            SourceLink(key, safe_url(documents[key].url), documents[key].description)
             if key in documents
             else SourceLink(key)
             for key in keys_by_item[id(item)]
         ]
-
-
-def unit_for(*, era: str, code: str, scope: Q) -> AdministrativeUnit:
-    """The unit (era, code) if `scope` (accounts.selectors.unit_scope_q of the user) covers it, else 404."""
-    queryset = AdministrativeUnit.objects.filter(scope).select_related("parent")
-    return get_object_or_404(queryset, era=era, code=code)
 
 
 @dataclass
@@ -152,7 +136,7 @@ def sees_drafts(user, commune: AdministrativeUnit) -> bool:
 
 
 @dataclass
-class CriterionRow:
+class CommuneCriterionRow:
     criterion: Criterion
     results: list[IndicatorResult]
     met_count: int = 0
@@ -168,7 +152,7 @@ class SetSummary:
     approved: Assessment | None
     # Pending assessments dated after the approved one that the user may see, newest first.
     pending: list[Assessment] = field(default_factory=list)
-    criteria: list[CriterionRow] = field(default_factory=list)
+    criteria: list[CommuneCriterionRow] = field(default_factory=list)
 
     @property
     def criteria_percent(self) -> int:
@@ -247,7 +231,7 @@ def _attach_criteria(sets: list[SetSummary]) -> None:
             for criterion in criteria_by_set.get(summary.criteria_set.pk, []):
                 rows = by_criterion.get((summary.approved.pk, criterion.pk), [])
                 met_count = sum(1 for r in rows if r.met is True)
-                summary.criteria.append(CriterionRow(criterion, rows, met_count, bool(rows) and met_count == len(rows)))
+                summary.criteria.append(CommuneCriterionRow(criterion, rows, met_count, bool(rows) and met_count == len(rows)))
 
 
 def chart_data(timeline: list[Assessment]) -> dict:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from accounts.models import Role
 from accounts.selectors import memberships_of, sees_everything
-from assessments.review_selectors import review_queue_for, verification_queue_for
-from web import entry_selectors
+from assessments.selectors import entry as entry_selectors
+from assessments.selectors.review import review_queue_for, verification_queue_for
 
 QUEUE_PREVIEW = 5  # items shown per queue; the queue's own page has them all
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from web import views, views_crosswalk, views_groups
+from web import views, views_compare, views_crosswalk, views_groups
 
 app_name = "web"
 urlpatterns = [
@@ -17,8 +17,8 @@ urlpatterns = [
          name="assessment_rescore_start"),
     path("units/<str:era>/<str:code>/rescore/<int:crosswalk_pk>/", views_crosswalk.unit_rescore,
          name="unit_rescore"),
-    # Entering assessments (commune staff) and reviewing them (reviewers, departments): one module each.
-    path("", include("web.urls_entry")),
-    path("", include("web.urls_review")),
+    path("assessments/compare/", views_compare.assessment_compare, name="assessment_compare"),
+    # Entering assessments (commune staff) and reviewing them (reviewers, departments): assessments.urls.
+    path("", include("assessments.urls")),
     path("", include("web.urls_why")),
 ]

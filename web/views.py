@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 from accounts.selectors import unit_scope_q
+from communes.selectors import unit_for
 from web import compare_links, selectors, todo, views_groups
 
 
@@ -52,7 +53,7 @@ def criteria_set_detail(request, code):
 @login_required
 def unit_detail(request, era, code):
     scope = unit_scope_q(request.user)
-    unit = selectors.unit_for(era=era, code=code, scope=scope)
+    unit = unit_for(era=era, code=code, scope=scope)
     relations = selectors.unit_relations(unit, scope=scope)
     ctx = {"unit": unit, **relations, "can_set_groups": views_groups.can_set_groups(request.user, unit)}
     if unit.is_commune:

@@ -14,13 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import permissions
+from assessments import permissions, selectors, services
 from assessments import rescore as rescoring
-from assessments import selectors, services
 from criteria.applicability import applicability_error
 from criteria.models import Crosswalk
-from dashboards.area import area_for
-from dashboards.views import _commune_redirect
+from dashboards.area import area_for, commune_redirect
 from ntm.lib.forms import DayField
 
 
@@ -79,7 +77,7 @@ def assessment_rescore_start(request, pk, crosswalk_pk):
 @login_required
 def unit_rescore(request, era, code, crosswalk_pk):
     area = area_for(request.user, era=era, code=code)  # a 404 outside the scope
-    if response := _commune_redirect(area):
+    if response := commune_redirect(area):
         return response
     crosswalk = _crosswalk(crosswalk_pk)
     rows = rescoring.rescore_area(area, crosswalk)

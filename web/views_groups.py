@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.permissions import has_role
 from accounts.selectors import sees_everything
+from assessments.permissions import has_role
 from communes import group_io, services
 from communes.models import AdministrativeUnit, CommuneGroup, Era, Level
-from web.collation import vietnamese_key
+from ntm.lib.collation import vietnamese_key
 
 
 class GroupFileForm(forms.Form):

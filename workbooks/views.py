@@ -8,11 +8,11 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.selectors import unit_scope_q
+from communes.selectors import unit_for
+from criteria.applicability import applicable_sets
 from criteria.models import CriteriaSet
 from jobs.models import JobStatus
 from ntm.lib import uploads
-from web import entry_selectors
-from web import selectors as web_selectors
 from workbooks import forms
 from workbooks.services import background
 
@@ -21,8 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def template_download(request, era, code):
-    unit = web_selectors.unit_for(era=era, code=code, scope=unit_scope_q(request.user))
-    sets = entry_selectors.applicable_sets(unit)
+    unit = unit_for(era=era, code=code, scope=unit_scope_q(request.user))
+    sets = applicable_sets(unit)
     queryset = CriteriaSet.objects.filter(pk__in=[s.pk for s in sets]).order_by("-period_start", "code")
     form = forms.TemplateForm(request.POST or None, criteria_sets=queryset, unit=unit) if sets else None
     background_needed = background.needs_background(unit)

@@ -21,8 +21,8 @@ from assessments.services.workflow import (
     assessment_return,
     assessment_submit,
     assessment_withdraw,
-    submit_warnings,
     indicator_verify,
+    submit_warnings,
 )
 
 __all__ = [

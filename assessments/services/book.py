@@ -7,9 +7,8 @@ from decimal import Decimal
 from assessments import rollup
 from communes.models import AdministrativeUnit
 from criteria.completeness import gaps_of
-from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind
+from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorKind, IndicatorTarget
 from criteria.targets import Resolution, resolve
-
 
 # Books of frozen sets, per process: (set id, created at) → book. A frozen set can no longer change
 # (the criteria models refuse to save or delete anything in it), so its book never goes stale.
@@ -64,7 +63,7 @@ class TargetBook:
         """(met, target text) for one result: numeric ones are computed, yes/no ones answered."""
         target = self.target_for(indicator, commune, as_of)
         text = target.display() if target else ""
-        if indicator.kind == Kind.NUMERIC:
+        if indicator.kind == IndicatorKind.NUMERIC:
             if value is None or target is None or not target.is_numeric:
                 return None, text
             return target.evaluate(Decimal(value)), text
@@ -89,7 +88,7 @@ class TargetBook:
     @staticmethod
     def is_undetermined(indicator: Indicator, value, met) -> bool:
         """A value was entered but no target applies: neither met nor failed, and not "no result"."""
-        return indicator.kind == Kind.NUMERIC and value is not None and met is None
+        return indicator.kind == IndicatorKind.NUMERIC and value is not None and met is None
 
     def unanswered(self, results) -> list[str]:
         """Codes, in set order, of the results the commune has not filled in yet.
@@ -101,7 +100,7 @@ class TargetBook:
         missing = []
         for indicator in self.indicators:
             result = by_indicator.get(indicator.id)
-            answer = None if result is None else (result.value if indicator.kind == Kind.NUMERIC else result.met)
+            answer = None if result is None else (result.value if indicator.kind == IndicatorKind.NUMERIC else result.met)
             if answer is None:
                 missing.append(indicator.code)
         return missing

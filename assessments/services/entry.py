@@ -2,7 +2,7 @@
 the stored summary in the same transaction, through the same roll-up functions.
 
 These two services record who acted (`by`) but leave the role check to their callers: the API
-and the pages check accounts.permissions first; the admin and the loaders are trusted.
+and the pages check assessments.permissions first; the admin and the loaders are trusted.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from assessments.services.book import TargetBook
 from assessments.services.rows import rows_update
 from communes.models import AdministrativeUnit, Level
 from criteria import applicability
-from criteria.models import CriteriaSet, Kind, SetStatus
+from criteria.models import CriteriaSet, IndicatorKind, SetStatus
 
 # A change to one of these makes a department's earlier check of the result void.
 ENTERED_FIELDS = ("value", "met", "note")
@@ -75,12 +75,12 @@ def _carried(book: TargetBook, crosswalk, source, *, commune, criteria_set, as_o
         indicator = book.by_id.get(new_id)
         if result is None or indicator is None:
             continue
-        if indicator.kind == Kind.NUMERIC and result.value is not None:
+        if indicator.kind == IndicatorKind.NUMERIC and result.value is not None:
             try:
                 values.clean_value(result.value, indicator=indicator, target=book.target_for(indicator, commune, as_of))
             except ValidationError:
                 continue
-        carried[new_id] = IndicatorResult(indicator_id=new_id, value=result.value if indicator.kind == Kind.NUMERIC
+        carried[new_id] = IndicatorResult(indicator_id=new_id, value=result.value if indicator.kind == IndicatorKind.NUMERIC
                                           else None, met=result.met, note=result.note)
     return carried
 
@@ -118,7 +118,7 @@ def assessment_create(
     for indicator in book.indicators:
         old = previous.get(indicator.id)
         value, answer, note = (old.value, old.met, old.note) if old else (None, None, "")
-        if indicator.kind == Kind.NUMERIC:
+        if indicator.kind == IndicatorKind.NUMERIC:
             answer = None
         met, text = book.evaluate(indicator, commune, as_of, value=value, answer=answer)
         results.append(IndicatorResult(
@@ -171,6 +171,7 @@ def indicator_results_update(*, assessment: Assessment, entries: dict, by=None, 
     Returns the codes that changed.
     """
     locked = common.lock(assessment)
+    stored_status = locked.status  # before this step changes it
     check_editable(locked)
     common.check_revision(locked, expected_revision)
     book = TargetBook.of(locked.criteria_set)
@@ -192,7 +193,7 @@ def indicator_results_update(*, assessment: Assessment, entries: dict, by=None, 
     if changed:
         locked.apply_summary(book.summarize(results.values()))
         locked.summary_updated_at = timezone.now()
-        common.save_step(locked, by=by, fields=Assessment.SUMMARY_FIELDS)
+        common.save_step(locked, by=by, stored_status=stored_status, fields=Assessment.SUMMARY_FIELDS)
     # The caller's instance as saved, without reading it again (what refresh_from_db would give).
     for field in Assessment._meta.concrete_fields:
         setattr(assessment, field.attname, getattr(locked, field.attname))

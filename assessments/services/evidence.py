@@ -11,9 +11,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from accounts import permissions
 from accounts.models import Role
-from assessments import filetypes
+from assessments import filetypes, permissions
 from assessments.models import EvidenceFile, IndicatorResult
 from assessments.services import common
 from assessments.services.entry import check_editable

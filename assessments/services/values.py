@@ -24,7 +24,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from assessments.models import IndicatorResult
-from criteria.models import Kind
+from criteria.models import IndicatorKind
 from ntm.lib import notes
 
 _VALUE = IndicatorResult._meta.get_field("value")
@@ -102,7 +102,7 @@ def clean_value(raw, *, indicator, target=None) -> Decimal | None:
     """
     if _blank(raw):
         return None
-    if indicator.kind != Kind.NUMERIC:
+    if indicator.kind != IndicatorKind.NUMERIC:
         raise ValidationError(_("Chỉ tiêu này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận một giá trị số."),
                               code="not_numeric")
     number = to_decimal(raw)
@@ -144,7 +144,7 @@ def clean_entry(entry: dict, *, indicator, target=None) -> dict:
     """`entry` (value / met / note / reason) with every part checked and normalised; a ValidationError
     listing every problem of the entry otherwise."""
     cleaned, errors = dict(entry), []
-    if indicator.kind == Kind.NUMERIC:
+    if indicator.kind == IndicatorKind.NUMERIC:
         cleaned.pop("met", None)  # computed from the value (TargetBook.evaluate), never taken as sent
     checks = (("value", lambda raw: clean_value(raw, indicator=indicator, target=target)),
               ("met", lambda raw: clean_answer(raw, indicator=indicator)),

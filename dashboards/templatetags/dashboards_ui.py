@@ -3,6 +3,7 @@
 from django import template
 from django.utils import formats
 
+from dashboards.rows_html import commune_rows_html
 from ntm.lib import numbers
 
 register = template.Library()
@@ -40,7 +41,5 @@ def percent(value) -> str:
 @register.simple_tag
 def commune_rows(rows, board, area):
     """The table's commune rows, one page of board.rows (dashboards.rows_html: one string per row)."""
-    from dashboards.rows_html import commune_rows_html
-
     return commune_rows_html(rows, shows_parent=area.shows_parent,
                              recognitions_installed=board.recognitions.installed)

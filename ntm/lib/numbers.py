@@ -45,3 +45,18 @@ def grouped(value) -> str:
 def one_decimal(value) -> str:
     """A value rounded half up and written with one decimal in the active language: 13,9."""
     return formats.number_format(round_half_up(value), decimal_pos=1, use_l10n=True, force_grouping=True)
+
+
+def _trimmed(value: Decimal) -> Decimal:
+    # Thresholds are stored with three decimals: 36.000 must read "36", not "36,000" (36 in vi).
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
+def plain_number(value) -> str:
+    """A number in the active language's format, without trailing zeros: 1.234,5 in vi, 1,234.5 in en."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        value = _trimmed(value)
+    return formats.number_format(value, use_l10n=True, force_grouping=True)

@@ -24,13 +24,26 @@ from xml.parsers import expat
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
+from openpyxl.formula.translate import Translator
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter, range_boundaries
-from openpyxl.formula.translate import Translator
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet._reader import _cast_number
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.xml.constants import ARC_SHARED_STRINGS, SHEET_MAIN_NS
+
+
+@dataclass
+class Problem:
+    """One thing wrong in an uploaded workbook: where (sheet, cell) and what, in the user's language."""
+
+    sheet: str
+    cell: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "cell": self.cell, "message": self.message}
+
 
 # Writing
 
@@ -135,7 +148,7 @@ def not_a_workbook() -> Refused:
     return Refused(_("Tệp không phải là sổ tính Excel (.xlsx) đọc được."))
 
 
-class Cell:
+class SheetCell:
     __slots__ = ("row", "column", "value", "data_type")
 
     def __init__(self, row: int, column: int, value=None, data_type: str = "n"):
@@ -161,16 +174,16 @@ class Sheet:
 
     def __init__(self, title: str):
         self.title = title
-        self.cells: dict[tuple[int, int], Cell] = {}
+        self.cells: dict[tuple[int, int], SheetCell] = {}
         self.merged_refs: list[str] = []
         self.max_row = 0
         self.max_column = 0
 
-    def __getitem__(self, coordinate: str) -> Cell:
+    def __getitem__(self, coordinate: str) -> SheetCell:
         return self.cell(*coordinate_to_tuple(coordinate))
 
-    def cell(self, row: int, column: int) -> Cell:
-        return self.cells.get((row, column)) or Cell(row, column)
+    def cell(self, row: int, column: int) -> SheetCell:
+        return self.cells.get((row, column)) or SheetCell(row, column)
 
     @property
     def merged_cells(self) -> _Merged:
@@ -225,7 +238,7 @@ class _Budget:
             raise Refused(_("Sổ tính có quá nhiều dòng (trang “%(sheet)s” đã đến dòng %(row)s); tối đa %(max)s dòng "
                             "cho cả tệp.") % {"sheet": sheet.title, "row": row, "max": _count(self.limits.rows)})
 
-    def column(self, sheet: Sheet, cell: Cell) -> None:
+    def column(self, sheet: Sheet, cell: SheetCell) -> None:
         if cell.column > self.limits.columns:
             raise Refused(_("Trang “%(sheet)s” có dữ liệu ở ô %(cell)s; tối đa %(max)s cột (đến cột %(last)s).") % {
                 "sheet": sheet.title, "cell": cell.coordinate, "max": self.limits.columns,
@@ -442,7 +455,7 @@ class _SheetHandler:
         value, kind = self._value(row, column)
         if value is None:
             return
-        cell = Cell(row, column, value, kind)
+        cell = SheetCell(row, column, value, kind)
         if column > budget.limits.columns:
             budget.column(sheet, cell)
         if row > sheet.max_row:

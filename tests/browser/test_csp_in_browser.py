@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from assessments import demo as demo_data
 from assessments import services
 from communes.models import AdministrativeUnit, Era
-from criteria.models import CriteriaSet, Kind
+from criteria.models import CriteriaSet, IndicatorKind
 from tests.browser.conftest import log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -93,7 +93,7 @@ def test_a_radio_button_previews_the_entry_form_without_an_htmx_filter(demo, con
     draft = services.assessment_create(commune=commune, criteria_set=CriteriaSet.objects.get(code=SET),
                                        as_of=datetime.date(2025, 3, 31), by=staff)
     indicator = next(r.indicator for r in draft.results.select_related("indicator__criterion")
-                     if r.indicator.kind == Kind.BOOLEAN)
+                     if r.indicator.kind == IndicatorKind.BOOLEAN)
     page.goto(f"/assessments/{draft.pk}/edit/")
     counters = page.get_by_test_id("counters")
     expect(counters).to_have_text(re.compile(r"0/\d+ chỉ tiêu"))

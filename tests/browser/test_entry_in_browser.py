@@ -14,7 +14,7 @@ from assessments import demo as demo_data
 from assessments import services
 from assessments.models import IndicatorResult, Status
 from communes.models import AdministrativeUnit, Era
-from criteria.models import CriteriaSet, Kind
+from criteria.models import CriteriaSet, IndicatorKind
 from tests.browser.conftest import log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,7 +41,7 @@ def numeric_indicator_and_met_value(assessment):
     book = services.TargetBook(assessment.criteria_set)
     for indicator in book.indicators:
         target = book.target_for(indicator, assessment.commune, assessment.as_of)
-        if indicator.kind == Kind.NUMERIC and target is not None and target.is_numeric:
+        if indicator.kind == IndicatorKind.NUMERIC and target is not None and target.is_numeric:
             value = target.value + (1 if target.operator == ">" else -1 if target.operator == "<" else 0)
             return indicator, value
     pytest.fail("the demo set has no numeric indicator with a target")
@@ -169,7 +169,7 @@ def test_a_refused_value_and_a_note_over_the_limit_show_under_their_fields(staff
     from assessments.services import values
 
     book = services.TargetBook(draft.criteria_set)
-    indicator = next(i for i in book.indicators if i.kind == Kind.NUMERIC
+    indicator = next(i for i in book.indicators if i.kind == IndicatorKind.NUMERIC
                      and values.is_percent(i, book.target_for(i, draft.commune, draft.as_of)))
     page.goto(f"/assessments/{draft.pk}/edit/")
     page.locator(f"#crit-{indicator.criterion.number} .accordion-button").click()

@@ -83,7 +83,7 @@ def row_commune_url(name, district):
 
 def test_a_department_officer_sees_their_criteria(demo, context, live_server, page, watch):
     log_in(context, live_server, user("phong.nongnghiep"))
-    page.goto(reverse("roadmap:department"))
+    page.goto(reverse("dashboards:department"))
     expect(page.get_by_test_id("department-counts")).to_be_visible()
     expect(page.get_by_test_id("department-row").first).to_be_visible()
     shoot(page, "roadmap-department")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from assessments import demo as demo_data
 from assessments import services
 from communes.models import AdministrativeUnit, Era
-from criteria.models import CriteriaSet, Kind
+from criteria.models import CriteriaSet, IndicatorKind
 from tests.browser.conftest import log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,7 +35,7 @@ def numeric_with_target(assessment):
     book = services.TargetBook(assessment.criteria_set)
     for indicator in book.indicators:
         target = book.target_for(indicator, assessment.commune, assessment.as_of)
-        if indicator.kind == Kind.NUMERIC and target is not None and target.is_numeric and target.operator == ">=":
+        if indicator.kind == IndicatorKind.NUMERIC and target is not None and target.is_numeric and target.operator == ">=":
             return indicator, target
     pytest.fail("the demo set has no numeric indicator with a ≥ target")
 

@@ -3,24 +3,20 @@
 Load with {% load ntm_ui %}.
 """
 
-import datetime
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from criteria.models import Operator, SetStatus
-from ntm.lib import html, notes
+from criteria import display
+from criteria.models import SetStatus
+from ntm.lib import dates, html, notes, numbers
+from web.criteria_html import criteria_bodies_html
 
 register = template.Library()
-
-OPERATOR_SYMBOLS = dict(Operator.choices)
 
 
 @register.filter
@@ -56,60 +52,12 @@ def set_status_badge(criteria_set) -> str:
     return format_html('<span class="badge {}">{}</span>', css, label)
 
 
-@register.filter
-def short_date(value) -> str:
-    """dd/mm/yyyy in Vietnamese (Django's vi locale writes d-m-Y); the English catalogue gives its own."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return formats.date_format(value, pgettext("định dạng ngày (cú pháp Django)", "d/m/Y"))
-
-
-@register.filter
-def short_datetime(value) -> str:
-    if not value:
-        return ""
-    return formats.date_format(timezone.localtime(value), pgettext("định dạng ngày giờ (cú pháp Django)", "H:i d/m/Y"))
-
-
-def _trimmed(value: Decimal) -> Decimal:
-    # Thresholds are stored with three decimals: 36.000 must read "36", not "36,000" (36 in vi).
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
-
-
-@register.filter
-def plain_number(value) -> str:
-    """A number in the active language's format, without trailing zeros: 1.234,5 in vi, 1,234.5 in en."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, Decimal):
-        value = _trimmed(value)
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
-
-
-def target_label(*, operator: str, value: Decimal | None, text: str, unit: str) -> str:
-    """The text the decision writes when there is one, else "≥80%" built from operator and value."""
-    if text:
-        return text
-    if operator and value is not None:
-        number = plain_number(value)
-        suffix = unit if unit == "%" else f" {unit}" if unit else ""
-        return f"{OPERATOR_SYMBOLS.get(operator, operator)}{number}{suffix}"
-    return ""
-
-
-@register.filter
-def indicator_target(indicator) -> str:
-    return target_label(
-        operator=indicator.operator, value=indicator.target_value, text=indicator.target_text, unit=indicator.unit
-    )
-
-
-@register.filter
-def variant_target(variant) -> str:
-    return target_label(operator=variant.operator, value=variant.value, text=variant.text, unit=variant.unit)
+# Thin wrappers: the functions live in ntm.lib and criteria.display, where Python code imports them.
+register.filter("short_date", dates.short_date)
+register.filter("short_datetime", dates.short_datetime)
+register.filter("plain_number", numbers.plain_number)
+register.filter("indicator_target", display.indicator_target)
+register.filter("variant_target", display.variant_target)
 
 
 @register.filter
@@ -142,6 +90,4 @@ def login_url(context) -> str:
 @register.simple_tag
 def criteria_bodies(summary):
     """The commune page's criteria rows with their indicators (web.criteria_html)."""
-    from web.criteria_html import criteria_bodies_html  # imports this module's plain_number
-
     return criteria_bodies_html(summary)

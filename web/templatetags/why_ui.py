@@ -2,8 +2,8 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from ntm.lib.numbers import plain_number
 from web import why_links
-from web.templatetags.ntm_ui import plain_number
 
 register = template.Library()
 

@@ -9,26 +9,16 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from ntm.lib.sheets import Sheet
 
-from accounts import permissions
+from assessments import permissions
 from assessments.models import Assessment, Status
 from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, Level
 from criteria import applicability
-from criteria.models import CriteriaSet, Kind, SetStatus
+from criteria.models import CriteriaSet, IndicatorKind, SetStatus
+from ntm.lib.sheets import Problem, Sheet
 from workbooks import layout as L
 from workbooks.services import cells
-
-
-@dataclass
-class Problem:
-    sheet: str
-    cell: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "cell": self.cell, "message": self.message}
 
 
 @dataclass
@@ -165,7 +155,7 @@ class SheetReader:
         entry = {}
         if not cells.is_blank(raw):
             try:
-                if indicator.kind == Kind.NUMERIC:
+                if indicator.kind == IndicatorKind.NUMERIC:
                     entry["value"] = cells.parse_number(raw, indicator=indicator, target=target)
                 else:
                     entry["met"] = cells.parse_yes_no(raw)

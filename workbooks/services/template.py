@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, Level
 from criteria import applicability
-from criteria.models import CriteriaSet, Kind, SetStatus
+from criteria.models import CriteriaSet, IndicatorKind, SetStatus
 from ntm.lib.sheets import put, put_at, set_text_safe
 from workbooks import layout as L
 
@@ -192,7 +192,7 @@ def _indicator_row(ws, row, book: TargetBook, indicator, commune, as_of, validat
     for column in (L.VALUE_COLUMN, L.NOTE_COLUMN):
         cell = ws[f"{column}{row}"]
         cell.protection, cell.fill, cell.alignment = UNLOCKED, INPUT_FILL, WRAP
-    if indicator.kind == Kind.NUMERIC:
+    if indicator.kind == IndicatorKind.NUMERIC:
         kind = "percent" if L.is_percent(indicator, target) else "number"
     else:
         kind = "yes_no"
@@ -203,7 +203,7 @@ def _target_text(indicator, target, reason: str = "") -> str:
     if target is not None and target.display():
         return target.display()
     # A yes/no indicator is met by answering "Đạt"; a number with no known threshold stays a gap.
-    if indicator.kind == Kind.BOOLEAN:
+    if indicator.kind == IndicatorKind.BOOLEAN:
         return L.YES
     return _("Chưa có chỉ tiêu áp dụng: %(reason)s") % {"reason": reason} if reason else _("Chưa có chỉ tiêu áp dụng")
 

@@ -1,10 +1,10 @@
-"""Import a crosswalk workbook (criteria.crosswalks, workbooks.crosswalk_io): create the crosswalk of its two
+"""Import a crosswalk workbook (criteria.crosswalks, criteria.crosswalk_workbook): create the crosswalk of its two
 sets, or replace all the links of the one that exists. All or nothing; every problem names its row and cell."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workbooks.crosswalk_io import crosswalk_import
+from criteria.crosswalk_workbook import crosswalk_import
 
 
 class Command(BaseCommand):

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 
-from accounts import permissions
 from accounts.models import Membership, Role
+from assessments import permissions
 from assessments.models import Assessment, Status
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet, Criterion, Department
-from web.collation import vietnamese_key
+from ntm.lib.collation import vietnamese_key
 
 
 def department_memberships(user) -> list[Membership]:
@@ -47,17 +47,17 @@ def sets_with_approved(commune_q: Q) -> list[CriteriaSet]:
 
 
 @dataclass
-class Cell:
+class DepartmentCell:
     criterion: Criterion
     met: bool | None  # None: no approved assessment
     failing: list[str] = field(default_factory=list)
 
 
 @dataclass
-class Row:
+class DepartmentRow:
     commune: AdministrativeUnit
     assessment: Assessment | None
-    cells: list[Cell]
+    cells: list[DepartmentCell]
 
 
 @dataclass
@@ -73,7 +73,7 @@ class DepartmentView:
     department: Department
     criteria_set: CriteriaSet | None
     criteria: list[Criterion]
-    rows: list[Row]
+    rows: list[DepartmentRow]
     counts: list[CriterionCount]
 
 
@@ -98,16 +98,16 @@ def department_view(department: Department, memberships: list[Membership], crite
         cells = []
         for criterion in criteria:
             if assessment is None:
-                cell = Cell(criterion, None)
+                cell = DepartmentCell(criterion, None)
                 counts[criterion.pk].not_assessed += 1
             elif criterion.number in unmet:
-                cell = Cell(criterion, False, list(unmet[criterion.number]))
+                cell = DepartmentCell(criterion, False, list(unmet[criterion.number]))
                 counts[criterion.pk].failing += 1
             else:
-                cell = Cell(criterion, True)
+                cell = DepartmentCell(criterion, True)
                 counts[criterion.pk].met += 1
             cells.append(cell)
-        rows.append(Row(commune, assessment, cells))
+        rows.append(DepartmentRow(commune, assessment, cells))
     return DepartmentView(department, criteria_set, criteria, rows, list(counts.values()))
 
 

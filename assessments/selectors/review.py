@@ -13,8 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts import permissions
 from accounts.models import Role
+from assessments import permissions
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status, VerificationState
 from assessments.selectors import Comparison, assessments_for
 from criteria.crosswalks import newest_crosswalk_id
@@ -60,7 +60,7 @@ def assessment_with_place(user, pk: int) -> Assessment:
 
 
 @dataclass
-class CriterionRow:
+class ReviewCriterionRow:
     criterion: object
     results: list = field(default_factory=list)
 
@@ -77,12 +77,12 @@ class CriterionRow:
         return False if any(r.met is False for r in self.results) else None
 
 
-def criteria_rows(results) -> list[CriterionRow]:
+def criteria_rows(results) -> list[ReviewCriterionRow]:
     """Group results (ordered by criterion, then indicator) into one row per criterion."""
-    rows: dict[int, CriterionRow] = {}
+    rows: dict[int, ReviewCriterionRow] = {}
     for result in results:
         criterion = result.indicator.criterion
-        rows.setdefault(criterion.pk, CriterionRow(criterion)).results.append(result)
+        rows.setdefault(criterion.pk, ReviewCriterionRow(criterion)).results.append(result)
     return list(rows.values())
 
 
@@ -125,7 +125,7 @@ class CriterionChange:
     new_met: bool
 
 
-def criteria_changes(assessment: Assessment, comparison: Comparison, rows: list[CriterionRow]) -> list[CriterionChange]:
+def criteria_changes(assessment: Assessment, comparison: Comparison, rows: list[ReviewCriterionRow]) -> list[CriterionChange]:
     """Criteria met in one of the two assessments and not in the other, read from their stored
     summaries (`unmet` lists every criterion not met), so no query."""
     if comparison.previous is None:

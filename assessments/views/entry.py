@@ -17,19 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import permissions
 from accounts.models import Role
 from accounts.selectors import unit_scope_q
-from assessments import selectors, services
+from assessments import permissions, selectors, services
+from assessments.forms import entry as forms
+from assessments.forms import review as review_forms
 from assessments.models import EvidenceFile
+from assessments.selectors import entry
 from assessments.services import evidence as evidence_service
 from assessments.services.entry import check_editable
+from communes.selectors import unit_for
 from criteria.models import CriteriaSet
 from ntm.lib import uploads
-from web import entry_forms as forms
-from web import entry_selectors as entry
-from web import review_forms
-from web import selectors as web_selectors
 
 
 @login_required
@@ -39,7 +38,7 @@ def my_communes(request):
 
 @login_required
 def assessment_create(request, era, code):
-    commune = web_selectors.unit_for(era=era, code=code, scope=unit_scope_q(request.user))
+    commune = unit_for(era=era, code=code, scope=unit_scope_q(request.user))
     if not commune.is_commune:
         raise Http404(_("Chỉ đánh giá được đơn vị cấp xã."))
     if not permissions.can_create_assessment(request.user, commune):
@@ -284,7 +283,7 @@ def _evidence_response(request, assessment, result, *, error: str = ""):
     """The indicator's evidence block (htmx), or back to the entry form at that indicator."""
     if request.headers.get("HX-Request"):
         files = list(EvidenceFile.objects.filter(result=result).order_by("uploaded_at", "id"))
-        ctx = {"assessment": assessment, "row": entry.Row(result=result, indicator=result.indicator,
+        ctx = {"assessment": assessment, "row": entry.EntryRow(result=result, indicator=result.indicator,
                                                           anchor=entry.anchor_for(result.indicator.code)),
                "files": files, "evidence_error": error}
         return render(request, "web/entry/_evidence.html", ctx)

@@ -22,10 +22,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from criteria.crosswalks import LinkSpec, crosswalk_save, links_errors
-from criteria.models import Crosswalk, CriteriaSet, Indicator, LinkKind
+from criteria.models import CriteriaSet, Crosswalk, Indicator, LinkKind
+from criteria.workbook import FIRST_ROW, NO, YES, _style
 from ntm.lib import sheets as xlsx
-from workbooks.criteria_io import FIRST_ROW, NO, YES, _style
-from workbooks.services.sheets import Problem
+from ntm.lib.sheets import Problem
 
 MARKER = "ntm-crosswalk"
 VERSION = "1"

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from assessments.forms.review import STALE_PAGE
 from assessments.services import values
-from criteria.models import Kind
+from criteria.models import IndicatorKind
 from ntm.lib import notes
 from ntm.lib.forms import DayField
-from web.review_forms import STALE_PAGE
 
 parse_number = values.parse_number  # kept importable from here
 
@@ -103,7 +103,7 @@ class EntryForm(forms.Form):
         self.indicators = list(indicators)
         for indicator in self.indicators:
             code = indicator.code
-            if indicator.kind == Kind.NUMERIC:
+            if indicator.kind == IndicatorKind.NUMERIC:
                 self.fields[f"value-{code}"] = IndicatorValueField(indicator=indicator, target_of=target_of)
             else:
                 self.fields[f"met-{code}"] = forms.TypedChoiceField(
@@ -121,8 +121,8 @@ class EntryForm(forms.Form):
         entries = {}
         for indicator in self.indicators:
             code = indicator.code
-            key = f"value-{code}" if indicator.kind == Kind.NUMERIC else f"met-{code}"
-            entry = {"value" if indicator.kind == Kind.NUMERIC else "met": data.get(key)}
+            key = f"value-{code}" if indicator.kind == IndicatorKind.NUMERIC else f"met-{code}"
+            entry = {"value" if indicator.kind == IndicatorKind.NUMERIC else "met": data.get(key)}
             if f"note-{code}" in data:
                 entry["note"] = data[f"note-{code}"]
             entries[code] = entry

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import permissions
-from assessments import review_selectors, selectors, services
+from assessments import permissions, selectors, services
+from assessments.forms import review as review_forms
 from assessments.models import Status
-from web import review_forms
+from assessments.selectors import review as review_selectors
 
 TEMPLATE = "web/review/verify.html"
 

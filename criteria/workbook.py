@@ -28,11 +28,20 @@ from openpyxl.utils import get_column_letter
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from criteria.models import (
-    Confidence, Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, Kind, Operator, SetLevel, SetStatus,
+    Confidence,
+    CriteriaSet,
+    Criterion,
+    Department,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    Operator,
+    SetLevel,
+    SetStatus,
 )
-from ntm.lib import sheets as xlsx
 from criteria.targets import format_target_cell, parse_target_cell
-from workbooks.services.sheets import Problem
+from ntm.lib import sheets as xlsx
+from ntm.lib.sheets import Problem
 
 MARKER = "ntm-criteria-set"
 VERSION = "2"
@@ -358,13 +367,13 @@ class _Reader:
     def _indicator(self, cell, numbers: set) -> dict:
         values = {"criterion": cell("criterion", _member, allowed=numbers, message=_("Không có tiêu chí số %(v)s.")),
                   "code": cell("code", _required), "position": cell("position", _count) or 0,
-                  "name": cell("name", _required), "kind": cell("kind", _choice(Kind), required=True),
+                  "name": cell("name", _required), "kind": cell("kind", _choice(IndicatorKind), required=True),
                   "operator": cell("operator", _choice(Operator)), "target_value": cell("target_value", _decimal),
                   "target_text": cell("target_text"), "unit": cell("unit"),
                   "evidence_guidance": cell("evidence_guidance"), "verified": cell("verified", _bool),
                   "confidence": cell("confidence", _choice(Confidence))}
         values.update(sources=cell("sources"), note=cell("note"))
-        if values["kind"] == Kind.NUMERIC and bool(values["operator"]) != (values["target_value"] is not None):
+        if values["kind"] == IndicatorKind.NUMERIC and bool(values["operator"]) != (values["target_value"] is not None):
             cell("operator", _fail, message=_("Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."))
         groups = {}
         for key in GROUP_KEYS:

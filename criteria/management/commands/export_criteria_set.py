@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from criteria import workbook as criteria_io
 from criteria.models import CriteriaSet
-from workbooks import criteria_io
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """The review side: one assessment's page, the steps taken from it (return, approve, reopen), and the
-reviewers' queue. The departments' verification pages are in web.review_verify.
+reviewers' queue. The departments' verification pages are in assessments.views.verify.
 
 Every view loads the assessment within the user's scope first (a 404 outside it, exactly as for a
 missing one), then checks the role (a 403), then lets the service decide. A refusal renders the page
@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import permissions
 from accounts.models import Role
-from assessments import review_selectors, selectors, services
+from assessments import permissions, selectors, services
+from assessments.forms import review as review_forms
 from assessments.models import IndicatorResult, Status
-from web import review_forms, review_timeline
+from assessments.selectors import review as review_selectors
+from assessments.selectors import timeline as review_timeline
 
 
 @dataclass

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.selectors import administers, criteria_sets_q, sees_everything
+from criteria import workbook as criteria_io
 from criteria.models import CriteriaSet, SetStatus
-from workbooks import criteria_io
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

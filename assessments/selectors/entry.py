@@ -9,15 +9,15 @@ from itertools import groupby
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import permissions
 from accounts.models import Role
+from assessments import permissions
+from assessments.forms.entry import format_number
 from assessments.models import Assessment, Status
 from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, Level
 from criteria import applicability
-from criteria.models import CriteriaSet, Kind
-from web.collation import vietnamese_key
-from web.entry_forms import format_number
+from criteria.models import CriteriaSet, IndicatorKind
+from ntm.lib.collation import vietnamese_key
 
 # Criterion (and indicator) states shown as badges on the entry form.
 MET, NOT_MET, INCOMPLETE = "met", "not_met", "incomplete"
@@ -36,17 +36,9 @@ def criterion_state(mets) -> str:
 # Which sets apply to a commune
 
 
-def set_applies(criteria_set: CriteriaSet, commune: AdministrativeUnit) -> bool:
-    """The rule of criteria.applicability, which the create service enforces on every path."""
-    return applicability.set_applies(criteria_set, commune)
-
-
-def published_sets() -> list[CriteriaSet]:
-    return list(CriteriaSet.objects.published().select_related("province").order_by("-period_start", "code"))
-
-
-def applicable_sets(commune: AdministrativeUnit, sets: list[CriteriaSet] | None = None) -> list[CriteriaSet]:
-    return [cs for cs in (sets if sets is not None else published_sets()) if set_applies(cs, commune)]
+set_applies = applicability.set_applies
+published_sets = applicability.published_sets
+applicable_sets = applicability.applicable_sets
 
 
 def free_as_of(commune: AdministrativeUnit, criteria_set: CriteriaSet | None, today: datetime.date) -> datetime.date:
@@ -154,7 +146,7 @@ def my_communes(user) -> list[CommuneOverview]:
 
 
 @dataclass
-class Row:
+class EntryRow:
     """One indicator of the entry form: its stored result and, when re-rendering a post, what was typed."""
 
     result: object
@@ -171,7 +163,7 @@ class Row:
 
     @property
     def is_numeric(self) -> bool:
-        return self.indicator.kind == Kind.NUMERIC
+        return self.indicator.kind == IndicatorKind.NUMERIC
 
     @property
     def state(self) -> str:
@@ -211,10 +203,10 @@ def entry_blocks(assessment: Assessment) -> list[Block]:
         block = Block(criterion=results[0].indicator.criterion)
         for result in results:
             indicator = result.indicator
-            shown = format_number(result.value) if indicator.kind == Kind.NUMERIC else result.met
-            row = Row(result=result, indicator=indicator, anchor=anchor_for(indicator.code),
+            shown = format_number(result.value) if indicator.kind == IndicatorKind.NUMERIC else result.met
+            row = EntryRow(result=result, indicator=indicator, anchor=anchor_for(indicator.code),
                       shown=shown, note=result.note, met=result.met)
-            if indicator.kind == Kind.NUMERIC and not result.target_applied:
+            if indicator.kind == IndicatorKind.NUMERIC and not result.target_applied:
                 book = book or TargetBook.of(assessment.criteria_set)
                 row.target_reason = book.resolve(book.by_id[indicator.id], assessment.commune, assessment.as_of).reason
             block.rows.append(row)

@@ -8,6 +8,7 @@ within an era across levels.
 
 import datetime
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ class Level(models.IntegerChoices):
     VILLAGE = 4, _("Thôn")
 
 
-class Kind(models.TextChoices):
+class UnitKind(models.TextChoices):
     TINH = "tinh", _("tỉnh")
     THANH_PHO_TW = "thanh_pho_tw", _("thành phố trực thuộc trung ương")
     HUYEN = "huyen", _("huyện")
@@ -44,7 +45,7 @@ class Kind(models.TextChoices):
 
 # The programme for communes (xã nông thôn mới) applies to xã: phường and thị trấn are urban units and
 # đặc khu (2025) special zones, outside its denominators. Dashboards count them apart, never in "x/N xã".
-PROGRAMME_KINDS = frozenset({Kind.XA})
+PROGRAMME_KINDS = frozenset({UnitKind.XA})
 
 
 class Region(models.TextChoices):
@@ -92,11 +93,20 @@ def _code_variants(text: str) -> list[str]:
     return [str(number).zfill(width) for width in (2, 3, 5)]
 
 
+# A code is a path segment in every link and part of the unit's path ("01/017/00004"): letters, digits,
+# "-" and "_" only (official codes are digits).
+unit_code_validator = RegexValidator(
+    r"^[0-9A-Za-z_-]+\Z", _("Mã đơn vị chỉ gồm chữ số, chữ cái không dấu, dấu gạch ngang hoặc gạch dưới.")
+)
+
+
 class AdministrativeUnit(models.Model):
     era = models.CharField(_("thời kỳ"), max_length=10, choices=Era.choices)
-    code = models.CharField(_("mã"), max_length=10, help_text=_("Mã đơn vị hành chính (Tổng cục Thống kê)"))
+    code = models.CharField(
+        _("mã"), max_length=10, validators=[unit_code_validator], help_text=_("Mã đơn vị hành chính (Tổng cục Thống kê)")
+    )
     name = models.CharField(_("tên"), max_length=120)
-    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
     level = models.PositiveSmallIntegerField(_("cấp"), choices=Level.choices)
     parent = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("đơn vị cấp trên")

@@ -8,20 +8,27 @@ tests read it back (data-testid, data-code, data-status).
 """
 
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from ntm.lib.dates import short_date
 from ntm.lib.html import escape, width_class
 from ntm.lib.numbers import grouped as number
-from web.templatetags.ntm_ui import short_date
 
 PLACEHOLDER = "00000"
 
 
+def _q(part: str) -> str:
+    """A URL path segment: percent-encoded (a code holding "/", "?" or "#" stays one segment)."""
+    return part if part.isalnum() else quote(part, safe="")
+
+
 def _url_shape(name: str, **kwargs) -> str:
-    # reverse() once with placeholders; each row then fills them in (eras and codes are URL-safe).
+    # reverse() once with placeholders; each row then fills them in, percent-encoded and escaped (codes
+    # are validated by communes.models.unit_code_validator, but a row never trusts that).
     return reverse(name, kwargs=kwargs)
 
 
@@ -30,6 +37,10 @@ def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool)
     assessment_url = reverse("web:assessment", kwargs={"pk": 999999999}).replace("999999999", "{pk}")
     # The commune's latest approved assessment against its previous approved one (web.views_compare).
     compare_url = reverse("web:assessment_compare") + "?a={pk}"
+
+    def unit_href(unit) -> str:
+        return escape(unit_url.format(era=_q(unit.era), code=_q(unit.code)))
+
     text = {
         "share": escape(gettext("Tỷ lệ tiêu chí đạt")),
         "met": escape(gettext("Đạt chuẩn")),
@@ -55,7 +66,7 @@ def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool)
         s, commune = row.summary, row.commune
         cells = [
             f'<tr data-testid="commune-row" data-code="{escape(commune.code)}" data-status="{escape(row.status)}">',
-            f'<th scope="row" class="fw-normal"><a href="{unit_url.format(era=commune.era, code=commune.code)}">'
+            f'<th scope="row" class="fw-normal"><a href="{unit_href(commune)}">'
             f"{escape(commune.name)}</a></th>",
         ]
         if shows_parent:

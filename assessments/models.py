@@ -2,7 +2,7 @@
 stored summary that dashboards read (updated in the same transaction as the results).
 
 An approved assessment is locked: its row, its results and its evidence refuse to be saved
-(pre_save guards below), so neither the admin nor the API nor a stray script can change what a
+(Assessment.save and the pre_save guards below), so neither the admin nor the API nor a stray script can change what a
 reviewer approved. Only assessments.services.assessment_reopen unlocks it, and says why.
 """
 
@@ -141,6 +141,22 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.commune.name} · {self.criteria_set.code} · {self.as_of:%d/%m/%Y}"
 
+    def save(self, *args, reopening: bool = False, stored_status: str | None = None, **kwargs):
+        """Save, refusing any change to an approved assessment (the approved lock; fixtures loaded raw
+        do not come through here).
+
+        `reopening`: the one save of services.assessment_reopen, which takes it out of "approved".
+        `stored_status`: the status the caller read under the row lock (services.common.lock), which
+        spares the check its query."""
+        if self.pk is not None and not reopening:
+            if stored_status is None:
+                approved = _is_approved(Assessment.objects.filter(pk=self.pk))
+            else:
+                approved = stored_status == Status.APPROVED
+            if approved:
+                raise ValidationError(approved_message(), code="approved")
+        super().save(*args, **kwargs)
+
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
@@ -267,21 +283,6 @@ def approved_message() -> str:
 
 def _is_approved(queryset) -> bool:
     return queryset.filter(status=Status.APPROVED).exists()
-
-
-@receiver(pre_save, sender=Assessment)
-def _guard_approved_assessment(sender, instance, raw=False, **kwargs):
-    # assessment_reopen sets the flag for the one save that takes the assessment out of "approved".
-    unlocked = instance.__dict__.pop("_unlock_approved", False)
-    under_lock = instance.__dict__.pop("_status_under_lock", None)  # set by services.common.lock
-    if raw or instance.pk is None or unlocked:
-        return
-    if under_lock is not None:
-        if under_lock == Status.APPROVED:
-            raise ValidationError(approved_message(), code="approved")
-        return
-    if _is_approved(Assessment.objects.filter(pk=instance.pk)):
-        raise ValidationError(approved_message(), code="approved")
 
 
 @receiver(pre_save, sender=IndicatorResult)

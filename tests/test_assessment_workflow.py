@@ -12,7 +12,15 @@ from assessments import services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status, VerificationState
 from tests import factories
 from tests.factories_flow import (
-    ANSWERS, PDF, make_approved, make_cast, make_draft, make_flow_set, make_returned, make_submitted, upload,
+    ANSWERS,
+    PDF,
+    make_approved,
+    make_cast,
+    make_draft,
+    make_flow_set,
+    make_returned,
+    make_submitted,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +226,18 @@ def test_an_approved_assessment_refuses_a_plain_save(approved):
     with pytest.raises(ValidationError):
         Assessment.objects.get(pk=approved.pk).save(update_fields=["status"])
     assert Assessment.objects.get(pk=approved.pk).return_reason == ""
+
+
+def test_the_approved_lock_takes_explicit_arguments_not_flags_on_the_instance(approved, django_assert_num_queries):
+    row = Assessment.objects.get(pk=approved.pk)
+    row.return_reason = "sửa tay"
+    with django_assert_num_queries(0), pytest.raises(ValidationError):
+        row.save(update_fields=["return_reason"], stored_status=Status.APPROVED)  # read under a lock: no query
+    row.__dict__["_unlock_approved"] = True  # the old private flag no longer unlocks anything
+    with pytest.raises(ValidationError):
+        row.save(update_fields=["return_reason"])
+    row.save(update_fields=["return_reason"], reopening=True)  # only the reopen service's save passes
+    assert Assessment.objects.get(pk=approved.pk).return_reason == "sửa tay"
 
 
 def test_an_approved_result_refuses_a_plain_save(approved):

@@ -17,9 +17,6 @@ def lock(assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update(of=("self",)).select_related("commune", "criteria_set").get(
         pk=assessment.pk
     )
-    # The status as stored while this transaction holds the row: the approved-lock guard (models)
-    # reads it for the next save instead of asking the database again.
-    locked._status_under_lock = locked.status
     return locked
 
 
@@ -83,10 +80,16 @@ def check_revision(assessment: Assessment, expected_revision: int | None) -> Non
     raise stale_error(assessment, codes)
 
 
-def save_step(assessment: Assessment, *, by, fields: list[str], reason: str = "") -> None:
-    """Save a workflow step: bump the revision and record who and why in the history."""
+def save_step(
+    assessment: Assessment, *, by, fields: list[str], stored_status: str, reason: str = "", reopening: bool = False
+) -> None:
+    """Save a workflow step: bump the revision and record who and why in the history.
+
+    `stored_status`: the status read under the row lock (`lock`), before the step changed it; the
+    model's approved lock checks it instead of reading the row again. `reopening`: the step that takes
+    an approved assessment out of "approved" (services.assessment_reopen)."""
     assessment.revision += 1
     if by is not None:  # otherwise simple-history falls back to the request's user, if any
         assessment._history_user = by
     assessment._change_reason = reason
-    assessment.save(update_fields=["revision", *fields])
+    assessment.save(update_fields=["revision", *fields], stored_status=stored_status, reopening=reopening)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts import permissions
 from accounts.models import Role
+from assessments import permissions
 from assessments.models import EDITABLE_STATUSES, Assessment, IndicatorResult, Status, VerificationState
 from assessments.services import common
 from assessments.services.book import TargetBook
@@ -29,6 +29,7 @@ def _finish(assessment: Assessment, locked: Assessment) -> Assessment:
 def assessment_submit(*, assessment: Assessment, by, expected_revision: int | None = None) -> Assessment:
     """Send a draft or returned assessment for review; every indicator must be answered (code "incomplete")."""
     locked = common.lock(assessment)
+    stored_status = locked.status  # before this step changes it
     common.require(
         permissions.has_role(by, locked.commune, Role.COMMUNE_STAFF),
         _("Chỉ cán bộ xã mới gửi được đánh giá của xã mình."),
@@ -44,7 +45,9 @@ def assessment_submit(*, assessment: Assessment, by, expected_revision: int | No
             code="incomplete", params={"indicators": missing, "codes": ", ".join(missing)},
         )
     locked.status, locked.submitted_by, locked.submitted_at = Status.SUBMITTED, by, timezone.now()
-    common.save_step(locked, by=by, fields=["status", "submitted_by", "submitted_at"])
+    common.save_step(
+        locked, by=by, stored_status=stored_status, fields=["status", "submitted_by", "submitted_at"]
+    )
     return _finish(assessment, locked)
 
 
@@ -75,12 +78,16 @@ def _check_reviewer(by, locked: Assessment, status_message: str) -> None:
 def assessment_return(*, assessment: Assessment, reason: str, by, expected_revision: int | None = None) -> Assessment:
     """Send a submitted assessment back to the commune with a reason (required)."""
     locked = common.lock(assessment)
+    stored_status = locked.status  # before this step changes it
     _check_reviewer(by, locked, _("Chỉ trả lại được đánh giá đang chờ thẩm định."))
     reason = common.require_reason(reason, _("Hãy nêu lý do trả lại."))
     common.check_revision(locked, expected_revision)
     locked.status, locked.return_reason = Status.RETURNED, reason
     locked.returned_by, locked.returned_at = by, timezone.now()
-    common.save_step(locked, by=by, fields=["status", "return_reason", "returned_by", "returned_at"], reason=reason)
+    common.save_step(
+        locked, by=by, stored_status=stored_status, reason=reason,
+        fields=["status", "return_reason", "returned_by", "returned_at"],
+    )
     return _finish(assessment, locked)
 
 
@@ -124,11 +131,14 @@ def assessment_approve(
     codes in params "unchecked" and "flagged". The pages, the API and any other caller share this rule.
     """
     locked = common.lock(assessment)
+    stored_status = locked.status  # before this step changes it
     _check_reviewer(by, locked, _("Chỉ duyệt được đánh giá đang chờ thẩm định."))
     common.check_revision(locked, expected_revision)
     _check_confirmed(locked, confirm_unverified)
     locked.status, locked.approved_by, locked.approved_at = Status.APPROVED, by, timezone.now()
-    common.save_step(locked, by=by, fields=["status", "approved_by", "approved_at"])  # flags it (models)
+    common.save_step(  # the save flags it as the latest approved (models)
+        locked, by=by, stored_status=stored_status, fields=["status", "approved_by", "approved_at"]
+    )
     return _finish(assessment, locked)
 
 
@@ -137,6 +147,7 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by, expected_revis
     """Unlock an approved assessment (criteria admin of the area, or superuser): it goes back to
     "returned" with the reason as its return reason; the approval stays in the history."""
     locked = common.lock(assessment)
+    stored_status = locked.status  # before this step changes it
     common.require(
         permissions.can_reopen(by, locked), _("Chỉ quản trị bộ tiêu chí mới mở lại được đánh giá đã duyệt.")
     )
@@ -147,9 +158,8 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by, expected_revis
     locked.returned_by, locked.returned_at = by, timezone.now()
     locked.approved_by, locked.approved_at = None, None
     locked.is_latest_approved = False  # no longer approved; the save flags the approval before it (models)
-    locked._unlock_approved = True  # read once by the model's approved-lock guard
     common.save_step(
-        locked, by=by, reason=reason,
+        locked, by=by, reason=reason, stored_status=stored_status, reopening=True,
         fields=["status", "return_reason", "returned_by", "returned_at", "approved_by", "approved_at",
                 "is_latest_approved"],
     )
@@ -167,6 +177,7 @@ def indicator_verify(
     very result changed since the officer's revision.
     """
     locked = common.lock(result.assessment)
+    stored_status = locked.status  # before this step changes it
     result = IndicatorResult.objects.select_related("indicator__criterion").get(pk=result.pk)
     common.require(
         permissions.can_verify(by, locked, result.indicator.criterion),
@@ -186,7 +197,7 @@ def indicator_verify(
     result.verified_by, result.verified_at = by, timezone.now()
     result._history_user, result._change_reason = by, comment
     result.save(update_fields=["verification_state", "verification_comment", "verified_by", "verified_at"])
-    common.save_step(locked, by=by, fields=[])
+    common.save_step(locked, by=by, stored_status=stored_status, fields=[])
     return result
 
 
@@ -196,6 +207,7 @@ def assessment_withdraw(*, assessment: Assessment, by, expected_revision: int | 
     decision moves it out of "submitted", and a department's check of any of its results since the
     submission counts as review started (code "review_started"). Recorded in the history."""
     locked = common.lock(assessment)
+    stored_status = locked.status  # before this step changes it
     common.require(
         permissions.has_role(by, locked.commune, Role.COMMUNE_STAFF),
         _("Chỉ cán bộ xã mới rút lại được đánh giá của xã mình."),
@@ -208,5 +220,7 @@ def assessment_withdraw(*, assessment: Assessment, by, expected_revision: int | 
             code="review_started",
         )
     locked.status = Status.DRAFT
-    common.save_step(locked, by=by, fields=["status"], reason=_("Xã rút lại để sửa."))
+    common.save_step(
+        locked, by=by, stored_status=stored_status, fields=["status"], reason=_("Xã rút lại để sửa.")
+    )
     return _finish(assessment, locked)

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, VerificationState
 from communes.models import CommuneGroup, Region
-from criteria.models import Criterion, Indicator, IndicatorTarget, Kind, SourceDocument, Target
+from criteria.models import Criterion, Indicator, IndicatorKind, IndicatorTarget, SourceDocument, Target
+from criteria.sources import source_keys
 from criteria.targets import GENERAL, Resolution, resolve
+from ntm.lib.html import safe_url
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 
@@ -70,7 +72,7 @@ class IndicatorWhy:
 
     @property
     def is_numeric(self) -> bool:
-        return self.indicator.kind == Kind.NUMERIC
+        return self.indicator.kind == IndicatorKind.NUMERIC
 
     @property
     def verification_state(self) -> str:
@@ -108,16 +110,14 @@ def _state(met: bool | None) -> str:
 
 def _source_refs(texts: list[str]) -> list[SourceRef]:
     """The source keys cited ("S29, S30"), resolved to their documents in one query; an unknown key stays text."""
-    keys = list(dict.fromkeys(k.strip() for t in texts for k in t.replace(";", ",").split(",") if k.strip()))
+    keys = source_keys(*texts)
     if not keys:
         return []
     docs = SourceDocument.objects.in_bulk(keys, field_name="key")
     refs = []
     for key in keys:
         doc = docs.get(key)
-        url = doc.url.strip() if doc else ""
-        url = url if url.startswith(("https://", "http://")) else ""  # only web addresses become links
-        refs.append(SourceRef(key, url, doc.description if doc else ""))
+        refs.append(SourceRef(key, safe_url(doc.url) if doc else "", doc.description if doc else ""))
     return refs
 
 
@@ -154,7 +154,7 @@ def _basis(resolution: Resolution, variants: list[IndicatorTarget], assessment: 
 
 def _unknown_reason(indicator: Indicator, result: IndicatorResult | None, resolution: Resolution) -> tuple[str, str]:
     """(code, sentence) for an indicator neither met nor failed."""
-    if indicator.kind != Kind.NUMERIC:
+    if indicator.kind != IndicatorKind.NUMERIC:
         return NO_ANSWER, _("Xã chưa trả lời chỉ tiêu này đạt hay chưa đạt.")
     if result is None or result.value is None:
         return NO_VALUE, _("Xã chưa nhập giá trị của chỉ tiêu này.")

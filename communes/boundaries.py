@@ -10,8 +10,8 @@ the era does not have are reported, not refused (a national file loaded for one 
 
 import json
 import operator
-from functools import reduce
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 
 from django.db import transaction
@@ -34,7 +34,7 @@ class BoundaryError(Exception):
 
 
 @dataclass
-class LoadReport:
+class BoundaryLoadReport:
     era: str
     loaded: int = 0
     points_before: int = 0
@@ -185,7 +185,7 @@ def read_features(data, code_field: str) -> dict[str, list]:
 
 
 def load_file(path: str | Path, *, era: str, code_field: str, tolerance: float = DEFAULT_TOLERANCE,
-              illustrative: bool | None = None, keep_existing: bool = False) -> LoadReport:
+              illustrative: bool | None = None, keep_existing: bool = False) -> BoundaryLoadReport:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -200,7 +200,7 @@ def load_file(path: str | Path, *, era: str, code_field: str, tolerance: float =
 
 
 def load_collection(data: dict, *, era: str, code_field: str, tolerance: float = DEFAULT_TOLERANCE,
-                    illustrative: bool = False, source: str = "", keep_existing: bool = False) -> LoadReport:
+                    illustrative: bool = False, source: str = "", keep_existing: bool = False) -> BoundaryLoadReport:
     """Store the simplified shapes of a FeatureCollection for the communes of `era` (one transaction).
 
     `keep_existing`: leave the shapes already stored alone (the demo never overwrites a real boundary).
@@ -211,7 +211,7 @@ def load_collection(data: dict, *, era: str, code_field: str, tolerance: float =
         raise BoundaryError(_("Dung sai đơn giản hóa không được âm."))
     by_code = read_features(data, code_field)
     units = {u.code: u for u in AdministrativeUnit.objects.filter(era=era, level=Level.COMMUNE, code__in=list(by_code))}
-    report = LoadReport(era=era, not_found=sorted(code for code in by_code if code not in units))
+    report = BoundaryLoadReport(era=era, not_found=sorted(code for code in by_code if code not in units))
     existing = {b.unit_id: b for b in Boundary.objects.filter(unit__in=units.values())}
     creates, updates = [], []
     for code, unit in units.items():
@@ -243,7 +243,7 @@ def load_collection(data: dict, *, era: str, code_field: str, tolerance: float =
     return report
 
 
-def report_lines(report: LoadReport) -> list[str]:
+def report_lines(report: BoundaryLoadReport) -> list[str]:
     """The report in Vietnamese (the language of the command's other messages)."""
     lines = [_("Đã nạp ranh giới của %(n)s đơn vị cấp xã (%(era)s): %(before)s điểm → %(after)s điểm sau khi đơn giản hóa.")
              % {"n": report.loaded, "era": Era(report.era).label, "before": grouped(report.points_before),

@@ -21,7 +21,7 @@ from vietnam_provinces import _province_conversion_2025 as province_conversion
 from vietnam_provinces import _ward_conversion_2025 as ward_conversion
 from vietnam_provinces import legacy
 
-from communes.models import REFORM_DATE, AdministrativeUnit, Era, Kind, Level, Region, UnitSuccession
+from communes.models import REFORM_DATE, AdministrativeUnit, Era, Level, Region, UnitKind, UnitSuccession
 from ntm.lib import data_version
 
 REGIONS_FILE = Path(__file__).parent / "data" / "regions.yaml"
@@ -32,16 +32,16 @@ BATCH = 1000
 REASON = "load_units"
 # The package's division types by level; "thành phố" is a provincial city only at district level.
 KINDS = {
-    (Level.PROVINCE, "tỉnh"): Kind.TINH,
-    (Level.PROVINCE, "thành phố trung ương"): Kind.THANH_PHO_TW,
-    (Level.DISTRICT, "huyện"): Kind.HUYEN,
-    (Level.DISTRICT, "quận"): Kind.QUAN,
-    (Level.DISTRICT, "thị xã"): Kind.THI_XA,
-    (Level.DISTRICT, "thành phố"): Kind.THANH_PHO,
-    (Level.COMMUNE, "xã"): Kind.XA,
-    (Level.COMMUNE, "phường"): Kind.PHUONG,
-    (Level.COMMUNE, "thị trấn"): Kind.THI_TRAN,
-    (Level.COMMUNE, "đặc khu"): Kind.DAC_KHU,
+    (Level.PROVINCE, "tỉnh"): UnitKind.TINH,
+    (Level.PROVINCE, "thành phố trung ương"): UnitKind.THANH_PHO_TW,
+    (Level.DISTRICT, "huyện"): UnitKind.HUYEN,
+    (Level.DISTRICT, "quận"): UnitKind.QUAN,
+    (Level.DISTRICT, "thị xã"): UnitKind.THI_XA,
+    (Level.DISTRICT, "thành phố"): UnitKind.THANH_PHO,
+    (Level.COMMUNE, "xã"): UnitKind.XA,
+    (Level.COMMUNE, "phường"): UnitKind.PHUONG,
+    (Level.COMMUNE, "thị trấn"): UnitKind.THI_TRAN,
+    (Level.COMMUNE, "đặc khu"): UnitKind.DAC_KHU,
 }
 SYNCED = ("name", "kind", "level", "parent_id", "path", "valid_from", "valid_to")
 
@@ -122,7 +122,7 @@ class Tally:
 
 
 @dataclass
-class LoadReport:
+class UnitLoadReport:
     dry_run: bool
     scope: Scope
     units: dict[tuple[str, int], Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -281,7 +281,7 @@ def _scope(package: Package, province: str | None, era: str | None) -> Scope:
 
 
 @transaction.atomic
-def units_load(*, province: str | None = None, era: str | None = None, dry_run: bool = False) -> LoadReport:
+def units_load(*, province: str | None = None, era: str | None = None, dry_run: bool = False) -> UnitLoadReport:
     """Create or update the units in scope and every lineage row whose both ends are then in the database.
 
     `province` limits the load to the pre-2025 and the current province with that code and their
@@ -289,7 +289,7 @@ def units_load(*, province: str | None = None, era: str | None = None, dry_run: 
     says what a real run would change.
     """
     package = read_package()
-    report = LoadReport(dry_run=dry_run, scope=_scope(package, province, era))
+    report = UnitLoadReport(dry_run=dry_run, scope=_scope(package, province, era))
     existing = {(u.era, u.code): u for u in AdministrativeUnit.objects.order_by()}
     regions = _desired_regions(package, existing)
     specs = [s for s in package.units if report.scope.includes(s.era, s.path)]
@@ -343,7 +343,7 @@ def _changes(unit: AdministrativeUnit, wanted: dict, region: str) -> list[str]:
     return [name.removesuffix("_id") for name in changed]
 
 
-def _sync_units(specs: list[UnitSpec], regions: dict, existing: dict, report: LoadReport) -> None:
+def _sync_units(specs: list[UnitSpec], regions: dict, existing: dict, report: UnitLoadReport) -> None:
     ids = {key: unit.pk for key, unit in existing.items()}
     # Parents first, so that each level finds the ids of the level above, created or not.
     for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
@@ -368,7 +368,7 @@ def _sync_units(specs: list[UnitSpec], regions: dict, existing: dict, report: Lo
             )
 
 
-def _sync_links(links: list[Link], report: LoadReport) -> None:
+def _sync_links(links: list[Link], report: UnitLoadReport) -> None:
     ids = {(era, code): pk for era, code, pk in AdministrativeUnit.objects.values_list("era", "code", "pk")}
     have = {
         (old, new): (pk, partial)
@@ -395,7 +395,7 @@ def _sync_links(links: list[Link], report: LoadReport) -> None:
 # --- reporting -----------------------------------------------------------------------------------
 
 
-def count_lines(report: LoadReport) -> list[str]:
+def count_lines(report: UnitLoadReport) -> list[str]:
     lines = [_("Nguồn: gói vietnam-provinces %(version)s.") % {"version": vietnam_provinces.__version__}]
     if report.dry_run:
         lines.append(_("CHẠY THỬ: không ghi gì vào cơ sở dữ liệu; các số dưới đây là những gì sẽ thay đổi."))
@@ -413,7 +413,7 @@ def _tally_line(label: str, tally: Tally) -> str:
     }
 
 
-def defect_lines(report: LoadReport, limit: int = 50) -> list[str]:
+def defect_lines(report: UnitLoadReport, limit: int = 50) -> list[str]:
     """The stale units and the package's data defects, each with its count and codes/names."""
     sections = [(_("Đơn vị trong cơ sở dữ liệu không còn trong gói (giữ lại, không xóa)"), report.stale)]
     sections += [(d.message, [label for _path, label in d.items]) for d in report.defects]

@@ -19,9 +19,19 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Era, Level, Region
 from criteria.models import (
-    Confidence, Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, Kind, Operator, SetLevel, SetStatus,
+    Confidence,
+    CriteriaSet,
+    Criterion,
+    Department,
+    Indicator,
+    IndicatorKind,
+    IndicatorTarget,
+    Operator,
+    SetLevel,
+    SetStatus,
     SourceDocument,
 )
+from criteria.sources import KEY
 
 OFFICIAL_DIR = Path(__file__).resolve().parent / "data" / "official"
 SOURCES_FILE = OFFICIAL_DIR / "sources.yaml"
@@ -32,7 +42,6 @@ REGIONS, GROUPS = set(Region.values), set(CommuneGroup.values)
 VARIANT_COLUMNS = (("targets_by_region", REGIONS, "region"), ("targets_by_group", GROUPS, "commune_group"))
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 PERIOD = re.compile(r"(\d{4})\s*[-–]\s*(\d{4})")
-SOURCE_KEY = re.compile(r"^[A-Z]{1,4}\d+[a-z]?$")
 
 
 def bundled_files() -> list[Path]:
@@ -348,7 +357,7 @@ def parse_indicator(checker: Checker, m: Mapping, position: int) -> ParsedIndica
     numeric = bool(base["operator"]) or any(v["operator"] for v in variants)
     fields = {
         "code": code, "position": position, "name": values.get("name", ""),
-        "kind": Kind.NUMERIC if numeric else Kind.BOOLEAN, "operator": base["operator"],
+        "kind": IndicatorKind.NUMERIC if numeric else IndicatorKind.BOOLEAN, "operator": base["operator"],
         "target_value": base["value"], "target_text": base["text"], "unit": unit,
         "evidence_guidance": values.get("evidence_guidance", ""), "verified": values.get("verified", False),
         "confidence": values.get("confidence", ""), "sources": _sources(checker, m, values),
@@ -538,7 +547,7 @@ def parse_sources(path: Path = SOURCES_FILE) -> list[dict]:
     out, seen = [], set()
     for m in checker.mappings(entries, "sources", data.line_of("sources")):
         key, url, description = m.get("key"), m.get("url") or "", m.get("description") or ""
-        if not isinstance(key, str) or not SOURCE_KEY.match(key) or key in seen:
+        if not isinstance(key, str) or not KEY.match(key) or key in seen:
             checker.error(m.line, f"source key {key!r} is missing, malformed or repeated")
         elif not isinstance(url, str) or not isinstance(description, str):
             checker.error(m.line, f"source {key}: `url` and `description` must be texts")
@@ -636,7 +645,7 @@ def _ratio(count: int, stated: int | None) -> str:
 
 
 @dataclass
-class LoadReport:
+class CriteriaLoadReport:
     sets: list[SetOutcome]
     sources: dict
     dry_run: bool
@@ -728,7 +737,7 @@ def upsert_sources(entries: list[dict], *, dry_run: bool) -> dict:
     return {"total": len(entries), "created": created, "updated": updated}
 
 
-def load_files(paths: list[Path], *, dry_run: bool = False, sources_path: Path = SOURCES_FILE) -> LoadReport:
+def load_files(paths: list[Path], *, dry_run: bool = False, sources_path: Path = SOURCES_FILE) -> CriteriaLoadReport:
     """Validate every file, then (unless dry_run) write all sets and the sources in one transaction."""
     sources = parse_sources(sources_path)
     parsed = parse_files(paths)
@@ -742,4 +751,4 @@ def load_files(paths: list[Path], *, dry_run: bool = False, sources_path: Path =
             if write and not dry_run:
                 _write_set(p, existing.get(p.code))
             outcomes.append(SetOutcome(p, action, status))
-    return LoadReport(outcomes, source_counts, dry_run)
+    return CriteriaLoadReport(outcomes, source_counts, dry_run)

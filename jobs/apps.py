@@ -8,7 +8,7 @@ class JobsConfig(AppConfig):
     verbose_name = _("Công việc chạy nền")
 
     def ready(self):
-        # Each app declares its job kinds in its tasks.py (jobs.registry.job_kind). Import them all here,
-        # as the admin does with admin.py: the web process must know the kinds it may start, and Celery's
-        # own autodiscovery only runs inside the worker.
-        autodiscover_modules("tasks")
+        # Each app declares its job kinds in its jobs.py (jobs.registry.job_kind), and its Celery tasks, if
+        # any, in tasks.py. Import them all here, as the admin does with admin.py: the web process must know
+        # the kinds it may start, and Celery's own autodiscovery only runs inside the worker.
+        autodiscover_modules("jobs", "tasks")

@@ -15,8 +15,9 @@ from django.utils.translation import pgettext
 
 from assessments import rollup
 from communes.models import Level
+from criteria.display import indicator_target
 from ntm.lib import numbers
-from web.templatetags.ntm_ui import indicator_target, plain_number
+from ntm.lib.numbers import plain_number
 
 # The kind words a unit's name starts with; the place before the date is the name without them.
 _KIND_PREFIXES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
@@ -38,7 +39,7 @@ class Frame:
 
 
 @dataclass
-class Row:
+class TableRow:
     cells: list[str]
     bold: bool = False  # a criterion's row in the commune report
 
@@ -47,7 +48,7 @@ class Row:
 class Table:
     headers: list[str]
     widths: list[float]  # shares of the text width, summing to 1
-    rows: list[Row] = field(default_factory=list)
+    rows: list[TableRow] = field(default_factory=list)
     label: str = ""  # what the tests and the docx's table title call it
 
 
@@ -173,7 +174,7 @@ def _result_value(result) -> str:
 def criteria_table(rows) -> Table:
     """One row per criterion (bold, its own verdict), then one per indicator: STT, name, target, value, verdict.
 
-    `rows`: assessments.review_selectors.criteria_rows of the assessment's results.
+    `rows`: assessments.selectors.review.criteria_rows of the assessment's results.
     """
     table = Table(
         headers=[_("STT"), _("Tiêu chí, chỉ tiêu"), _("Chỉ tiêu, ngưỡng cần đạt"), _("Kết quả thực hiện"),
@@ -183,13 +184,13 @@ def criteria_table(rows) -> Table:
     for row in rows:
         criterion = row.criterion
         verdict = self_assessment(row.met, any(r.value is not None for r in row.results))
-        table.rows.append(Row([str(criterion.number), _("Tiêu chí số %(number)s: %(name)s") % {
+        table.rows.append(TableRow([str(criterion.number), _("Tiêu chí số %(number)s: %(name)s") % {
             "number": criterion.number, "name": criterion.name}, "", "", verdict], bold=True))
         for result in row.results:
             indicator = result.indicator
             target = result.target_applied or indicator_target(indicator) or "—"
             has_value = result.value is not None
-            table.rows.append(Row([indicator.code, indicator.name, target, _result_value(result),
+            table.rows.append(TableRow([indicator.code, indicator.name, target, _result_value(result),
                                    self_assessment(result.met, has_value)]))
     return table
 
@@ -240,7 +241,7 @@ def communes_table(rows) -> Table:
             as_of = s["as_of"].strftime("%d/%m/%Y")
         else:
             criteria = indicators = as_of = "—"
-        table.rows.append(Row([str(index), row.commune.name, as_of, criteria, indicators, commune_status(row)]))
+        table.rows.append(TableRow([str(index), row.commune.name, as_of, criteria, indicators, commune_status(row)]))
     return table
 
 
@@ -253,7 +254,7 @@ def holdbacks_table(holdbacks) -> Table:
     for index, item in enumerate([h for h in holdbacks if h.failing], 1):
         name = _("Tiêu chí số %(number)s: %(name)s") % {"number": item.key, "name": item.name}
         share = f"{numbers.one_decimal(item.share * 100)}%"
-        table.rows.append(Row([str(index), name, numbers.grouped(item.failing), share]))
+        table.rows.append(TableRow([str(index), name, numbers.grouped(item.failing), share]))
     return table
 
 

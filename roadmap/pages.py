@@ -5,13 +5,13 @@ query runs per commune."""
 import datetime
 from dataclasses import dataclass, field
 
-from accounts import permissions
 from accounts.models import Role
 from accounts.selectors import sees_everything
+from assessments import permissions
 from communes.models import AdministrativeUnit
+from ntm.lib.collation import vietnamese_key
 from roadmap import selectors
 from roadmap.models import LEVEL_CHOICES, Plan, Recognition
-from web.collation import vietnamese_key
 
 
 def can_edit(user, commune: AdministrativeUnit) -> bool:
@@ -20,7 +20,7 @@ def can_edit(user, commune: AdministrativeUnit) -> bool:
 
 
 @dataclass
-class Cell:
+class PlanCell:
     level: str
     label: str
     plan: Plan | None
@@ -29,9 +29,9 @@ class Cell:
 
 
 @dataclass
-class CommuneRow:
+class PlanRow:
     commune: AdministrativeUnit
-    cells: list[Cell]
+    cells: list[PlanCell]
     top_recognition: Recognition | None
     at_risk: list = field(default_factory=list)  # approved assessments below a recognised level's standard
     editable: bool = False
@@ -41,7 +41,7 @@ class CommuneRow:
         return any(c.status == selectors.BEHIND for c in self.cells)
 
 
-def commune_rows(communes: list[AdministrativeUnit], user, today: datetime.date) -> list[CommuneRow]:
+def commune_rows(communes: list[AdministrativeUnit], user, today: datetime.date) -> list[PlanRow]:
     """One row per commune with its plans, status against each, recognitions and the at-risk flag
     (three queries: plans, recognitions, latest approved assessments; the memberships are cached)."""
     ids = [c.pk for c in communes]
@@ -56,15 +56,15 @@ def commune_rows(communes: list[AdministrativeUnit], user, today: datetime.date)
 
 
 def build_row(commune, plans: list[Plan], recognitions: dict[str, Recognition], latest: dict, today,
-              *, editable: bool) -> CommuneRow:
+              *, editable: bool) -> PlanRow:
     by_level = {p.level: p for p in plans}
     top = max(recognitions.values(), key=lambda r: (selectors.rank(r.level), r.decision_date), default=None)
     cells = []
     for level, label in LEVEL_CHOICES:
         plan = by_level.get(level)
         status = selectors.plan_status(plan, latest.get(level), top, today) if plan else None
-        cells.append(Cell(level, label, plan, status, recognitions.get(level)))
-    return CommuneRow(commune, cells, top, selectors.at_risk(top, latest), editable)
+        cells.append(PlanCell(level, label, plan, status, recognitions.get(level)))
+    return PlanRow(commune, cells, top, selectors.at_risk(top, latest), editable)
 
 
 @dataclass
@@ -82,7 +82,7 @@ class YearLevel:
         return sum(1 for _c, status in self.rows if status == selectors.BEHIND)
 
 
-def by_year(rows: list[CommuneRow]) -> list[tuple[int, list[YearLevel]]]:
+def by_year(rows: list[PlanRow]) -> list[tuple[int, list[YearLevel]]]:
     """For each planned year (earliest first), per level: the communes planned for it and their status."""
     years: dict[int, dict[str, YearLevel]] = {}
     for row in rows:
@@ -119,7 +119,7 @@ class PlanChange:
 
 @dataclass
 class CommuneSection:
-    row: CommuneRow
+    row: PlanRow
     recognitions: list[Recognition]
     changes: list[PlanChange]
 

@@ -28,7 +28,7 @@ from assessments.bulk import AssessmentSpec, assessments_bulk_create
 from assessments.models import Assessment, Status
 from assessments.services import TargetBook
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
-from criteria.models import CriteriaSet, Kind
+from criteria.models import CriteriaSet, IndicatorKind
 from ntm.lib import data_version
 from synthetic import copy
 from synthetic import sets as synthetic_sets
@@ -93,7 +93,7 @@ class Answers:
         for indicator in self.book.indicators:
             wants_met = rng.random() < min(0.998, level + ease[indicator.id])
             target = self.target(indicator, commune, as_of)
-            if indicator.kind == Kind.NUMERIC and target is not None and target.is_numeric:
+            if indicator.kind == IndicatorKind.NUMERIC and target is not None and target.is_numeric:
                 margin = Decimal(rng.randint(1, 15))
                 value = target.value + margin if wants_met else target.value - margin
                 if target.unit == "%":

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 
 from communes.models import CommuneGroup, Region
-from criteria.models import Criterion, CriteriaSet, Indicator, IndicatorTarget, Kind, SetLevel, SetStatus
+from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorKind, IndicatorTarget, SetLevel, SetStatus
 
 PREFIX = "synthetic-"
 OFFICIAL_DIR = Path(settings.BASE_DIR) / "criteria" / "data" / "official"
@@ -115,9 +115,9 @@ def _create(shape: Shape) -> CriteriaSet:
                 note="Dữ liệu tổng hợp.", provenance={"synthetic": True},
             )
             if criterion.name == "Thu nhập" and position == 1:
-                indicator.kind, indicator.unit = Kind.NUMERIC, "triệu đồng/người/năm"
+                indicator.kind, indicator.unit = IndicatorKind.NUMERIC, "triệu đồng/người/năm"
             elif numeric:
-                indicator.kind, indicator.unit = Kind.NUMERIC, "%"
+                indicator.kind, indicator.unit = IndicatorKind.NUMERIC, "%"
                 indicator.operator, indicator.target_value = ">=", Decimal(rng.choice((60, 70, 80, 85, 90)))
                 indicator.target_text = f"≥{indicator.target_value}%"
             else:
@@ -133,7 +133,7 @@ def _create(shape: Shape) -> CriteriaSet:
 
 
 def _variants(indicator: Indicator, shape: Shape) -> list[IndicatorTarget]:
-    if indicator.kind != Kind.NUMERIC:
+    if indicator.kind != IndicatorKind.NUMERIC:
         return []
     if indicator.unit != "%":  # income: by region and by year
         return [

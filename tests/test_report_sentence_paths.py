@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment
-from criteria.models import Indicator, Kind
+from criteria.models import Indicator, IndicatorKind
 from tests import factories
 from tests.factories_flow import ANSWERS, D, make_approved, make_cast, make_draft, make_flow_set
 
@@ -23,7 +23,7 @@ def textual():
     """The flow set with 2.1 numeric but its target only a text: a value entered can't be judged."""
     cs = make_flow_set(code="chu", name="Bộ có ngưỡng bằng chữ")
     Indicator.objects.filter(criteria_set=cs, code="2.1").update(
-        kind=Kind.NUMERIC, operator="", target_value=None, target_text="Theo hướng dẫn của tỉnh"
+        kind=IndicatorKind.NUMERIC, operator="", target_value=None, target_text="Theo hướng dẫn của tỉnh"
     )
     return cs
 
@@ -119,7 +119,7 @@ def test_the_heatmap_and_holdbacks_count_a_criterion_with_undetermined_indicator
 
     summary = {"criteria_met": 1, "criteria_total": 3, "unmet": [{"number": 1, "name": "Quy hoạch", "codes": ["1.2"]}],
                "undetermined": [{"number": 2, "name": "Giao thông", "codes": ["2.1"]}]}
-    row = figures.CommuneRow(commune=None, summary=summary)
+    row = figures.DashboardRow(commune=None, summary=summary)
     criteria = [SimpleNamespace(number=n, name=str(n)) for n in (1, 2, 3)]
     assert figures.heatmap_cells(row, criteria) == [figures.UNMET, figures.UNMET, figures.MET]
     indicators = [SimpleNamespace(code=c, name=c, criterion=SimpleNamespace(number=int(c[0]))) for c in ("1.2", "2.1")]

@@ -129,7 +129,7 @@ def test_the_commune_report_as_pdf_carries_the_same_text(client, world):
 def test_a_long_pdf_numbers_its_pages_from_the_second_at_the_top():
     frame = content.frame_from(FIELDS)
     table = content.Table(headers=["STT", "Xã", "a", "b", "c", "d"], widths=[0.1, 0.3, 0.15, 0.15, 0.15, 0.15])
-    table.rows = [content.Row([str(i), f"Xã số {i}", "30/06/2024", "19/19", "57/57", "Đạt chuẩn"]) for i in range(120)]
+    table.rows = [content.TableRow([str(i), f"Xã số {i}", "30/06/2024", "19/19", "57/57", "Đạt chuẩn"]) for i in range(120)]
     document = content.Document(frame, datetime.date(2026, 2, 1), "Kết quả", "đạt", [content.Section("I.", [], table)])
     reader = PdfReader(io.BytesIO(pdf.pdf_bytes(document)))
     assert len(reader.pages) >= 3

@@ -20,3 +20,10 @@ def width_class(percent) -> str:
     except (TypeError, ValueError):
         value = 0
     return f"w-pct-{min(100, max(0, value))}"
+
+
+def safe_url(url: str) -> str:
+    """`url` if it is a web address (http:// or https://), else "": only those become links, never a
+    note, a javascript: or a data: URL."""
+    url = (url or "").strip()
+    return url if url.startswith(("https://", "http://")) else ""

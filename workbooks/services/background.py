@@ -1,5 +1,5 @@
 """Workbook work that runs as background jobs: an uploaded workbook's import, and the template of a
-large unit. The pages start them here; workbooks/tasks.py runs them on a worker.
+large unit. The pages start them here; workbooks/jobs.py registers them (jobs.registry); a worker runs them.
 
 An upload is saved (MEDIA/imports/) before its job is started, so a broker that is down loses
 nothing: the job stays queued with the file's path, and runs when `requeue_jobs` sends it again.

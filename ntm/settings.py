@@ -250,6 +250,10 @@ NTM_IMPORT_MAX_CELLS = envint("NTM_IMPORT_MAX_CELLS", "200000")
 # the most characters one may hold, on every path (pages, API, workbook import, admin).
 NTM_NOTE_MAX_CHARS = envint("NTM_NOTE_MAX_CHARS", "2000")
 
+# How long a dashboard's cached data may live (ntm.lib.data_version; every write that changes it bumps the
+# version, so this only bounds memory): seconds, 0 turns the cache off.
+NTM_DATA_CACHE_SECONDS = envint("NTM_DATA_CACHE_SECONDS", "300")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -181,3 +181,14 @@ def test_a_write_bumps_the_version_again_when_its_transaction_commits(django_cap
         data_version.bump()
         during = data_version.current()
     assert len(callbacks) == 1 and data_version.current() != during
+
+
+def test_the_cache_lifetime_is_read_from_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); from ntm.lib import data_version; print(data_version.seconds())"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ntm.settings", "NTM_DATA_CACHE_SECONDS": "0"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"

@@ -23,8 +23,14 @@ def plan_of(queryset) -> str:
         # plan shows whether the index can answer the query by itself.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
+        # On a few unvacuumed test rows the planner may as well take the narrower unique index on the same
+        # key (assessment_one_latest_approved, no INCLUDE) and visit the heap; take it out of the choice,
+        # inside this savepoint only, so the plan says whether the covering index covers the columns.
+        cursor.execute("DROP INDEX assessment_one_latest_approved")
         cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)  # the index comes back
+    return plan
 
 
 @pytest.fixture

@@ -26,7 +26,11 @@ class Membership(models.Model):
     )
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
     department = models.ForeignKey(
-        "criteria.Department", models.PROTECT, null=True, blank=True, verbose_name=_("phòng, ban"),
+        "criteria.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("phòng, ban"),
         help_text=_("Bắt buộc với cán bộ phòng, ban chuyên môn."),
     )
     history = HistoricalRecords()

@@ -63,15 +63,29 @@ class ResultSerializer(serializers.ModelSerializer):
     verification = VerificationSerializer(source="*", read_only=True)
     evidence = EvidenceFileSerializer(source="evidence_files", many=True, read_only=True)
     target_reason = serializers.SerializerMethodField(
-        help_text=_("Vì sao chưa có ngưỡng áp dụng cho xã (chỉ tiêu dạng số), ví dụ ngưỡng của vùng chưa thu thập "
-                    "được; rỗng khi có ngưỡng."),
+        help_text=_(
+            "Vì sao chưa có ngưỡng áp dụng cho xã (chỉ tiêu dạng số), ví dụ ngưỡng của vùng chưa thu thập "
+            "được; rỗng khi có ngưỡng."
+        ),
     )
 
     class Meta:
         model = IndicatorResult
         fields = [
-            "code", "name", "criterion", "kind", "unit", "target_applied", "target_reason", "value", "met", "note",
-            "updated_by", "updated_at", "verification", "evidence",
+            "code",
+            "name",
+            "criterion",
+            "kind",
+            "unit",
+            "target_applied",
+            "target_reason",
+            "value",
+            "met",
+            "note",
+            "updated_by",
+            "updated_at",
+            "verification",
+            "evidence",
         ]
         extra_kwargs = {"value": DECIMAL}
 
@@ -104,9 +118,11 @@ class ActionsSerializer(serializers.Serializer):
 def actions_for(user, assessment: Assessment, results) -> dict:
     departments = permissions.department_ids_for(user, assessment.commune)
     submitted = assessment.status == Status.SUBMITTED
-    verifiable = sorted({
-        r.indicator.criterion.number for r in results if r.indicator.criterion.department_id in departments
-    }) if submitted else []
+    verifiable = (
+        sorted({r.indicator.criterion.number for r in results if r.indicator.criterion.department_id in departments})
+        if submitted
+        else []
+    )
     return {
         "edit": permissions.can_edit_assessment(user, assessment),
         "submit": permissions.can_submit(user, assessment),
@@ -135,11 +151,34 @@ class AssessmentDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assessment
         fields = [
-            "id", "commune", "criteria_set", "as_of", "status", "revision", "is_demo",
-            "created_by", "created_at", "submitted_by", "submitted_at", "returned_by", "returned_at",
-            "return_reason", "approved_by", "approved_at",
-            "criteria_met", "criteria_total", "indicators_met", "indicators_total", "indicators_unknown",
-            "meets_standard", "set_complete", "indicators_stated", "unmet", "undetermined", "sentence", "actions",
+            "id",
+            "commune",
+            "criteria_set",
+            "as_of",
+            "status",
+            "revision",
+            "is_demo",
+            "created_by",
+            "created_at",
+            "submitted_by",
+            "submitted_at",
+            "returned_by",
+            "returned_at",
+            "return_reason",
+            "approved_by",
+            "approved_at",
+            "criteria_met",
+            "criteria_total",
+            "indicators_met",
+            "indicators_total",
+            "indicators_unknown",
+            "meets_standard",
+            "set_complete",
+            "indicators_stated",
+            "unmet",
+            "undetermined",
+            "sentence",
+            "actions",
             "results",
         ]
 
@@ -162,17 +201,23 @@ class UnitKeySerializer(serializers.Serializer):
 class AssessmentCreateSerializer(serializers.Serializer):
     commune = UnitKeySerializer(help_text=_("Xã, theo thời kỳ và mã."))
     criteria_set = serializers.SlugRelatedField(
-        slug_field="code", queryset=CriteriaSet.objects.all(), help_text=_("Mã bộ tiêu chí."),
+        slug_field="code",
+        queryset=CriteriaSet.objects.all(),
+        help_text=_("Mã bộ tiêu chí."),
         error_messages={"does_not_exist": _("Không có bộ tiêu chí mã “{value}”.")},
     )
     as_of = serializers.DateField(help_text=_("Ngày đánh giá."))
     copy_from_latest = serializers.BooleanField(
-        default=False, help_text=_("Sao chép giá trị và ghi chú từ đánh giá gần nhất của xã theo bộ tiêu chí này."),
+        default=False,
+        help_text=_("Sao chép giá trị và ghi chú từ đánh giá gần nhất của xã theo bộ tiêu chí này."),
     )
     from_assessment = serializers.IntegerField(
-        required=False, min_value=1,
-        help_text=_("Mã (id) một đánh giá của chính xã này theo bộ tiêu chí cũ: điền sẵn các giá trị chuyển sang "
-                    "theo bảng chuyển đổi chỉ tiêu từ bộ cũ sang bộ đã chọn."),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Mã (id) một đánh giá của chính xã này theo bộ tiêu chí cũ: điền sẵn các giá trị chuyển sang "
+            "theo bảng chuyển đổi chỉ tiêu từ bộ cũ sang bộ đã chọn."
+        ),
     )
 
     def create(self, validated_data):
@@ -182,16 +227,29 @@ class AssessmentCreateSerializer(serializers.Serializer):
             # Only the commune's own assessments: another commune's id reads as one that does not exist.
             source = Assessment.objects.filter(pk=validated_data["from_assessment"], commune=commune).first()
             if source is None:
-                raise serializers.ValidationError({"from_assessment": _("Xã không có đánh giá mã %(id)s.")
-                                                   % {"id": validated_data["from_assessment"]}})
+                raise serializers.ValidationError(
+                    {
+                        "from_assessment": _("Xã không có đánh giá mã %(id)s.")
+                        % {"id": validated_data["from_assessment"]}
+                    }
+                )
             crosswalk = Crosswalk.objects.filter(from_set=source.criteria_set_id, to_set=criteria_set).first()
             if crosswalk is None:
-                raise serializers.ValidationError({"from_assessment": _(
-                    "Chưa có bảng chuyển đổi chỉ tiêu từ bộ của đánh giá này sang bộ tiêu chí đã chọn.")})
+                raise serializers.ValidationError(
+                    {
+                        "from_assessment": _(
+                            "Chưa có bảng chuyển đổi chỉ tiêu từ bộ của đánh giá này sang bộ tiêu chí đã chọn."
+                        )
+                    }
+                )
         return services.assessment_create(
-            commune=commune, criteria_set=criteria_set,
-            as_of=validated_data["as_of"], copy_from_latest=validated_data["copy_from_latest"],
-            by=self.context["request"].user, from_crosswalk=crosswalk, source=source,
+            commune=commune,
+            criteria_set=criteria_set,
+            as_of=validated_data["as_of"],
+            copy_from_latest=validated_data["copy_from_latest"],
+            by=self.context["request"].user,
+            from_crosswalk=crosswalk,
+            source=source,
         )
 
 
@@ -221,7 +279,8 @@ class ResultAnswerField(PassedToServiceField):
 class ResultEntrySerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_("Mã chỉ tiêu, ví dụ 2.1."))
     value = ResultValueField(
-        required=False, allow_null=True,
+        required=False,
+        allow_null=True,
         help_text=_("Giá trị, với chỉ tiêu dạng số: không âm, tối đa 100 nếu là tỷ lệ phần trăm, 3 chữ số thập phân."),
     )
     met = ResultAnswerField(
@@ -247,7 +306,9 @@ class ResultsUpdateSerializer(serializers.Serializer):
     def create(self, validated_data):
         entries = {entry.pop("code"): entry for entry in validated_data["results"]}
         services.indicator_results_update(
-            assessment=self.context["assessment"], entries=entries, by=self.context["request"].user,
+            assessment=self.context["assessment"],
+            entries=entries,
+            by=self.context["request"].user,
             expected_revision=validated_data["revision"],
         )
         return self.context["assessment"]
@@ -264,8 +325,9 @@ class StepSerializer(serializers.Serializer):
     def create(self, validated_data):
         data = dict(validated_data)
         revision = data.pop("revision")
-        return self.perform(self.context["assessment"], self.context["request"].user, expected_revision=revision,
-                            **data)
+        return self.perform(
+            self.context["assessment"], self.context["request"].user, expected_revision=revision, **data
+        )
 
 
 class SubmitSerializer(StepSerializer):
@@ -284,10 +346,13 @@ class WithdrawSerializer(StepSerializer):
 
 class ApproveSerializer(StepSerializer):
     confirm_unverified = serializers.BooleanField(
-        required=False, default=False,
-        help_text=_("Bắt buộc là true khi còn chỉ tiêu chưa được phòng, ban rà soát hoặc bị đánh dấu cần xem lại "
-                    "(người duyệt xác nhận đã xem và vẫn duyệt); nếu không, trả về 400 với code "
-                    "needs_confirmation và danh sách mã chỉ tiêu trong params.unchecked, params.flagged."),
+        required=False,
+        default=False,
+        help_text=_(
+            "Bắt buộc là true khi còn chỉ tiêu chưa được phòng, ban rà soát hoặc bị đánh dấu cần xem lại "
+            "(người duyệt xác nhận đã xem và vẫn duyệt); nếu không, trả về 400 với code "
+            "needs_confirmation và danh sách mã chỉ tiêu trong params.unchecked, params.flagged."
+        ),
     )
 
     def perform(self, assessment, user, **data):
@@ -373,6 +438,8 @@ class ErrorSerializer(serializers.Serializer):
         help_text=_("Ví dụ: stale, incomplete, invalid_status, not_editable, reason_required, file_type, too_large.")
     )
     params = serializers.DictField(
-        help_text=_("Với stale: indicators (các chỉ tiêu đã đổi) và revision (lần sửa hiện tại); "
-                    "với incomplete: indicators (các chỉ tiêu còn thiếu).")
+        help_text=_(
+            "Với stale: indicators (các chỉ tiêu đã đổi) và revision (lần sửa hiện tại); "
+            "với incomplete: indicators (các chỉ tiêu còn thiếu)."
+        )
     )

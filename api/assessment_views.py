@@ -56,8 +56,9 @@ def error_response(exc: ValidationError) -> Response:
         # Keyed by field, or by indicator code for the results (assessments.services.values).
         errors = exc.message_dict
         detail = " ".join(f"{key}: {message}" for key, messages in errors.items() for message in messages)
-        return Response({"detail": detail, "code": "invalid", "params": {}, "errors": errors},
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": detail, "code": "invalid", "params": {}, "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+        )
     first = exc.error_list[0]
     code = first.code or "invalid"
     body = {"detail": " ".join(exc.messages), "code": code, "params": _json_safe(first.params)}
@@ -119,7 +120,8 @@ def assessment_create(request):
 
 @extend_schema(
     summary=gettext_lazy("Một đánh giá: trạng thái, kết quả tổng hợp, kết quả từng chỉ tiêu và tệp minh chứng"),
-    parameters=[PK], responses={200: s.AssessmentDetailSerializer, 404: NOT_FOUND},
+    parameters=[PK],
+    responses={200: s.AssessmentDetailSerializer, 404: NOT_FOUND},
 )
 @api_view(["GET"])
 def assessment_detail(request, pk):
@@ -128,7 +130,9 @@ def assessment_detail(request, pk):
 
 @extend_schema(
     summary=gettext_lazy("Nhập, sửa kết quả các chỉ tiêu (đánh giá nháp hoặc bị trả lại)"),
-    parameters=[PK], request=s.ResultsUpdateSerializer, responses=STEP_RESPONSES,
+    parameters=[PK],
+    request=s.ResultsUpdateSerializer,
+    responses=STEP_RESPONSES,
 )
 @api_view(["PATCH"])
 @service_errors
@@ -165,7 +169,8 @@ assessment_submit = _step(
     "assessment_submit", s.SubmitSerializer, gettext_lazy("Gửi đánh giá đi thẩm định (cán bộ xã)")
 )
 assessment_withdraw = _step(
-    "assessment_withdraw", s.WithdrawSerializer,
+    "assessment_withdraw",
+    s.WithdrawSerializer,
     gettext_lazy("Rút lại đánh giá đã gửi về nháp, khi phòng, ban chưa bắt đầu rà soát (cán bộ xã)"),
 )
 assessment_return = _step(
@@ -175,14 +180,17 @@ assessment_approve = _step(
     "assessment_approve", s.ApproveSerializer, gettext_lazy("Duyệt đánh giá (người thẩm định); sau đó không sửa được")
 )
 assessment_reopen = _step(
-    "assessment_reopen", s.ReopenSerializer,
+    "assessment_reopen",
+    s.ReopenSerializer,
     gettext_lazy("Mở lại đánh giá đã duyệt kèm lý do (quản trị bộ tiêu chí)"),
 )
 
 
 @extend_schema(
     summary=gettext_lazy("Rà soát một chỉ tiêu: xác nhận hoặc đánh dấu cần xem lại (cán bộ phòng, ban)"),
-    parameters=[PK, CODE], request=s.VerifySerializer, responses=STEP_RESPONSES,
+    parameters=[PK, CODE],
+    request=s.VerifySerializer,
+    responses=STEP_RESPONSES,
 )
 @api_view(["POST"])
 @service_errors
@@ -199,10 +207,18 @@ def result_verify(request, pk, code):
 @uploads.upload_limit("EVIDENCE_MAX_BYTES")
 @extend_schema(
     summary=gettext_lazy("Tải lên một tệp minh chứng cho chỉ tiêu"),
-    parameters=[PK, CODE], request={"multipart/form-data": s.EvidenceUploadSerializer},
-    responses={201: s.EvidenceFileSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND,
-               413: OpenApiResponse(s.ErrorSerializer, description=gettext_lazy(
-                   "Tệp lớn hơn giới hạn (theo Content-Length, trước khi đọc nội dung)."))},
+    parameters=[PK, CODE],
+    request={"multipart/form-data": s.EvidenceUploadSerializer},
+    responses={
+        201: s.EvidenceFileSerializer,
+        400: REFUSED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        413: OpenApiResponse(
+            s.ErrorSerializer,
+            description=gettext_lazy("Tệp lớn hơn giới hạn (theo Content-Length, trước khi đọc nội dung)."),
+        ),
+    },
 )
 @api_view(["POST"])
 @parser_classes([MultiPartParser, FormParser])
@@ -231,11 +247,14 @@ def _evidence(request, pk, evidence_pk):
 
 
 @extend_schema(
-    methods=["GET"], summary=gettext_lazy("Tải về một tệp minh chứng"), parameters=[PK, EVIDENCE_PK],
+    methods=["GET"],
+    summary=gettext_lazy("Tải về một tệp minh chứng"),
+    parameters=[PK, EVIDENCE_PK],
     responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
 )
 @extend_schema(
-    methods=["DELETE"], summary=gettext_lazy("Xóa một tệp minh chứng (đánh giá nháp hoặc bị trả lại)"),
+    methods=["DELETE"],
+    summary=gettext_lazy("Xóa một tệp minh chứng (đánh giá nháp hoặc bị trả lại)"),
     parameters=[PK, EVIDENCE_PK],
     responses={204: None, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
 )
@@ -246,7 +265,9 @@ def evidence_file(request, pk, evidence_pk):
     if request.method == "GET":
         # In scope (checked above): streamed, or a redirect to a short-lived signed URL of the bucket.
         return stored_file_response(
-            evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
+            evidence.file,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
             missing=_("Không tìm thấy tệp minh chứng."),
         )
     _require_staff(request.user, assessment)
@@ -256,7 +277,8 @@ def evidence_file(request, pk, evidence_pk):
 
 @extend_schema(
     summary=gettext_lazy("Lịch sử của đánh giá: ai, lúc nào, sửa gì từ đâu thành gì, lý do"),
-    parameters=[PK], responses={200: s.TimelineEntrySerializer(many=True), 404: NOT_FOUND},
+    parameters=[PK],
+    responses={200: s.TimelineEntrySerializer(many=True), 404: NOT_FOUND},
 )
 @api_view(["GET"])
 def assessment_timeline(request, pk):
@@ -267,7 +289,8 @@ def assessment_timeline(request, pk):
 
 @extend_schema(
     summary=gettext_lazy("Các chỉ tiêu thay đổi so với đánh giá được duyệt trước đó của xã"),
-    parameters=[PK], responses={200: s.ComparisonSerializer, 404: NOT_FOUND},
+    parameters=[PK],
+    responses={200: s.ComparisonSerializer, 404: NOT_FOUND},
 )
 @api_view(["GET"])
 def assessment_changes(request, pk):

@@ -21,7 +21,9 @@ class CriteriaSetFilter(django_filters.FilterSet):
 class UnitFilter(django_filters.FilterSet):
     # Codes are reused across eras, so a search without an era would mix two different trees.
     era = django_filters.ChoiceFilter(
-        choices=Era.choices, required=True, label=_("thời kỳ"),
+        choices=Era.choices,
+        required=True,
+        label=_("thời kỳ"),
         error_messages={"required": ERA_MESSAGE, "invalid_choice": ERA_MESSAGE},
     )
     q = django_filters.CharFilter(method="filter_q", label=_("tên hoặc mã đơn vị"))

@@ -24,8 +24,10 @@ def criteria_sets_for_list() -> QuerySet[CriteriaSet]:
 def criteria_set_tree(*, code: str) -> CriteriaSet:
     """A set with its criteria, indicators and target variants: four queries whatever its size."""
     indicators = Indicator.objects.order_by("position", "id").prefetch_related("targets")
-    criteria = Criterion.objects.order_by("number").select_related("department").prefetch_related(
-        Prefetch("indicators", queryset=indicators)
+    criteria = (
+        Criterion.objects.order_by("number")
+        .select_related("department")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
     )
     queryset = criteria_sets_for_list().prefetch_related(Prefetch("criteria", queryset=criteria))
     criteria_set = queryset.filter(code=code).first()

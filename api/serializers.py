@@ -116,8 +116,20 @@ class UnitDetailSerializer(UnitListSerializer):
 
     class Meta(UnitListSerializer.Meta):
         fields = [
-            "era", "code", "name", "kind", "level", "region", "commune_group", "valid_from", "valid_to",
-            "parent", "children", "predecessors", "successors", "url",
+            "era",
+            "code",
+            "name",
+            "kind",
+            "level",
+            "region",
+            "commune_group",
+            "valid_from",
+            "valid_to",
+            "parent",
+            "children",
+            "predecessors",
+            "successors",
+            "url",
         ]
 
 
@@ -133,9 +145,21 @@ class CriteriaSetListSerializer(serializers.ModelSerializer):
     class Meta:
         model = CriteriaSet
         fields = [
-            "code", "name", "level", "status", "decision_number", "decision_date", "effective_date",
-            "period_start", "period_end", "province", "derived_from", "version",
-            "criteria_count", "indicator_count", "url",
+            "code",
+            "name",
+            "level",
+            "status",
+            "decision_number",
+            "decision_date",
+            "effective_date",
+            "period_start",
+            "period_end",
+            "province",
+            "derived_from",
+            "version",
+            "criteria_count",
+            "indicator_count",
+            "url",
         ]
 
 
@@ -153,8 +177,19 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "code", "name", "kind", "operator", "target_value", "target_text", "unit", "evidence_guidance",
-            "verified", "confidence", "sources", "note", "targets",
+            "code",
+            "name",
+            "kind",
+            "operator",
+            "target_value",
+            "target_text",
+            "unit",
+            "evidence_guidance",
+            "verified",
+            "confidence",
+            "sources",
+            "note",
+            "targets",
         ]
         extra_kwargs = {"target_value": DECIMAL}
 
@@ -190,8 +225,15 @@ class CriteriaSetDetailSerializer(CriteriaSetListSerializer):
     class Meta(CriteriaSetListSerializer.Meta):
         fields = [
             *CriteriaSetListSerializer.Meta.fields,
-            "issuer", "signer", "appendix", "is_synthetic", "notes",
-            "stated_criteria_count", "stated_indicator_count", "completeness", "criteria",
+            "issuer",
+            "signer",
+            "appendix",
+            "is_synthetic",
+            "notes",
+            "stated_criteria_count",
+            "stated_indicator_count",
+            "completeness",
+            "criteria",
         ]
 
 
@@ -234,13 +276,32 @@ class SummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Assessment
         fields = [
-            "commune", "criteria_set", "assessment_id", "as_of", "status", "criteria_met", "criteria_total",
-            "indicators_met", "indicators_total", "indicators_unknown", "meets_standard", "set_complete",
-            "indicators_stated", "unmet", "undetermined", "met", "sentence", "sentence_met",
+            "commune",
+            "criteria_set",
+            "assessment_id",
+            "as_of",
+            "status",
+            "criteria_met",
+            "criteria_total",
+            "indicators_met",
+            "indicators_total",
+            "indicators_unknown",
+            "meets_standard",
+            "set_complete",
+            "indicators_stated",
+            "unmet",
+            "undetermined",
+            "met",
+            "sentence",
+            "sentence_met",
         ]
         extra_kwargs = {
-            "set_complete": {"help_text": _("false khi bộ tiêu chí có ít tiêu chí, chỉ tiêu hơn quyết định "
-                                            "hoặc có chỉ tiêu chưa có ngưỡng: khi đó không bao giờ “đạt chuẩn”.")},
+            "set_complete": {
+                "help_text": _(
+                    "false khi bộ tiêu chí có ít tiêu chí, chỉ tiêu hơn quyết định "
+                    "hoặc có chỉ tiêu chưa có ngưỡng: khi đó không bao giờ “đạt chuẩn”."
+                )
+            },
             "indicators_stated": {"help_text": _("Số chỉ tiêu theo quyết định (null khi chưa rõ).")},
         }
 
@@ -268,11 +329,14 @@ class SummaryQuerySerializer(serializers.Serializer):
 
     set = serializers.CharField(
         help_text=_("Mã bộ tiêu chí, ví dụ qd318-ntm-2021-2025."),
-        error_messages={"required": _("Hãy cho biết mã bộ tiêu chí (tham số set)."),
-                        "blank": _("Hãy cho biết mã bộ tiêu chí (tham số set).")},
+        error_messages={
+            "required": _("Hãy cho biết mã bộ tiêu chí (tham số set)."),
+            "blank": _("Hãy cho biết mã bộ tiêu chí (tham số set)."),
+        },
     )
     status = serializers.ChoiceField(
-        choices=["approved", "any"], default="approved",
+        choices=["approved", "any"],
+        default="approved",
         help_text=_("approved: đánh giá đã duyệt mới nhất (mặc định); any: đánh giá mới nhất ở mọi trạng thái."),
         error_messages={"invalid_choice": _("Tham số status chỉ nhận approved hoặc any.")},
     )

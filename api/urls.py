@@ -7,8 +7,11 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the Content-Security-Policy runs no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
-         name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
     path("criteria-sets/", views.CriteriaSetList.as_view(), name="criteria_set_list"),
     path("criteria-sets/<slug:code>/", views.criteria_set_detail, name="criteria_set"),
     path("units/", views.UnitList.as_view(), name="unit_list"),

@@ -12,7 +12,10 @@ from rest_framework.response import Response
 from api import filters, selectors, serializers
 
 ERA = OpenApiParameter(
-    "era", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["pre2025", "2025"],
+    "era",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=["pre2025", "2025"],
     description=_("Thời kỳ: pre2025 (trước 01/07/2025) hoặc 2025; mã đơn vị được dùng lại giữa hai thời kỳ."),
 )
 UNIT_CODE = OpenApiParameter(
@@ -32,7 +35,8 @@ class CriteriaSetList(generics.ListAPIView):
 
 @extend_schema(
     summary=_("Bộ tiêu chí đầy đủ: tiêu chí, chỉ tiêu và chỉ tiêu theo vùng / nhóm / năm"),
-    parameters=[SET_CODE], responses={200: serializers.CriteriaSetDetailSerializer, 404: NOT_FOUND},
+    parameters=[SET_CODE],
+    responses={200: serializers.CriteriaSetDetailSerializer, 404: NOT_FOUND},
 )
 @api_view(["GET"])
 def criteria_set_detail(request, code):
@@ -52,7 +56,8 @@ class UnitList(generics.ListAPIView):
 
 @extend_schema(
     summary=_("Một đơn vị hành chính, các đơn vị trực thuộc và quan hệ kế thừa"),
-    parameters=[ERA, UNIT_CODE], responses={200: serializers.UnitDetailSerializer, 404: NOT_FOUND},
+    parameters=[ERA, UNIT_CODE],
+    responses={200: serializers.UnitDetailSerializer, 404: NOT_FOUND},
 )
 @api_view(["GET"])
 def unit_detail(request, era, code):
@@ -63,15 +68,21 @@ def unit_detail(request, era, code):
 @extend_schema(
     summary=_("Kết quả đánh giá mới nhất của xã theo một bộ tiêu chí"),
     parameters=[ERA, UNIT_CODE, serializers.SummaryQuerySerializer],
-    responses={200: serializers.SummarySerializer, 400: OpenApiResponse(description=_("Tham số không hợp lệ.")),
-               404: NOT_FOUND},
+    responses={
+        200: serializers.SummarySerializer,
+        400: OpenApiResponse(description=_("Tham số không hợp lệ.")),
+        404: NOT_FOUND,
+    },
 )
 @api_view(["GET"])
 def unit_summary(request, era, code):
     params = serializers.SummaryQuerySerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
     assessment = selectors.commune_summary_for(
-        request.user, era=era, code=code, set_code=params.validated_data["set"],
+        request.user,
+        era=era,
+        code=code,
+        set_code=params.validated_data["set"],
         any_status=params.validated_data["status"] == "any",
     )
     context = {"request": request, "language": translation.get_language()}

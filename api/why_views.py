@@ -31,44 +31,75 @@ def _sources(refs) -> list[dict]:
 def indicator_data(w: why.IndicatorWhy, request) -> dict:
     r, i = w.result, w.indicator
     return {
-        "assessment": w.assessment.pk, "code": i.code, "name": i.name, "kind": i.kind, "unit": i.unit,
-        "state": w.state, "reason_code": w.reason_code, "reason": w.reason,
-        "value": None if w.value is None else str(w.value), "answer": w.answer if not w.is_numeric else None,
-        "target": w.target, "target_applied": w.target_applied, "target_basis": w.basis,
+        "assessment": w.assessment.pk,
+        "code": i.code,
+        "name": i.name,
+        "kind": i.kind,
+        "unit": i.unit,
+        "state": w.state,
+        "reason_code": w.reason_code,
+        "reason": w.reason,
+        "value": None if w.value is None else str(w.value),
+        "answer": w.answer if not w.is_numeric else None,
+        "target": w.target,
+        "target_applied": w.target_applied,
+        "target_basis": w.basis,
         "commune": {"region": w.assessment.commune.region, "commune_group": w.assessment.commune.commune_group},
         "year": w.assessment.as_of.year,
         "source": {
-            "decision_number": w.assessment.criteria_set.decision_number, "documents": _sources(w.sources),
-            "verified": i.verified, "confidence": i.confidence,
+            "decision_number": w.assessment.criteria_set.decision_number,
+            "documents": _sources(w.sources),
+            "verified": i.verified,
+            "confidence": i.confidence,
         },
         "evidence": {
             "note": r.note,
-            "files": [{"id": f.pk, "name": f.original_name, "size": f.size,
-                       "url": request.build_absolute_uri(
-                           reverse("api:evidence", kwargs={"pk": w.assessment.pk, "evidence_pk": f.pk}))}
-                      for f in w.evidence],
+            "files": [
+                {
+                    "id": f.pk,
+                    "name": f.original_name,
+                    "size": f.size,
+                    "url": request.build_absolute_uri(
+                        reverse("api:evidence", kwargs={"pk": w.assessment.pk, "evidence_pk": f.pk})
+                    ),
+                }
+                for f in w.evidence
+            ],
         },
         "verification": {
-            "state": r.verification_state, "by": _person(r.verified_by),
-            "at": r.verified_at.isoformat() if r.verified_at else None, "comment": r.verification_comment,
+            "state": r.verification_state,
+            "by": _person(r.verified_by),
+            "at": r.verified_at.isoformat() if r.verified_at else None,
+            "comment": r.verification_comment,
         },
     }
 
 
 def criterion_data(w: why.CriterionWhy) -> dict:
     return {
-        "assessment": w.assessment.pk, "number": w.criterion.number, "name": w.criterion.name, "state": w.state,
-        "rule": "all_indicators_met", "reason_code": w.reason_code, "reason": w.reason, "set_note": w.set_note,
-        "met": w.codes(why.MET), "not_met": w.codes(why.NOT_MET), "unknown": w.codes(why.UNKNOWN),
-        "indicators": [{"code": line.code, "name": line.name, "state": line.state, "reason": line.reason}
-                       for line in w.lines],
+        "assessment": w.assessment.pk,
+        "number": w.criterion.number,
+        "name": w.criterion.name,
+        "state": w.state,
+        "rule": "all_indicators_met",
+        "reason_code": w.reason_code,
+        "reason": w.reason,
+        "set_note": w.set_note,
+        "met": w.codes(why.MET),
+        "not_met": w.codes(why.NOT_MET),
+        "unknown": w.codes(why.UNKNOWN),
+        "indicators": [
+            {"code": line.code, "name": line.name, "state": line.state, "reason": line.reason} for line in w.lines
+        ],
     }
 
 
 @extend_schema(
-    summary=gettext_lazy("Vì sao một chỉ tiêu đạt, chưa đạt hay chưa xác định: mức áp dụng và lý do, nguồn, "
-                         "giá trị, minh chứng, rà soát"),
-    parameters=[PK, CODE], responses={200: EXPLAINED, 404: NOT_FOUND},
+    summary=gettext_lazy(
+        "Vì sao một chỉ tiêu đạt, chưa đạt hay chưa xác định: mức áp dụng và lý do, nguồn, giá trị, minh chứng, rà soát"
+    ),
+    parameters=[PK, CODE],
+    responses={200: EXPLAINED, 404: NOT_FOUND},
 )
 @api_view(["GET"])
 def indicator_why(request, pk, code):
@@ -78,7 +109,8 @@ def indicator_why(request, pk, code):
 
 @extend_schema(
     summary=gettext_lazy("Vì sao một tiêu chí đạt, chưa đạt hay chưa xác định: quy tắc và các chỉ tiêu của nó"),
-    parameters=[PK, NUMBER], responses={200: EXPLAINED, 404: NOT_FOUND},
+    parameters=[PK, NUMBER],
+    responses={200: EXPLAINED, 404: NOT_FOUND},
 )
 @api_view(["GET"])
 def criterion_why(request, pk, number):

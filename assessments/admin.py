@@ -49,8 +49,9 @@ class IndicatorResultAdminForm(forms.ModelForm):
         indicator = book.by_id[result.indicator_id]
         entry = _entry_of(indicator, {name: cleaned.get(name) for name in changed})
         try:
-            values.clean_entry(entry, indicator=indicator,
-                               target=book.target_for(indicator, assessment.commune, assessment.as_of))
+            values.clean_entry(
+                entry, indicator=indicator, target=book.target_for(indicator, assessment.commune, assessment.as_of)
+            )
         except ValidationError as exc:
             for error in exc.error_list:
                 field = {"too_long": "note", "invalid_answer": "met"}.get(error.code, "value")
@@ -92,7 +93,13 @@ class IndicatorResultInline(ScopedInlineMixin, admin.TabularInline):
 class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     scope_units = ("commune__",)
     list_display = [
-        "commune", "criteria_set", "as_of", "status", "criteria_summary", "indicator_summary", "is_demo",
+        "commune",
+        "criteria_set",
+        "as_of",
+        "status",
+        "criteria_summary",
+        "indicator_summary",
+        "is_demo",
     ]
     list_filter = ["status", ("criteria_set", admin.RelatedOnlyFieldListFilter), "is_demo"]
     search_fields = ["commune__name", "commune__code"]
@@ -101,18 +108,39 @@ class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [IndicatorResultInline]
     fieldsets = [
         (None, {"fields": ["commune", "criteria_set", "as_of", "status", "revision", "is_demo"]}),
-        (gettext_lazy("Kết quả tổng hợp"), {
-            "fields": [
-                "report_sentence", "criteria_met", "criteria_total", "indicators_met", "indicators_total",
-                "indicators_unknown", "meets_standard", "set_complete", "indicators_stated", "summary_updated_at",
-            ],
-        }),
-        (gettext_lazy("Quy trình"), {
-            "fields": [
-                "created_by", "created_at", "submitted_by", "submitted_at", "returned_by", "returned_at",
-                "return_reason", "approved_by", "approved_at",
-            ],
-        }),
+        (
+            gettext_lazy("Kết quả tổng hợp"),
+            {
+                "fields": [
+                    "report_sentence",
+                    "criteria_met",
+                    "criteria_total",
+                    "indicators_met",
+                    "indicators_total",
+                    "indicators_unknown",
+                    "meets_standard",
+                    "set_complete",
+                    "indicators_stated",
+                    "summary_updated_at",
+                ],
+            },
+        ),
+        (
+            gettext_lazy("Quy trình"),
+            {
+                "fields": [
+                    "created_by",
+                    "created_at",
+                    "submitted_by",
+                    "submitted_at",
+                    "returned_by",
+                    "returned_at",
+                    "return_reason",
+                    "approved_by",
+                    "approved_at",
+                ],
+            },
+        ),
     ]
     # Only results are edited here; identity, workflow and summary change through the services.
     readonly_fields = [name for _title, options in fieldsets for name in options["fields"]]
@@ -153,7 +181,8 @@ class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         formset.save(commit=False)  # fills changed_objects (and the change message) without writing
         entries = {
             result.indicator.code: _entry_of(
-                result.indicator, {name: getattr(result, name) for name in fields if name in RESULT_FIELDS})
+                result.indicator, {name: getattr(result, name) for name in fields if name in RESULT_FIELDS}
+            )
             for result, fields in formset.changed_objects
         }
         entries = {code: entry for code, entry in entries.items() if entry}

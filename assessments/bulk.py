@@ -38,8 +38,14 @@ def _entered_at(spec: "AssessmentSpec") -> datetime.datetime:
 
 
 @transaction.atomic
-def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = False, with_history: bool = True,
-                            batch_size: int = 2000, insert_results=None) -> list[Assessment]:
+def assessments_bulk_create(
+    specs: list[AssessmentSpec],
+    *,
+    is_demo: bool = False,
+    with_history: bool = True,
+    batch_size: int = 2000,
+    insert_results=None,
+) -> list[Assessment]:
     """`insert_results(results)`, when given, writes the results instead of bulk_create (the national
     synthetic seed passes a PostgreSQL COPY; it requires with_history=False)."""
     assert insert_results is None or not with_history
@@ -56,12 +62,23 @@ def assessments_bulk_create(specs: list[AssessmentSpec], *, is_demo: bool = Fals
             met, text = book.evaluate(
                 indicator, spec.commune, spec.as_of, value=answer.get("value"), answer=answer.get("met")
             )
-            results.append(IndicatorResult(
-                indicator=indicator, value=answer.get("value"), met=met, target_applied=text, note=answer.get("note", ""),
-            ))
+            results.append(
+                IndicatorResult(
+                    indicator=indicator,
+                    value=answer.get("value"),
+                    met=met,
+                    target_applied=text,
+                    note=answer.get("note", ""),
+                )
+            )
         assessment = Assessment(
-            commune=spec.commune, criteria_set=spec.criteria_set, as_of=spec.as_of, status=spec.status,
-            is_demo=is_demo, summary_updated_at=now, **spec.stamps,
+            commune=spec.commune,
+            criteria_set=spec.criteria_set,
+            as_of=spec.as_of,
+            status=spec.status,
+            is_demo=is_demo,
+            summary_updated_at=now,
+            **spec.stamps,
         )
         assessment.apply_summary(book.summarize(results))
         # The history's creation entry names who entered the assessment and when, as if typed then.

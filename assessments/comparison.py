@@ -41,9 +41,8 @@ def pair_for(user, first_pk: int, second_pk: int | None = None) -> tuple[Assessm
     """
     wanted = {first_pk} if second_pk is None else {first_pk, second_pk}
     found = {
-        a.pk: a for a in assessments_for(user)
-        .select_related("commune__parent__parent", "criteria_set")
-        .filter(pk__in=wanted)
+        a.pk: a
+        for a in assessments_for(user).select_related("commune__parent__parent", "criteria_set").filter(pk__in=wanted)
     }
     if set(found) != wanted:
         raise Http404(_("Không tìm thấy đánh giá."))
@@ -110,7 +109,7 @@ class IndicatorRow:
 
     @property
     def direction(self) -> str:
-        """"up" when only the right one is met, "down" when only the left one is, else ""."""
+        """ "up" when only the right one is met, "down" when only the left one is, else ""."""
         if not self.changed:
             return ""
         if self.right.status == MET:
@@ -240,8 +239,12 @@ def _side(result: IndicatorResult | None, assessment: Assessment, books: dict) -
 def _row(left: IndicatorResult | None, right: IndicatorResult | None, sides: tuple, books: dict) -> IndicatorRow:
     indicator = (left or right).indicator
     return IndicatorRow(
-        code=indicator.code, name=indicator.name, kind=indicator.kind, unit=indicator.unit,
-        left=_side(left, sides[0], books), right=_side(right, sides[1], books),
+        code=indicator.code,
+        name=indicator.name,
+        kind=indicator.kind,
+        unit=indicator.unit,
+        left=_side(left, sides[0], books),
+        right=_side(right, sides[1], books),
     )
 
 

@@ -28,15 +28,22 @@ from criteria.models import CriteriaSet, Criterion, Department, IndicatorKind, S
 PROVINCE, DISTRICT, STAFF_COMMUNE = "42", "443", "18436"
 SETS = {
     "qd1980-ntm-2016-2020": [datetime.date(y, 12, 31) for y in (2017, 2018, 2019, 2020)],
-    "qd318-ntm-2021-2025": [datetime.date(2022, 12, 31), datetime.date(2023, 12, 31),
-                            datetime.date(2024, 12, 31), datetime.date(2025, 6, 30)],
+    "qd318-ntm-2021-2025": [
+        datetime.date(2022, 12, 31),
+        datetime.date(2023, 12, 31),
+        datetime.date(2024, 12, 31),
+        datetime.date(2025, 6, 30),
+    ],
 }
 PASSWORD = "ntm-demo-2025"
 
 # Which district department answers for which criterion, by criterion name (a district's own
 # assignment, set here for the demo only; the decisions do not prescribe it).
 DEPARTMENTS = {
-    "kinh-te-ha-tang": ("Phòng Kinh tế - Hạ tầng", ["Quy hoạch", "Giao thông", "Điện", "Cơ sở hạ tầng thương mại nông thôn", "Nhà ở dân cư"]),
+    "kinh-te-ha-tang": (
+        "Phòng Kinh tế - Hạ tầng",
+        ["Quy hoạch", "Giao thông", "Điện", "Cơ sở hạ tầng thương mại nông thôn", "Nhà ở dân cư"],
+    ),
     "nong-nghiep": ("Phòng Nông nghiệp và Phát triển nông thôn", ["Thủy lợi", "Thu nhập", "Tổ chức sản xuất"]),
     "giao-duc": ("Phòng Giáo dục và Đào tạo", ["Trường học", "Giáo dục"]),
     "van-hoa": ("Phòng Văn hóa và Thông tin", ["Cơ sở vật chất văn hóa", "Thông tin", "Văn hóa"]),
@@ -49,8 +56,10 @@ DEPARTMENTS = {
 
 
 def _assign_departments(cs: CriteriaSet) -> None:
-    departments = {code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
-                   for code, (name, _prefixes) in DEPARTMENTS.items()}
+    departments = {
+        code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, (name, _prefixes) in DEPARTMENTS.items()
+    }
     for criterion in Criterion.objects.filter(criteria_set=cs, department__isnull=True):
         for code, (_name, prefixes) in DEPARTMENTS.items():
             if any(criterion.name.startswith(p) for p in prefixes):
@@ -104,8 +113,11 @@ def _stamps(status: str, as_of: datetime.date, staff, reviewer) -> dict:
     if status == Status.APPROVED:
         stamps |= {"approved_by": reviewer, "approved_at": at(25)}
     if status == Status.RETURNED:
-        stamps |= {"returned_by": reviewer, "returned_at": at(20),
-                   "return_reason": "Thiếu biên bản kiểm tra thực tế tiêu chí giao thông; đề nghị bổ sung minh chứng."}
+        stamps |= {
+            "returned_by": reviewer,
+            "returned_at": at(20),
+            "return_reason": "Thiếu biên bản kiểm tra thực tế tiêu chí giao thông; đề nghị bổ sung minh chứng.",
+        }
     return stamps
 
 
@@ -119,8 +131,9 @@ def _status_for(index: int, is_latest: bool) -> str:
 
 def _users(district, staff_commune, province_old, province_new):
     User = get_user_model()
-    admin, _ = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True,
-                                                                      "first_name": "Quản trị hệ thống"})
+    admin, _ = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị hệ thống"}
+    )
     people = [
         ("canbo.xa", "Cán bộ xã Kim Song Trường", staff_commune, Role.COMMUNE_STAFF, None),
         ("thamdinh.huyen", "Văn phòng điều phối NTM huyện Can Lộc", district, Role.REVIEWER, None),
@@ -143,7 +156,9 @@ def _users(district, staff_commune, province_old, province_new):
     for user in users.values():
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
-    return [("admin", gettext("quản trị hệ thống (toàn quốc)"))] + [(p[0], f"{p[3].label} — {p[2].name}") for p in people]
+    return [("admin", gettext("quản trị hệ thống (toàn quốc)"))] + [
+        (p[0], f"{p[3].label} — {p[2].name}") for p in people
+    ]
 
 
 @transaction.atomic
@@ -155,8 +170,14 @@ def draw_illustrative_boundaries(province_new) -> None:
     boundaries.load_file(boundaries.DEMO_FILE, era=Era.PRE_2025, code_field=illustrative.CODE_FIELD, keep_existing=True)
     current = AdministrativeUnit.objects.under(province_new).filter(level=Level.COMMUNE)
     generated = illustrative.collection(current, center=(105.75, 18.3), size=0.045, name="Tỉnh Hà Tĩnh (từ 01/07/2025)")
-    boundaries.load_collection(generated, era=Era.CURRENT, code_field=illustrative.CODE_FIELD, illustrative=True,
-                               source="load_demo", keep_existing=True)
+    boundaries.load_collection(
+        generated,
+        era=Era.CURRENT,
+        code_field=illustrative.CODE_FIELD,
+        illustrative=True,
+        source="load_demo",
+        keep_existing=True,
+    )
 
 
 def load_demo(*, seed: int = 2025, reset: bool = False) -> dict:
@@ -175,8 +196,11 @@ def load_demo(*, seed: int = 2025, reset: bool = False) -> dict:
         Assessment.objects.filter(is_demo=True).delete()
         demo_current.reset_current()
     User = get_user_model()
-    current = demo_current.load_current(seed=seed, staff=User.objects.get(username="canbo.truongluu"),
-                                        reviewer=User.objects.get(username="thamdinh.tinh"))
+    current = demo_current.load_current(
+        seed=seed,
+        staff=User.objects.get(username="canbo.truongluu"),
+        reviewer=User.objects.get(username="thamdinh.tinh"),
+    )
     demo_crosswalk.load_crosswalk(demo_current.demo_set())  # QĐ 318 → the simulated QĐ 51 set, illustrative
     if Assessment.objects.filter(is_demo=True, criteria_set__in=sets.values()).exists():
         return {"created": current, "current": current, "communes": 0, "logins": logins}
@@ -191,11 +215,16 @@ def load_demo(*, seed: int = 2025, reset: bool = False) -> dict:
             for step, as_of in enumerate(dates):
                 level = min(0.99, ability + 0.07 * step)
                 status = _status_for(index, is_latest=(code.startswith("qd318") and step == len(dates) - 1))
-                specs.append(AssessmentSpec(
-                    commune=commune, criteria_set=sets[code], as_of=as_of, status=status,
-                    answers=_answers(book, commune, as_of, level, rng),
-                    stamps=_stamps(status, as_of, staff if commune.code == STAFF_COMMUNE else None, reviewer),
-                ))
+                specs.append(
+                    AssessmentSpec(
+                        commune=commune,
+                        criteria_set=sets[code],
+                        as_of=as_of,
+                        status=status,
+                        answers=_answers(book, commune, as_of, level, rng),
+                        stamps=_stamps(status, as_of, staff if commune.code == STAFF_COMMUNE else None, reviewer),
+                    )
+                )
     created = assessments_bulk_create(specs, is_demo=True)
     demo_current.entered_at_creation(created)
     return {"created": len(created) + current, "current": current, "communes": len(communes), "logins": logins}

@@ -31,8 +31,11 @@ AREAS = [((1,), 1), ((2, 3, 4, 5, 6, 7, 8, 9), 2)]
 
 
 def _ordered(criteria_set, numbers) -> list[Indicator]:
-    return list(Indicator.objects.filter(criteria_set=criteria_set, criterion__number__in=numbers)
-                .order_by("criterion__number", "position", "id"))
+    return list(
+        Indicator.objects.filter(criteria_set=criteria_set, criterion__number__in=numbers).order_by(
+            "criterion__number", "position", "id"
+        )
+    )
 
 
 def demo_links(old_set: CriteriaSet, new_set: CriteriaSet) -> list[LinkSpec]:

@@ -42,10 +42,16 @@ STAFF_COMMUNE = "18436"  # xã Trường Lưu (2025), formed from Kim Song Trư�
 # The 10 criteria of QĐ 51/2025 (names verified, see the reference notes), with a made-up number of
 # placeholder indicators each: 47 in all, as the decision states.
 CRITERIA = [
-    ("Quy hoạch", 3), ("Hạ tầng kinh tế - xã hội", 8), ("Phát triển kinh tế nông thôn", 6),
-    ("Đào tạo nguồn nhân lực nông thôn", 3), ("Văn hóa, giáo dục, y tế", 7), ("Giảm nghèo và an sinh xã hội", 4),
-    ("Khoa học công nghệ và chuyển đổi số", 4), ("Môi trường và cảnh quan nông thôn", 6),
-    ("Xây dựng hệ thống chính trị và hành chính công", 3), ("Tiếp cận pháp luật và an ninh, quốc phòng", 3),
+    ("Quy hoạch", 3),
+    ("Hạ tầng kinh tế - xã hội", 8),
+    ("Phát triển kinh tế nông thôn", 6),
+    ("Đào tạo nguồn nhân lực nông thôn", 3),
+    ("Văn hóa, giáo dục, y tế", 7),
+    ("Giảm nghèo và an sinh xã hội", 4),
+    ("Khoa học công nghệ và chuyển đổi số", 4),
+    ("Môi trường và cảnh quan nông thôn", 6),
+    ("Xây dựng hệ thống chính trị và hành chính công", 3),
+    ("Tiếp cận pháp luật và an ninh, quốc phòng", 3),
 ]
 # Made-up thresholds of the numeric placeholders: stricter for near-urban communes (nhóm 1).
 GROUP_THRESHOLDS = {CommuneGroup.NHOM1: 90, CommuneGroup.NHOM2: 80, CommuneGroup.NHOM3: 70}
@@ -60,30 +66,44 @@ def demo_set() -> CriteriaSet:
         return cs
     province = AdministrativeUnit.objects.get(era=Era.CURRENT, code="42", level=Level.PROVINCE)
     cs = CriteriaSet.objects.create(
-        code=SET_CODE, name=SET_NAME, level=SetLevel.NTM, period_start=GROUP_PERIOD_START, period_end=2030,
-        province=province, derived_from=CriteriaSet.objects.filter(code="qd51-ntm-2026-2030").first(),
-        stated_criteria_count=10, stated_indicator_count=47, is_synthetic=True,
+        code=SET_CODE,
+        name=SET_NAME,
+        level=SetLevel.NTM,
+        period_start=GROUP_PERIOD_START,
+        period_end=2030,
+        province=province,
+        derived_from=CriteriaSet.objects.filter(code="qd51-ntm-2026-2030").first(),
+        stated_criteria_count=10,
+        stated_indicator_count=47,
+        is_synthetic=True,
         completeness="mô phỏng",
-        notes=("Bộ tiêu chí MÔ PHỎNG cho dữ liệu demo: 10 tiêu chí theo QĐ 51/2025/QĐ-TTg, còn 47 chỉ tiêu và "
-               "ngưỡng theo nhóm xã là giả định, không phải nội dung của quyết định. "
-               "SIMULATED set for the demo: the 10 criteria follow QĐ 51/2025/QĐ-TTg; the 47 indicators and "
-               "their group thresholds are made up, not the decision's content."),
+        notes=(
+            "Bộ tiêu chí MÔ PHỎNG cho dữ liệu demo: 10 tiêu chí theo QĐ 51/2025/QĐ-TTg, còn 47 chỉ tiêu và "
+            "ngưỡng theo nhóm xã là giả định, không phải nội dung của quyết định. "
+            "SIMULATED set for the demo: the 10 criteria follow QĐ 51/2025/QĐ-TTg; the 47 indicators and "
+            "their group thresholds are made up, not the decision's content."
+        ),
     )
     for number, (name, count) in enumerate(CRITERIA, start=1):
-        criterion = Criterion.objects.create(criteria_set=cs, number=number, name=name, name_verified=True,
-                                             sources="Q2")
+        criterion = Criterion.objects.create(
+            criteria_set=cs, number=number, name=name, name_verified=True, sources="Q2"
+        )
         for k in range(1, count + 1):
             numeric = k % 2 == 1
             indicator = Indicator.objects.create(
-                criterion=criterion, code=f"{number}.{k}", position=k,
+                criterion=criterion,
+                code=f"{number}.{k}",
+                position=k,
                 name=f"Chỉ tiêu mô phỏng {number}.{k} ({MARK})",
-                kind=IndicatorKind.NUMERIC if numeric else IndicatorKind.BOOLEAN, unit="%" if numeric else "",
+                kind=IndicatorKind.NUMERIC if numeric else IndicatorKind.BOOLEAN,
+                unit="%" if numeric else "",
                 note="Chỉ tiêu giả định cho demo.",
             )
             for group, threshold in GROUP_THRESHOLDS.items():
                 if numeric:
-                    IndicatorTarget.objects.create(indicator=indicator, commune_group=group, operator=">=",
-                                                   value=Decimal(threshold), unit="%")
+                    IndicatorTarget.objects.create(
+                        indicator=indicator, commune_group=group, operator=">=", value=Decimal(threshold), unit="%"
+                    )
                 else:
                     IndicatorTarget.objects.create(indicator=indicator, commune_group=group, text="Đạt")
     cs.status, cs.published_by_demo = SetStatus.PUBLISHED, True
@@ -145,8 +165,9 @@ def load_current(*, seed: int, staff, reviewer, today: datetime.date | None = No
     today = today or timezone.localdate()
     rng = random.Random(seed)
     province = AdministrativeUnit.objects.get(era=Era.CURRENT, code="42", level=Level.PROVINCE)
-    communes = list(AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE, kind=UnitKind.XA)
-                    .order_by("code"))
+    communes = list(
+        AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE, kind=UnitKind.XA).order_by("code")
+    )
     _groups(communes, rng)
     as_of = max(today - datetime.timedelta(days=75), datetime.date(GROUP_PERIOD_START, 3, 31))
     book, specs, fates = TargetBook(cs), [], {}
@@ -163,10 +184,21 @@ def load_current(*, seed: int, staff, reviewer, today: datetime.date | None = No
         if status == Status.APPROVED:
             stamps |= {"approved_by": reviewer, "approved_at": _at(as_of + datetime.timedelta(days=25))}
         if status == Status.RETURNED:
-            stamps |= {"returned_by": reviewer, "returned_at": _at(as_of + datetime.timedelta(days=20)),
-                       "return_reason": RETURN_REASON}
-        specs.append(AssessmentSpec(commune=commune, criteria_set=cs, as_of=as_of, status=status,
-                                    answers=_answers(book, commune, as_of, ability, rng), stamps=stamps))
+            stamps |= {
+                "returned_by": reviewer,
+                "returned_at": _at(as_of + datetime.timedelta(days=20)),
+                "return_reason": RETURN_REASON,
+            }
+        specs.append(
+            AssessmentSpec(
+                commune=commune,
+                criteria_set=cs,
+                as_of=as_of,
+                status=status,
+                answers=_answers(book, commune, as_of, ability, rng),
+                stamps=stamps,
+            )
+        )
         fates[commune.pk] = ("meets" if meets else "at_risk" if at_risk else "", index)
     created = assessments_bulk_create(specs, is_demo=True)
     entered_at_creation(created)
@@ -201,9 +233,15 @@ def _roadmap(communes, fates: dict, today: datetime.date, *, by) -> None:
             plan.save()
         number = f"{100 + index}/QĐ-UBND (mô phỏng)"
         if decided is not None and not Recognition.objects.filter(commune=commune, decision_number=number).exists():
-            recognition = Recognition(commune=commune, level=SetLevel.NTM, decision_number=number,
-                                      decision_date=decided, issuing_body="UBND tỉnh Hà Tĩnh", note=DEMO_NOTE,
-                                      recorded_by=by)
+            recognition = Recognition(
+                commune=commune,
+                level=SetLevel.NTM,
+                decision_number=number,
+                decision_date=decided,
+                issuing_body="UBND tỉnh Hà Tĩnh",
+                note=DEMO_NOTE,
+                recorded_by=by,
+            )
             recognition._history_user = by
             recognition.save()
 

@@ -57,7 +57,10 @@ class AssessmentQuerySet(models.QuerySet):
 
 class Assessment(models.Model):
     commune = models.ForeignKey(
-        "communes.AdministrativeUnit", models.PROTECT, related_name="assessments", verbose_name=_("xã"),
+        "communes.AdministrativeUnit",
+        models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("xã"),
         limit_choices_to={"level": 3},
     )
     criteria_set = models.ForeignKey(
@@ -101,8 +104,10 @@ class Assessment(models.Model):
     is_latest_approved = models.BooleanField(_("đánh giá đã duyệt mới nhất"), default=False, editable=False)
 
     # The change reason holds a return or reopen reason (up to NTM_NOTE_MAX_CHARS), not 100 characters.
-    history = HistoricalRecords(excluded_fields=["summary_updated_at", "is_latest_approved"],
-                                history_change_reason_field=models.TextField(null=True))
+    history = HistoricalRecords(
+        excluded_fields=["summary_updated_at", "is_latest_approved"],
+        history_change_reason_field=models.TextField(null=True),
+    )
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -117,11 +122,13 @@ class Assessment(models.Model):
                 name="assessment_summary_consistent",
             ),
             models.UniqueConstraint(
-                fields=["criteria_set", "commune"], condition=Q(is_latest_approved=True),
+                fields=["criteria_set", "commune"],
+                condition=Q(is_latest_approved=True),
                 name="assessment_one_latest_approved",
             ),
             models.CheckConstraint(
-                condition=Q(is_latest_approved=False) | Q(status=Status.APPROVED), name="assessment_latest_is_approved",
+                condition=Q(is_latest_approved=False) | Q(status=Status.APPROVED),
+                name="assessment_latest_is_approved",
             ),
         ]
         indexes = [
@@ -131,9 +138,19 @@ class Assessment(models.Model):
             # approved summary, answered from the index alone on PostgreSQL, without visiting the wide rows
             # that carry the unmet lists. SQLite has no INCLUDE and goes without it (models.W040 silenced).
             models.Index(
-                fields=["criteria_set", "commune"], condition=Q(is_latest_approved=True),
-                include=["id", "as_of", "criteria_met", "criteria_total", "indicators_met", "indicators_total",
-                         "indicators_unknown", "set_complete", "indicators_stated"],
+                fields=["criteria_set", "commune"],
+                condition=Q(is_latest_approved=True),
+                include=[
+                    "id",
+                    "as_of",
+                    "criteria_met",
+                    "criteria_total",
+                    "indicators_met",
+                    "indicators_total",
+                    "indicators_unknown",
+                    "set_complete",
+                    "indicators_stated",
+                ],
                 name="assessment_latest_cover",
             ),
         ]
@@ -165,10 +182,16 @@ class Assessment(models.Model):
     def summary(self) -> rollup.Summary:
         """The stored summary (the sentence names the level of the set, which the caller should have loaded)."""
         return rollup.Summary(
-            criteria_met=self.criteria_met, criteria_total=self.criteria_total,
-            indicators_met=self.indicators_met, indicators_total=self.indicators_total,
-            indicators_unknown=self.indicators_unknown, unmet=self.unmet, undetermined=self.undetermined,
-            set_complete=self.set_complete, indicators_stated=self.indicators_stated, level=self.criteria_set.level,
+            criteria_met=self.criteria_met,
+            criteria_total=self.criteria_total,
+            indicators_met=self.indicators_met,
+            indicators_total=self.indicators_total,
+            indicators_unknown=self.indicators_unknown,
+            unmet=self.unmet,
+            undetermined=self.undetermined,
+            set_complete=self.set_complete,
+            indicators_stated=self.indicators_stated,
+            level=self.criteria_set.level,
         )
 
     def sentence(self, language: str | None = None) -> str:
@@ -180,18 +203,25 @@ class Assessment(models.Model):
 
     @property
     def set_note(self) -> str:
-        """"bộ tiêu chí chưa đầy đủ: 56/57 chỉ tiêu" on an incomplete set, else empty."""
-        return rollup.set_note(rollup.Summary(
-            indicators_total=self.indicators_total, set_complete=self.set_complete,
-            indicators_stated=self.indicators_stated,
-        ))
+        """ "bộ tiêu chí chưa đầy đủ: 56/57 chỉ tiêu" on an incomplete set, else empty."""
+        return rollup.set_note(
+            rollup.Summary(
+                indicators_total=self.indicators_total,
+                set_complete=self.set_complete,
+                indicators_stated=self.indicators_stated,
+            )
+        )
 
     @property
     def status_label(self) -> str:
-        """"Đạt chuẩn", "Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)" or empty (rollup.status_label)."""
-        return rollup.status_label(rollup.Summary(
-            criteria_met=self.criteria_met, criteria_total=self.criteria_total, set_complete=self.set_complete,
-        ))
+        """ "Đạt chuẩn", "Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)" or empty (rollup.status_label)."""
+        return rollup.status_label(
+            rollup.Summary(
+                criteria_met=self.criteria_met,
+                criteria_total=self.criteria_total,
+                set_complete=self.set_complete,
+            )
+        )
 
     def apply_summary(self, summary: rollup.Summary) -> None:
         self.criteria_met, self.criteria_total = summary.criteria_met, summary.criteria_total
@@ -202,15 +232,25 @@ class Assessment(models.Model):
         self.meets_standard = summary.meets_standard
 
     SUMMARY_FIELDS = [
-        "criteria_met", "criteria_total", "indicators_met", "indicators_total",
-        "indicators_unknown", "unmet", "undetermined", "set_complete", "indicators_stated", "meets_standard",
+        "criteria_met",
+        "criteria_total",
+        "indicators_met",
+        "indicators_total",
+        "indicators_unknown",
+        "unmet",
+        "undetermined",
+        "set_complete",
+        "indicators_stated",
+        "meets_standard",
         "summary_updated_at",
     ]
 
 
 class IndicatorResult(models.Model):
     assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="results", verbose_name=_("đánh giá"))
-    indicator = models.ForeignKey("criteria.Indicator", models.PROTECT, related_name="results", verbose_name=_("chỉ tiêu"))
+    indicator = models.ForeignKey(
+        "criteria.Indicator", models.PROTECT, related_name="results", verbose_name=_("chỉ tiêu")
+    )
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=3, null=True, blank=True)
     met = models.BooleanField(_("đạt"), null=True, blank=True)
     target_applied = models.CharField(_("chỉ tiêu áp dụng"), max_length=200, blank=True, editable=False)
@@ -218,14 +258,22 @@ class IndicatorResult(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     verification_state = models.CharField(
-        _("rà soát của phòng, ban"), max_length=10, choices=VerificationState.choices,
-        default=VerificationState.UNCHECKED, editable=False,
+        _("rà soát của phòng, ban"),
+        max_length=10,
+        choices=VerificationState.choices,
+        default=VerificationState.UNCHECKED,
+        editable=False,
     )
     verification_comment = models.TextField(
         _("ý kiến rà soát"), blank=True, editable=False, validators=[validate_note_length]
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
         verbose_name=_("người rà soát"),
     )
     verified_at = models.DateTimeField(_("rà soát lúc"), null=True, blank=True, editable=False)
@@ -256,7 +304,11 @@ class EvidenceFile(models.Model):
     content_type = models.CharField(_("loại tệp"), max_length=100)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("người tải lên"),
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)

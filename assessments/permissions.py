@@ -20,10 +20,7 @@ def covers(membership_unit: AdministrativeUnit, unit: AdministrativeUnit) -> boo
 
 def memberships_covering(user, unit: AdministrativeUnit, *roles: str) -> list[Membership]:
     """The user's memberships whose subtree contains `unit`, optionally only those of `roles`."""
-    return [
-        m for m in memberships_of(user)
-        if (not roles or m.role in roles) and covers(m.unit, unit)
-    ]
+    return [m for m in memberships_of(user) if (not roles or m.role in roles) and covers(m.unit, unit)]
 
 
 def has_role(user, unit: AdministrativeUnit, role: str) -> bool:
@@ -56,7 +53,8 @@ def can_review(user, assessment) -> bool:
 def department_ids_for(user, commune: AdministrativeUnit) -> set[int]:
     """The departments whose criteria `user` verifies in `commune` (department officer memberships)."""
     return {
-        m.department_id for m in memberships_covering(user, commune, Role.DEPARTMENT_OFFICER)
+        m.department_id
+        for m in memberships_covering(user, commune, Role.DEPARTMENT_OFFICER)
         if m.department_id is not None
     }
 

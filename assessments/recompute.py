@@ -31,12 +31,21 @@ class RecomputeReport:
         self.changed += 1
         if len(self.changes) < LISTED:
             after = assessment.summary
-            self.changes.append({
-                "id": assessment.pk, "commune": assessment.commune.name, "set": assessment.criteria_set.code,
-                "as_of": assessment.as_of.isoformat(),
-                "before": [before.criteria_met, before.criteria_total, before.indicators_met, before.indicators_total],
-                "after": [after.criteria_met, after.criteria_total, after.indicators_met, after.indicators_total],
-            })
+            self.changes.append(
+                {
+                    "id": assessment.pk,
+                    "commune": assessment.commune.name,
+                    "set": assessment.criteria_set.code,
+                    "as_of": assessment.as_of.isoformat(),
+                    "before": [
+                        before.criteria_met,
+                        before.criteria_total,
+                        before.indicators_met,
+                        before.indicators_total,
+                    ],
+                    "after": [after.criteria_met, after.criteria_total, after.indicators_met, after.indicators_total],
+                }
+            )
 
     def as_dict(self) -> dict:
         return {"examined": self.examined, "changed": self.changed, "changes": self.changes, "dry_run": self.dry_run}
@@ -52,8 +61,12 @@ def unit_by_key(key: str) -> AdministrativeUnit:
 
 
 def summaries_recompute(
-    *, set_code: str | None = None, unit: AdministrativeUnit | None = None, dry_run: bool = False,
-    on_progress: Callable[[int, int], None] | None = None, batch_size: int = BATCH_SIZE,
+    *,
+    set_code: str | None = None,
+    unit: AdministrativeUnit | None = None,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> RecomputeReport:
     """Recompute the stored summaries of the non-approved assessments of a set and/or under a unit.
 
@@ -69,7 +82,7 @@ def summaries_recompute(
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     report, books = RecomputeReport(dry_run=dry_run), {}
     for start in range(0, len(ids), batch_size):
-        _recompute_batch(ids[start:start + batch_size], report, books, dry_run)
+        _recompute_batch(ids[start : start + batch_size], report, books, dry_run)
         if on_progress:
             on_progress(min(start + batch_size, len(ids)), len(ids))
     return report
@@ -78,8 +91,11 @@ def summaries_recompute(
 def _recompute_batch(ids: list[int], report: RecomputeReport, books: dict, dry_run: bool) -> None:
     with transaction.atomic():
         locked = (
-            Assessment.objects.select_for_update(of=("self",)).select_related("commune", "criteria_set")
-            .filter(pk__in=ids).exclude(status=Status.APPROVED).order_by("pk")  # approved since the ids were read
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("commune", "criteria_set")
+            .filter(pk__in=ids)
+            .exclude(status=Status.APPROVED)
+            .order_by("pk")  # approved since the ids were read
         )
         for assessment in locked:
             report.examined += 1

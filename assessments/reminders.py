@@ -56,9 +56,9 @@ def late_staff_memberships(today: datetime.date) -> list[Membership]:
     """
     if today <= due_date(today.year):
         return []
-    reported = Assessment.objects.filter(
-        status__in=[Status.SUBMITTED, Status.APPROVED], as_of__year=today.year
-    ).values("commune_id")
+    reported = Assessment.objects.filter(status__in=[Status.SUBMITTED, Status.APPROVED], as_of__year=today.year).values(
+        "commune_id"
+    )
     return list(
         Membership.objects.filter(role=Role.COMMUNE_STAFF, unit__level=Level.COMMUNE, user__is_active=True)
         .exclude(user__email="")
@@ -75,7 +75,8 @@ def overdue_queues(now: datetime.datetime) -> list[tuple[object, list[Assessment
     cutoff = now - datetime.timedelta(days=settings.NTM_REVIEW_REMINDER_DAYS)
     reviewers = {
         m.user_id: m.user
-        for m in Membership.objects.filter(role=Role.REVIEWER, user__is_active=True).exclude(user__email="")
+        for m in Membership.objects.filter(role=Role.REVIEWER, user__is_active=True)
+        .exclude(user__email="")
         .select_related("user")
     }
     queues = []
@@ -94,16 +95,32 @@ def reminders_send() -> ReminderReport:
     with translation.override(settings.LANGUAGE_CODE):
         for membership in late_staff_memberships(today):
             report.late_communes += 1
-            report.sent += _send(LATE_COMMUNE, membership.user, f"{membership.unit.era}/{membership.unit.code}", {
-                "commune": membership.unit, "year": today.year, "due": due_date(today.year), "today": today,
-                "url": _absolute(reverse("web:unit", kwargs={"era": membership.unit.era, "code": membership.unit.code})),
-            })
+            report.sent += _send(
+                LATE_COMMUNE,
+                membership.user,
+                f"{membership.unit.era}/{membership.unit.code}",
+                {
+                    "commune": membership.unit,
+                    "year": today.year,
+                    "due": due_date(today.year),
+                    "today": today,
+                    "url": _absolute(
+                        reverse("web:unit", kwargs={"era": membership.unit.era, "code": membership.unit.code})
+                    ),
+                },
+            )
         for user, waiting in overdue_queues(now):
             report.overdue_reviewers += 1
-            report.sent += _send(REVIEW_QUEUE, user, "", {
-                "assessments": waiting, "days": settings.NTM_REVIEW_REMINDER_DAYS,
-                "url": _absolute(reverse("web:review_queue")),
-            })
+            report.sent += _send(
+                REVIEW_QUEUE,
+                user,
+                "",
+                {
+                    "assessments": waiting,
+                    "days": settings.NTM_REVIEW_REMINDER_DAYS,
+                    "url": _absolute(reverse("web:review_queue")),
+                },
+            )
     return report
 
 

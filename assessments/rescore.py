@@ -98,8 +98,9 @@ def rescore_date(as_of: datetime.date, crosswalk: Crosswalk) -> datetime.date:
 
 def links_of(crosswalk: Crosswalk) -> dict[int, CrosswalkLink]:
     """Per new indicator id, its link (one source at most); one query."""
-    links = CrosswalkLink.objects.filter(crosswalk=crosswalk).exclude(kind=LinkKind.NONE).select_related(
-        "from_indicator")
+    links = (
+        CrosswalkLink.objects.filter(crosswalk=crosswalk).exclude(kind=LinkKind.NONE).select_related("from_indicator")
+    )
     return {link.to_indicator_id: link for link in links}
 
 
@@ -114,7 +115,8 @@ def place_of(region: str, group: str, successors: list[tuple]) -> tuple[str, str
 
 def _successors(commune_ids) -> dict[int, list[tuple]]:
     rows = UnitSuccession.objects.filter(predecessor_id__in=commune_ids).values_list(
-        "predecessor_id", "successor__name", "successor__region", "successor__commune_group")
+        "predecessor_id", "successor__name", "successor__region", "successor__commune_group"
+    )
     found = defaultdict(list)
     for predecessor_id, name, region, group in rows:
         found[predecessor_id].append((name, region, group))
@@ -129,8 +131,15 @@ def _lacks_reason(lacks: str) -> str:
     return _("bộ mới chưa có ngưỡng áp dụng cho xã")
 
 
-def rescore_values(book: TargetBook, links: dict[int, CrosswalkLink], old: dict[int, tuple], *, region: str,
-                   group: str, on: datetime.date) -> tuple[list[RescoredIndicator], rollup.Summary]:
+def rescore_values(
+    book: TargetBook,
+    links: dict[int, CrosswalkLink],
+    old: dict[int, tuple],
+    *,
+    region: str,
+    group: str,
+    on: datetime.date,
+) -> tuple[list[RescoredIndicator], rollup.Summary]:
     """The new set's indicators judged from `old` (old indicator id → (value, met)), and their roll-up.
 
     Pure computation on what was read: the single page and the unit view (thousands of communes) share it.
@@ -171,8 +180,10 @@ def rescore(assessment: Assessment, crosswalk: Crosswalk) -> Rescore:
         raise ValueError("the assessment is not of the crosswalk's old set")
     book = TargetBook.of(crosswalk.to_set)
     links = links_of(crosswalk)
-    old = {r.indicator_id: (r.value, r.met) for r in IndicatorResult.objects.filter(assessment=assessment).only(
-        "indicator_id", "value", "met")}
+    old = {
+        r.indicator_id: (r.value, r.met)
+        for r in IndicatorResult.objects.filter(assessment=assessment).only("indicator_id", "value", "met")
+    }
     on = rescore_date(assessment.as_of, crosswalk)
     commune = assessment.commune
     successors = _successors([commune.pk])[commune.pk] if not commune.commune_group else []
@@ -204,17 +215,30 @@ def rescore_area(area, crosswalk: Crosswalk) -> list[AreaRow]:
     """Every commune of `area` (dashboards.area.Area: the user's scope was checked there) with a latest
     approved assessment of the old set, re-scored under the new set. Constant queries: the assessments,
     their linked results, the links, and the new set's book (read once for a frozen set)."""
-    latest = (Assessment.objects.latest_approved_per_commune()
-              .filter(area.communes_q("commune__"), criteria_set=crosswalk.from_set_id))
-    assessments = list(latest.order_by("commune__name", "commune__code").values(
-        "id", "as_of", "criteria_met", "criteria_total", "commune_id", "commune__era", "commune__code", "commune__name",
-        "commune__region", "commune__commune_group"))
+    latest = Assessment.objects.latest_approved_per_commune().filter(
+        area.communes_q("commune__"), criteria_set=crosswalk.from_set_id
+    )
+    assessments = list(
+        latest.order_by("commune__name", "commune__code").values(
+            "id",
+            "as_of",
+            "criteria_met",
+            "criteria_total",
+            "commune_id",
+            "commune__era",
+            "commune__code",
+            "commune__name",
+            "commune__region",
+            "commune__commune_group",
+        )
+    )
     links = links_of(crosswalk)
     old_ids = {link.from_indicator_id for link in links.values()}
     values: dict[int, dict[int, tuple]] = defaultdict(dict)
     if assessments and old_ids:
         results = IndicatorResult.objects.filter(
-            assessment__in=latest.values("pk"), indicator_id__in=old_ids,
+            assessment__in=latest.values("pk"),
+            indicator_id__in=old_ids,
         ).values_list("assessment_id", "indicator_id", "value", "met")
         for assessment_id, indicator_id, value, met in results:
             values[assessment_id][indicator_id] = (value, met)
@@ -223,18 +247,24 @@ def rescore_area(area, crosswalk: Crosswalk) -> list[AreaRow]:
     successors = _successors(latest.values("commune_id")) if ungrouped else {}
     rows = []
     for a in assessments:
-        region, group, via = place_of(a["commune__region"], a["commune__commune_group"],
-                                      successors.get(a["commune_id"], []))
+        region, group, via = place_of(
+            a["commune__region"], a["commune__commune_group"], successors.get(a["commune_id"], [])
+        )
         _indicators, summary = rescore_values(
-            book, links, values[a["id"]], region=region, group=group, on=rescore_date(a["as_of"], crosswalk))
+            book, links, values[a["id"]], region=region, group=group, on=rescore_date(a["as_of"], crosswalk)
+        )
         reassess = sum(1 for r in _indicators if r.state == REASSESS)
         by_criterion = defaultdict(list)
         for r in _indicators:
             by_criterion[r.indicator.criterion_id].append(r)
         to_reassess = sum(1 for own in by_criterion.values() if criterion_state(own) == PENDING)
         label = str(CommuneGroup(group).label).split(" (")[0] if group in CommuneGroup.values else ""  # "Nhóm 2"
-        commune = SimpleNamespace(era=a["commune__era"], code=a["commune__code"], name=a["commune__name"],
-                                  group_label=label, via=via)
-        rows.append(AreaRow(a["id"], commune, a["as_of"], a["criteria_met"], a["criteria_total"], summary,
-                            reassess, to_reassess))
+        commune = SimpleNamespace(
+            era=a["commune__era"], code=a["commune__code"], name=a["commune__name"], group_label=label, via=via
+        )
+        rows.append(
+            AreaRow(
+                a["id"], commune, a["as_of"], a["criteria_met"], a["criteria_total"], summary, reassess, to_reassess
+            )
+        )
     return rows

@@ -73,12 +73,19 @@ class Summary:
         return status_label(self)
 
 
-def summarize(shape: list[CriterionShape], met_by_code: dict[str, bool | None], *,
-              undetermined: frozenset[str] | set[str] = frozenset(), set_complete: bool = True,
-              indicators_stated: int | None = None, level: str = "") -> Summary:
+def summarize(
+    shape: list[CriterionShape],
+    met_by_code: dict[str, bool | None],
+    *,
+    undetermined: frozenset[str] | set[str] = frozenset(),
+    set_complete: bool = True,
+    indicators_stated: int | None = None,
+    level: str = "",
+) -> Summary:
     """`undetermined`: codes with a value entered and no applicable target (their met is None)."""
-    summary = Summary(criteria_total=len(shape), set_complete=set_complete, indicators_stated=indicators_stated,
-                      level=level)
+    summary = Summary(
+        criteria_total=len(shape), set_complete=set_complete, indicators_stated=indicators_stated, level=level
+    )
     for criterion in shape:
         not_met = [code for code in criterion.codes if met_by_code.get(code) is not True]
         summary.indicators_total += len(criterion.codes)
@@ -90,10 +97,15 @@ def summarize(shape: list[CriterionShape], met_by_code: dict[str, bool | None], 
         failed = [code for code in not_met if code not in undetermined]
         unsure = [code for code in not_met if code in undetermined]
         if failed or not criterion.codes:
-            summary.unmet.append({
-                "number": criterion.number, "name": criterion.name, "codes": failed,
-                "single": len(criterion.codes) <= 1, "total": len(criterion.codes),
-            })
+            summary.unmet.append(
+                {
+                    "number": criterion.number,
+                    "name": criterion.name,
+                    "codes": failed,
+                    "single": len(criterion.codes) <= 1,
+                    "total": len(criterion.codes),
+                }
+            )
         if unsure:
             summary.undetermined.append({"number": criterion.number, "name": criterion.name, "codes": unsure})
     return summary
@@ -117,13 +129,14 @@ def set_note(summary: Summary) -> str:
     stated = summary.indicators_stated
     if stated is not None and stated != summary.indicators_total:
         return _("bộ tiêu chí chưa đầy đủ: %(held)s/%(stated)s chỉ tiêu") % {
-            "held": summary.indicators_total, "stated": stated,
+            "held": summary.indicators_total,
+            "stated": stated,
         }
     return _("bộ tiêu chí chưa đầy đủ")
 
 
 def status_label(summary: Summary) -> str:
-    """"Đạt chuẩn", or on an incomplete set "Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)"; else empty."""
+    """ "Đạt chuẩn", or on an incomplete set "Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)"; else empty."""
     if summary.meets_standard:
         return _("Đạt chuẩn")
     if summary.meets_held:
@@ -137,8 +150,13 @@ def sentence(summary: Summary, language: str | None = None) -> str:
     language = language or translation.get_language() or "vi"
     with translation.override(language):
         level = level_phrase(summary.level)
-        numbers = {"cm": summary.criteria_met, "ct": summary.criteria_total,
-                   "im": summary.indicators_met, "it": summary.indicators_total, "level": level}
+        numbers = {
+            "cm": summary.criteria_met,
+            "ct": summary.criteria_total,
+            "im": summary.indicators_met,
+            "it": summary.indicators_total,
+            "level": level,
+        }
         if level:
             text = _("đạt %(cm)s/%(ct)s tiêu chí, %(im)s/%(it)s chỉ tiêu xây dựng %(level)s") % numbers
         else:
@@ -148,7 +166,9 @@ def sentence(summary: Summary, language: str | None = None) -> str:
             phrases = "; ".join(_unmet_phrases(summary, language))
             if level:
                 text += " " + _("Các tiêu chí, chỉ tiêu %(level)s chưa đạt, gồm: %(list)s.") % {
-                    "level": level, "list": phrases}
+                    "level": level,
+                    "list": phrases,
+                }
             else:
                 text += " " + _("Các tiêu chí chưa đạt gồm: %(list)s.") % {"list": phrases}
         return text + _tail(summary)

@@ -15,10 +15,16 @@ urlpatterns = [
     path("assessments/<int:pk>/edit/preview/", entry.assessment_preview, name="assessment_preview"),
     path("assessments/<int:pk>/submit/", entry.assessment_submit, name="assessment_submit"),
     path("assessments/<int:pk>/submit/confirm/", entry.assessment_submit_confirm, name="assessment_submit_confirm"),
-    path("assessments/<int:pk>/edit/results/<str:code>/evidence/", entry.evidence_upload,
-         name="assessment_evidence_upload"),
-    path("assessments/<int:pk>/edit/evidence/<int:evidence_pk>/remove/", entry.evidence_remove,
-         name="assessment_evidence_remove"),
+    path(
+        "assessments/<int:pk>/edit/results/<str:code>/evidence/",
+        entry.evidence_upload,
+        name="assessment_evidence_upload",
+    ),
+    path(
+        "assessments/<int:pk>/edit/evidence/<int:evidence_pk>/remove/",
+        entry.evidence_remove,
+        name="assessment_evidence_remove",
+    ),
     # The review side: the assessment page and its steps, the reviewers' queue, the departments' checks.
     path("assessments/<int:pk>/", review.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/return/", review.assessment_return, name="assessment_return"),

@@ -145,10 +145,13 @@ def _basis(resolution: Resolution, variants: list[IndicatorTarget], assessment: 
     if resolution.year:
         lines.append(
             _("Theo lộ trình theo năm: áp dụng mức của năm %(year)s, năm gần nhất không sau năm đánh giá %(as_of)s.")
-            % {"year": resolution.year, "as_of": as_of_year})
+            % {"year": resolution.year, "as_of": as_of_year}
+        )
     elif any(v.year for v in variants):
-        lines.append(_("Lộ trình theo năm của chỉ tiêu bắt đầu sau năm đánh giá %(as_of)s, nên áp dụng mức không "
-                       "theo năm.") % {"as_of": as_of_year})
+        lines.append(
+            _("Lộ trình theo năm của chỉ tiêu bắt đầu sau năm đánh giá %(as_of)s, nên áp dụng mức không theo năm.")
+            % {"as_of": as_of_year}
+        )
     return lines
 
 
@@ -166,19 +169,21 @@ def _unknown_reason(indicator: Indicator, result: IndicatorResult | None, resolu
             return NO_GROUP, resolution.reason
         if resolution.gap:
             return TARGET_GAP, resolution.reason
-        return NO_TARGET, _("Bộ tiêu chí chưa có ngưỡng cho chỉ tiêu này (chưa thu thập được từ văn bản), nên chưa "
-                            "so được giá trị với ngưỡng.")
+        return NO_TARGET, _(
+            "Bộ tiêu chí chưa có ngưỡng cho chỉ tiêu này (chưa thu thập được từ văn bản), nên chưa "
+            "so được giá trị với ngưỡng."
+        )
     if not target.is_numeric:
         return TARGET_IN_WORDS, _("Ngưỡng “%(target)s” chỉ ghi bằng lời, không so được với một giá trị số.") % {
-            "target": target.display()}
+            "target": target.display()
+        }
     # The stored result predates the target (a row added since): saving the assessment again judges it.
     return NO_TARGET, _("Kết quả được lưu khi chưa có ngưỡng; lưu lại đánh giá để so với ngưỡng hiện có.")
 
 
 def _resolve(indicator: Indicator, variants: list[IndicatorTarget], assessment: Assessment) -> Resolution:
     commune = assessment.commune
-    return resolve(indicator, variants, region=commune.region, group=commune.commune_group,
-                   year=assessment.as_of.year)
+    return resolve(indicator, variants, region=commune.region, group=commune.commune_group, year=assessment.as_of.year)
 
 
 def indicator_explanation(assessment: Assessment, code: str) -> IndicatorWhy:
@@ -200,9 +205,14 @@ def indicator_explanation(assessment: Assessment, code: str) -> IndicatorWhy:
     variants = list(IndicatorTarget.objects.filter(indicator=indicator))
     resolution = _resolve(indicator, variants, assessment)
     why = IndicatorWhy(
-        assessment=assessment, indicator=indicator, result=result, state=_state(result.met),
-        target=resolution.target.display() if resolution.target else "", target_applied=result.target_applied,
-        sources=_source_refs([indicator.sources]), evidence=list(result.evidence_files.all()),
+        assessment=assessment,
+        indicator=indicator,
+        result=result,
+        state=_state(result.met),
+        target=resolution.target.display() if resolution.target else "",
+        target_applied=result.target_applied,
+        sources=_source_refs([indicator.sources]),
+        evidence=list(result.evidence_files.all()),
     )
     if resolution.target is not None:
         why.basis = _basis(resolution, variants, assessment)
@@ -216,13 +226,15 @@ def criterion_explanation(assessment: Assessment, number: int) -> CriterionWhy:
     unknown (none failed, some unknown; or the set holds none of its indicators). Four queries at most."""
     criterion = (
         Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id, number=number)
-        .select_related("department").first()
+        .select_related("department")
+        .first()
     )
     if criterion is None:
         raise Http404(_("Bộ tiêu chí không có tiêu chí %(number)s.") % {"number": number})
     results = list(
         IndicatorResult.objects.filter(assessment=assessment, indicator__criterion=criterion)
-        .select_related("indicator").order_by("indicator__position", "indicator__id")
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator__id")
     )
     unknown_ids = [r.indicator_id for r in results if r.met is None]
     variants: dict[int, list] = {i: [] for i in unknown_ids}
@@ -236,16 +248,24 @@ def criterion_explanation(assessment: Assessment, number: int) -> CriterionWhy:
             resolution = _resolve(r.indicator, variants[r.indicator_id], assessment)
             line.reason = _unknown_reason(r.indicator, r, resolution)[1]
         lines.append(line)
-    why = CriterionWhy(assessment=assessment, criterion=criterion, state=MET, lines=lines,
-                       set_note=assessment.set_note, sources=_source_refs([criterion.sources]))
+    why = CriterionWhy(
+        assessment=assessment,
+        criterion=criterion,
+        state=MET,
+        lines=lines,
+        set_note=assessment.set_note,
+        sources=_source_refs([criterion.sources]),
+    )
     if not lines:
         why.state, why.reason_code = UNKNOWN, NO_INDICATORS
-        why.reason = _("Bộ tiêu chí chưa có chỉ tiêu nào của tiêu chí này (bộ chưa đầy đủ), nên tiêu chí chưa "
-                       "tính là đạt.")
+        why.reason = _(
+            "Bộ tiêu chí chưa có chỉ tiêu nào của tiêu chí này (bộ chưa đầy đủ), nên tiêu chí chưa tính là đạt."
+        )
     elif any(line.state == NOT_MET for line in lines):
         why.state = NOT_MET
     elif any(line.state == UNKNOWN for line in lines):
         why.state, why.reason_code = UNKNOWN, INDICATORS_UNKNOWN
-        why.reason = _("Chưa có chỉ tiêu nào chưa đạt, nhưng còn chỉ tiêu chưa xác định được, nên tiêu chí chưa "
-                       "tính là đạt.")
+        why.reason = _(
+            "Chưa có chỉ tiêu nào chưa đạt, nhưng còn chỉ tiêu chưa xác định được, nên tiêu chí chưa tính là đạt."
+        )
     return why

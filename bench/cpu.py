@@ -10,6 +10,7 @@ Signs in the demo's xem.tinh (viewer of Hà Tĩnh) and admin with sessions made 
 the web worker's and the database backend's CPU ms per request, and 1000 / web CPU ms (requests per second
 one core of web server serves). Linux only (/proc); the database must be on this machine.
 """
+
 import json
 import os
 import subprocess
@@ -69,9 +70,21 @@ def cpu_of(pids):
 
 
 def backends():
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc",
-                          f"select pid from pg_stat_activity where datname='{DBNAME}' and pid<>pg_backend_pid()"],
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"select pid from pg_stat_activity where datname='{DBNAME}' and pid<>pg_backend_pid()",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     return [int(p) for p in out]
 
 
@@ -87,9 +100,19 @@ def get(path, sid, tok):
         return len(body)
 
 
-server = subprocess.Popen([str(os.path.join(os.path.dirname(sys.executable), "gunicorn")), "ntm.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-                           "--workers", "1", "--log-level", "warning"],
-                          env={**os.environ, "HEALTH_RATE_LIMIT": "1000000"})  # /healthz is measured too
+server = subprocess.Popen(
+    [
+        str(os.path.join(os.path.dirname(sys.executable), "gunicorn")),
+        "ntm.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+    ],
+    env={**os.environ, "HEALTH_RATE_LIMIT": "1000000"},
+)  # /healthz is measured too
 try:
     time.sleep(4)
     worker = int(subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()[0])
@@ -103,9 +126,16 @@ try:
             get(path, sid, tok)
         w1, p1, t1 = cpu(worker), cpu_of(p0), time.time()
         web_ms, db_ms = (w1 - w0) * 1000 / N, sum(p1[pid] - p0[pid] for pid in p1) * 1000 / N
-        rows.append(dict(page=name, bytes=size, web_cpu_ms=round(web_ms, 1), db_cpu_ms=round(db_ms, 1),
-                         wall_ms=round((t1 - t0) * 1000 / N, 1),
-                         req_s_per_web_core=round(1000 / web_ms, 1) if web_ms else None))
+        rows.append(
+            dict(
+                page=name,
+                bytes=size,
+                web_cpu_ms=round(web_ms, 1),
+                db_cpu_ms=round(db_ms, 1),
+                wall_ms=round((t1 - t0) * 1000 / N, 1),
+                req_s_per_web_core=round(1000 / web_ms, 1) if web_ms else None,
+            )
+        )
     print(json.dumps({"load_average": os.getloadavg(), "N": N, "rows": rows}, indent=1, ensure_ascii=False))
 finally:
     server.terminate()

@@ -49,8 +49,9 @@ def main() -> None:
     before = table_sizes()
     rounds = [(commune, as_of) for as_of in AS_OFS for commune in communes]
     for commune, as_of in rounds:
-        assessment = services.assessment_create(commune=commune, criteria_set=cs, as_of=as_of, by=staff,
-                                                is_demo=True, copy_from_latest=True)
+        assessment = services.assessment_create(
+            commune=commune, criteria_set=cs, as_of=as_of, by=staff, is_demo=True, copy_from_latest=True
+        )
         results = list(assessment.results.select_related("indicator").order_by("indicator__code"))
         entries = {}
         for result in results[::3]:  # a third of the answers changed once
@@ -59,8 +60,11 @@ def main() -> None:
             else:
                 entries[result.indicator.code] = {"met": not result.met}
         services.indicator_results_update(assessment=assessment, entries=entries, by=staff)
-        unanswered = {r.indicator.code: ({"value": "1"} if r.indicator.kind == IndicatorKind.NUMERIC else {"met": True})
-                      for r in assessment.results.select_related("indicator") if r.value is None and r.met is None}
+        unanswered = {
+            r.indicator.code: ({"value": "1"} if r.indicator.kind == IndicatorKind.NUMERIC else {"met": True})
+            for r in assessment.results.select_related("indicator")
+            if r.value is None and r.met is None
+        }
         if unanswered:
             services.indicator_results_update(assessment=assessment, entries=unanswered, by=staff)
         assessment.refresh_from_db()
@@ -68,14 +72,24 @@ def main() -> None:
         assessment.refresh_from_db()
         services.assessment_approve(assessment=assessment, by=reviewer, confirm_unverified=True)
     after = table_sizes()
-    grown = {name: (after[name][0] - before.get(name, (0, 0))[0], after[name][1] - before.get(name, (0, 0))[1])
-             for name in after if after[name][0] != before.get(name, (0, 0))[0]}
+    grown = {
+        name: (after[name][0] - before.get(name, (0, 0))[0], after[name][1] - before.get(name, (0, 0))[1])
+        for name in after
+        if after[name][0] != before.get(name, (0, 0))[0]
+    }
     total = sum(size for size, _rows in grown.values())
-    print(json.dumps({
-        "assessments": len(rounds), "indicators_per_assessment": len(results),
-        "bytes_total": total, "bytes_per_assessment": total // len(rounds),
-        "tables": {name: {"bytes": size, "rows": rows} for name, (size, rows) in sorted(grown.items())},
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "assessments": len(rounds),
+                "indicators_per_assessment": len(results),
+                "bytes_total": total,
+                "bytes_per_assessment": total // len(rounds),
+                "tables": {name: {"bytes": size, "rows": rows} for name, (size, rows) in sorted(grown.items())},
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -57,7 +57,10 @@ def run(url: str, *, clients: int, duration: float, cookie: str = "") -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     return {
-        "clients": clients, "duration_s": round(elapsed, 2), "requests": len(latencies), "errors": len(errors),
+        "clients": clients,
+        "duration_s": round(elapsed, 2),
+        "requests": len(latencies),
+        "errors": len(errors),
         "error_samples": [str(e) for e in errors[:3]],
         "rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,

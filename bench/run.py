@@ -38,12 +38,22 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ntm_bench"
 # Server settings for a production-like run (DEBUG off, no HTTPS redirect on loopback).
 # Persistent connections (DB_CONN_MAX_AGE) as a production deployment would set them: without, each
 # request through gunicorn also pays for a new PostgreSQL backend.
-SERVER_ENV = {"DEBUG": "0", "SECRET_KEY": "bench-only-not-secret", "SECURE_SSL_REDIRECT": "0",
-              "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "DB_CONN_MAX_AGE": "60"}
+SERVER_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-not-secret",
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DB_CONN_MAX_AGE": "60",
+}
 # Targets of the speed issue (p95 in ms of the best round, in-process) — the verdicts at the end of the report.
 # The national page is a summary by province since issue 14 (target 300 ms p95).
-TARGETS_MS = {"district_dashboard": 30, "province_dashboard": 100, "national_dashboard": 300, "commune_page": 60,
-              "save_assessment": 100}
+TARGETS_MS = {
+    "district_dashboard": 30,
+    "province_dashboard": 100,
+    "national_dashboard": 300,
+    "commune_page": 60,
+    "save_assessment": 100,
+}
 # Requests per second through gunicorn with 4 clients, warm, best round.
 TARGET_RPS = {"district_dashboard": 100, "province_dashboard": 50}
 MAX_QUERIES, MAX_FLOOR_RATIO = 10, 3.0
@@ -81,8 +91,11 @@ ERA = "pre2025"
 def bench_sets() -> tuple[CriteriaSet, CriteriaSet]:
     """(the set the dashboards show, the 75-indicator set whose assessment is saved): the synthetic ones
     when seeded, else the pre-2025 sets with the most assessments (tiny test data)."""
-    sets = list(CriteriaSet.objects.filter(assessments__commune__era=ERA).annotate(
-        n=Count("assessments"), k=Count("indicators", distinct=True)).order_by("-n", "code"))
+    sets = list(
+        CriteriaSet.objects.filter(assessments__commune__era=ERA)
+        .annotate(n=Count("assessments"), k=Count("indicators", distinct=True))
+        .order_by("-n", "code")
+    )
     if not sets:
         raise SystemExit("No assessments: run manage.py seed_synthetic first.")
     by_code = {cs.code: cs for cs in sets}
@@ -94,8 +107,11 @@ def bench_sets() -> tuple[CriteriaSet, CriteriaSet]:
 def communes_under() -> dict[int, int]:
     """Per district and province of the era: its number of communes with assessments (one query)."""
     counts = {}
-    communes = (AdministrativeUnit.objects.filter(era=ERA, level=Level.COMMUNE, assessments__isnull=False)
-                .values_list("path", flat=True).distinct())
+    communes = (
+        AdministrativeUnit.objects.filter(era=ERA, level=Level.COMMUNE, assessments__isnull=False)
+        .values_list("path", flat=True)
+        .distinct()
+    )
     for path in communes:
         parts = path.split("/")
         for depth in (1, 2):
@@ -119,8 +135,11 @@ def pick_units(counts: dict) -> dict:
 
 def dashboard_url(unit, set_code: str) -> str | None:
     try:
-        path = (reverse("dashboards:unit", kwargs={"era": ERA, "code": unit.code}) if unit
-                else reverse("dashboards:national", kwargs={"era": ERA}))
+        path = (
+            reverse("dashboards:unit", kwargs={"era": ERA, "code": unit.code})
+            if unit
+            else reverse("dashboards:national", kwargs={"era": ERA})
+        )
     except NoReverseMatch:  # the dashboards app is not installed
         return None
     return f"{path}?set={set_code}"
@@ -136,8 +155,12 @@ def bench_users():
 
 def editable_assessment(big_set: CriteriaSet, staff) -> Assessment:
     """A returned (editable) assessment of the largest set; the staff user is made commune staff there."""
-    assessment = (Assessment.objects.filter(criteria_set=big_set, status__in=[Status.RETURNED, Status.DRAFT])
-                  .select_related("commune").order_by("id").first())
+    assessment = (
+        Assessment.objects.filter(criteria_set=big_set, status__in=[Status.RETURNED, Status.DRAFT])
+        .select_related("commune")
+        .order_by("id")
+        .first()
+    )
     if assessment is None:
         raise SystemExit("No draft or returned assessment to save.")
     Membership.objects.get_or_create(user=staff, unit=assessment.commune, role=Role.COMMUNE_STAFF)
@@ -218,8 +241,13 @@ def floor_sql(unit=None) -> str:
 def floor_params(unit, criteria_set) -> dict:
     # As the dashboard: approved assessments dated on or before today in Vietnam.
     # key_len: the child's path prefix, "42/" under the country, "42/443/" under a province.
-    return {"era": ERA, "prefix": (unit.path if unit else "") + "%", "set": criteria_set.pk, "on": timezone.localdate(),
-            "key_len": len(unit.path) + 4 if unit else 3}
+    return {
+        "era": ERA,
+        "prefix": (unit.path if unit else "") + "%",
+        "set": criteria_set.pk,
+        "on": timezone.localdate(),
+        "key_len": len(unit.path) + 4 if unit else 3,
+    }
 
 
 def floor_ms(unit, criteria_set: CriteriaSet, repeat: int) -> dict:
@@ -256,8 +284,12 @@ def stats(samples: list[float]) -> dict:
     def pick(q):
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000 if ordered else None
 
-    return {"n": len(ordered), "p50_ms": _r(pick(0.5)), "p95_ms": _r(pick(0.95)),
-            "mean_ms": _r(statistics.fmean(ordered) * 1000) if ordered else None}
+    return {
+        "n": len(ordered),
+        "p50_ms": _r(pick(0.5)),
+        "p95_ms": _r(pick(0.95)),
+        "mean_ms": _r(statistics.fmean(ordered) * 1000) if ordered else None,
+    }
 
 
 def _r(value):
@@ -307,14 +339,27 @@ def time_requests(client: Client, request, *, warmup: int, n: int, rounds: int =
             samples.append(time.perf_counter() - started)
             _check(response)
         wall = time.perf_counter() - wall
-        per_round.append({**stats(samples), "load_average": load,
-                          "cpu_share": round((time.process_time() - cpu) / wall, 2) if wall else None})
+        per_round.append(
+            {
+                **stats(samples),
+                "load_average": load,
+                "cpu_share": round((time.process_time() - cpu) / wall, 2) if wall else None,
+            }
+        )
         every += samples
     verdict = best_of(per_round)
     best = verdict["best"]
-    return {"queries": queries, "n": len(every), "p50_ms": best["p50_ms"], "p95_ms": best["p95_ms"],
-            "mean_ms": best["mean_ms"], "all": stats(every), "rounds": per_round, "spread": verdict["spread"],
-            "unstable": verdict["unstable"]}
+    return {
+        "queries": queries,
+        "n": len(every),
+        "p50_ms": best["p50_ms"],
+        "p95_ms": best["p95_ms"],
+        "mean_ms": best["mean_ms"],
+        "all": stats(every),
+        "rounds": per_round,
+        "spread": verdict["spread"],
+        "unstable": verdict["unstable"],
+    }
 
 
 def _check(response):
@@ -336,13 +381,32 @@ def start_gunicorn(workers: int, ready_dir: Path):
     """gunicorn on a free loopback port; returns once every worker has loaded the application
     (bench/gunicorn_conf.py leaves a file per ready worker), not when the port first accepts."""
     port = free_port()
-    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
-           "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_READY_DIR": str(ready_dir)}
+    env = {
+        **os.environ,
+        **SERVER_ENV,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_READY_DIR": str(ready_dir),
+    }
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "ntm.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--config", str(BENCH_DIR / "gunicorn_conf.py"), "--access-logfile", "-",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "ntm.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--config",
+            str(BENCH_DIR / "gunicorn_conf.py"),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -384,15 +448,29 @@ def server_pids(server) -> list[int]:
 
 def http_load(base_url: str, path: str, cookie: str, *, clients: int, duration: float) -> dict:
     output = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "load.py"), "--url", base_url + path, "--clients", str(clients),
-         "--duration", str(duration), "--cookie", cookie],
-        check=True, capture_output=True, text=True, timeout=duration + 120,
+        [
+            sys.executable,
+            str(BENCH_DIR / "load.py"),
+            "--url",
+            base_url + path,
+            "--clients",
+            str(clients),
+            "--duration",
+            str(duration),
+            "--cookie",
+            cookie,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
     )
     return json.loads(output.stdout)
 
 
-def http_rounds(base_url: str, path: str, cookie: str, *, clients: int, duration: float, rounds: int,
-                warm: float, pids: list[int]) -> dict:
+def http_rounds(
+    base_url: str, path: str, cookie: str, *, clients: int, duration: float, rounds: int, warm: float, pids: list[int]
+) -> dict:
     """Warm the page over HTTP (every worker serves it), then `rounds` rounds of duration/rounds seconds.
 
     Top-level rps/p95 are the best round's (highest req/s). Each round records the load average and the
@@ -407,19 +485,29 @@ def http_rounds(base_url: str, path: str, cookie: str, *, clients: int, duration
         result = http_load(base_url, path, cookie, clients=clients, duration=duration / max(1, rounds))
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         wall = result["duration_s"] or 1
-        result.update({
-            "load_average": load,
-            "server_cpu_share": round((process_cpu_seconds(pids) - server_cpu) / wall / cpus, 2) if pids else None,
-            "client_cpu_share": round((after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime)
-                                      / wall / cpus, 2),
-        })
+        result.update(
+            {
+                "load_average": load,
+                "server_cpu_share": round((process_cpu_seconds(pids) - server_cpu) / wall / cpus, 2) if pids else None,
+                "client_cpu_share": round(
+                    (after.ru_utime + after.ru_stime - client_cpu.ru_utime - client_cpu.ru_stime) / wall / cpus, 2
+                ),
+            }
+        )
         per_round.append(result)
     verdict = best_of(per_round, key="rps", highest=True)
     best = verdict["best"]
-    return {"rps": best["rps"], "p50_ms": best["p50_ms"], "p95_ms": best["p95_ms"], "errors": sum(
-        r["errors"] for r in per_round), "requests": sum(r["requests"] for r in per_round),
-        "median_rps": statistics.median(r["rps"] for r in per_round), "rounds": per_round,
-        "spread": verdict["spread"], "unstable": verdict["unstable"]}
+    return {
+        "rps": best["rps"],
+        "p50_ms": best["p50_ms"],
+        "p95_ms": best["p95_ms"],
+        "errors": sum(r["errors"] for r in per_round),
+        "requests": sum(r["requests"] for r in per_round),
+        "median_rps": statistics.median(r["rps"] for r in per_round),
+        "rounds": per_round,
+        "spread": verdict["spread"],
+        "unstable": verdict["unstable"],
+    }
 
 
 def session_cookie(user) -> str:
@@ -436,8 +524,11 @@ def session_cookie(user) -> str:
 def machine() -> dict:
     model = ""
     try:
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name"))
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         model = platform.processor()
     with connection.cursor() as cursor:
@@ -446,8 +537,13 @@ def machine() -> dict:
             db = f"PostgreSQL {cursor.fetchone()[0]}"
         else:
             db = f"{connection.vendor} {connection.Database.sqlite_version}"
-    return {"cpus": os.cpu_count(), "cpu_model": model, "database": db, "python": platform.python_version(),
-            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "database": db,
+        "python": platform.python_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def data_size() -> dict:
@@ -455,13 +551,17 @@ def data_size() -> dict:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # the planner's estimate: count(*) on 10 M rows takes seconds
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
-                           [IndicatorResult._meta.db_table])
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [IndicatorResult._meta.db_table]
+            )
             results = cursor.fetchone()[0]
         else:
             results = IndicatorResult.objects.count()
-    return {"assessments": Assessment.objects.count(), "indicator_results_approx": results,
-            "communes_with_data": Assessment.objects.values("commune").distinct().count()}
+    return {
+        "assessments": Assessment.objects.count(),
+        "indicator_results_approx": results,
+        "communes_with_data": Assessment.objects.values("commune").distinct().count(),
+    }
 
 
 def ensure_static() -> None:
@@ -494,13 +594,27 @@ def vacuum_state() -> dict:
         cursor.execute("""SELECT relname, greatest(last_vacuum, last_autovacuum), greatest(last_analyze, last_autoanalyze)
                           FROM pg_stat_user_tables WHERE relname IN ('assessments_assessment',
                           'assessments_indicatorresult') ORDER BY relname""")
-        return {name: {"vacuumed": str(v) if v else None, "analyzed": str(a) if a else None}
-                for name, v, a in cursor.fetchall()}
+        return {
+            name: {"vacuumed": str(v) if v else None, "analyzed": str(a) if a else None}
+            for name, v, a in cursor.fetchall()
+        }
 
 
-def run(*, requests: int, warmup: int, duration: float, clients: int, workers: int, base_url: str | None,
-        http: bool, growth: bool, out_dir: Path, rounds: int = 5, http_rounds_n: int = 3,
-        http_warm: float = 2.0) -> dict:
+def run(
+    *,
+    requests: int,
+    warmup: int,
+    duration: float,
+    clients: int,
+    workers: int,
+    base_url: str | None,
+    http: bool,
+    growth: bool,
+    out_dir: Path,
+    rounds: int = 5,
+    http_rounds_n: int = 3,
+    http_warm: float = 2.0,
+) -> dict:
     ensure_static()
     main_set, big_set = bench_sets()
     admin, staff = bench_users()
@@ -509,20 +623,32 @@ def run(*, requests: int, warmup: int, duration: float, clients: int, workers: i
     client, staff_client = Client(), Client()
     client.force_login(admin)
     staff_client.force_login(staff)
-    commune = (AdministrativeUnit.objects.filter(era=ERA, level=Level.COMMUNE, assessments__criteria_set=main_set)
-               .order_by("path").first())
+    commune = (
+        AdministrativeUnit.objects.filter(era=ERA, level=Level.COMMUNE, assessments__criteria_set=main_set)
+        .order_by("path")
+        .first()
+    )
     pages = fixed_cost_pages()
-    for name, unit in (("district_dashboard", units.get("district")), ("province_dashboard", units.get("province")),
-                       ("national_dashboard", None)):
+    for name, unit in (
+        ("district_dashboard", units.get("district")),
+        ("province_dashboard", units.get("province")),
+        ("national_dashboard", None),
+    ):
         url = dashboard_url(unit, main_set.code)
         if url is None or (name != "national_dashboard" and unit is None):
             pages[name] = {"skipped": "dashboards not available"}
             continue
-        pages[name] = {"url": url, "communes": counts[unit] if unit else sum(
-            c for u, c in counts.items() if u.level == Level.PROVINCE), "kind": "dashboard", "unit": unit}
+        pages[name] = {
+            "url": url,
+            "communes": counts[unit] if unit else sum(c for u, c in counts.items() if u.level == Level.PROVINCE),
+            "kind": "dashboard",
+            "unit": unit,
+        }
     pages["commune_page"] = {"url": reverse("web:unit", kwargs={"era": ERA, "code": commune.code}), "kind": "page"}
-    pages["summary_api"] = {"url": reverse("api:unit_summary", kwargs={"era": ERA, "code": commune.code})
-                            + f"?set={main_set.code}", "kind": "page"}
+    pages["summary_api"] = {
+        "url": reverse("api:unit_summary", kwargs={"era": ERA, "code": commune.code}) + f"?set={main_set.code}",
+        "kind": "page",
+    }
     assessment = editable_assessment(big_set, staff)
     save_url = reverse("api:assessment_results", kwargs={"pk": assessment.pk})
     pages["save_assessment"] = {"url": save_url, "kind": "save", "indicators": big_set.indicators.count()}
@@ -546,8 +672,9 @@ def run(*, requests: int, warmup: int, duration: float, clients: int, workers: i
 
             page["django"] = time_requests(staff_client, save, warmup=warmup, n=requests, rounds=rounds)
         else:
-            page["django"] = time_requests(client, lambda url=page["url"]: client.get(url), warmup=warmup, n=requests,
-                                           rounds=rounds)
+            page["django"] = time_requests(
+                client, lambda url=page["url"]: client.get(url), warmup=warmup, n=requests, rounds=rounds
+            )
         print(f"{name}: {summary_line(page['django'])}", flush=True)
 
     fixed = pages.get("empty_page", {}).get("django", {}).get("p50_ms") or 0
@@ -556,8 +683,9 @@ def run(*, requests: int, warmup: int, duration: float, clients: int, workers: i
             page["floor"] = floor_ms(page["unit"], main_set, repeat=max(3, requests // 2))
             floor = page["floor"]["p50_ms"]
             page["floor_ratio"] = _r(page["django"]["p50_ms"] / (floor + fixed)) if floor is not None else None
-            page["floor_formula"] = (f"{page['django']['p50_ms']:.1f} / ({floor:.1f} + {fixed:.1f})"
-                                     if floor is not None else None)
+            page["floor_formula"] = (
+                f"{page['django']['p50_ms']:.1f} / ({floor:.1f} + {fixed:.1f})" if floor is not None else None
+            )
 
     if http:
         server, ready_dir = None, None
@@ -569,10 +697,21 @@ def run(*, requests: int, warmup: int, duration: float, clients: int, workers: i
             pids = server_pids(server)
             for name, page in pages.items():
                 if page.get("kind") in ("dashboard", "page", "fixed"):
-                    page["http"] = http_rounds(base_url, page["url"], cookie, clients=clients, duration=duration,
-                                               rounds=http_rounds_n, warm=http_warm, pids=pids)
-                    print(f"{name} over HTTP: rps {page['http']['rps']} (best of {len(page['http']['rounds'])}, "
-                          f"median {page['http']['median_rps']}), p95 {page['http']['p95_ms']} ms", flush=True)
+                    page["http"] = http_rounds(
+                        base_url,
+                        page["url"],
+                        cookie,
+                        clients=clients,
+                        duration=duration,
+                        rounds=http_rounds_n,
+                        warm=http_warm,
+                        pids=pids,
+                    )
+                    print(
+                        f"{name} over HTTP: rps {page['http']['rps']} (best of {len(page['http']['rounds'])}, "
+                        f"median {page['http']['median_rps']}), p95 {page['http']['p95_ms']} ms",
+                        flush=True,
+                    )
         finally:
             if server:
                 server.terminate()
@@ -584,14 +723,28 @@ def run(*, requests: int, warmup: int, duration: float, clients: int, workers: i
 
     results = {
         "ran_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine(), "data": data_size(), "set": main_set.code, "saved_set": big_set.code,
+        "machine": machine(),
+        "data": data_size(),
+        "set": main_set.code,
+        "saved_set": big_set.code,
         "vacuum": vacuum_state(),
-        "settings": {"requests": requests, "rounds": rounds, "warmup": warmup, "http_clients": clients,
-                     "http_duration_s": duration, "http_rounds": http_rounds_n, "http_warm_s": http_warm,
-                     "gunicorn_workers": workers if http else None,
-                     "db_conn_max_age": os.environ.get("DB_CONN_MAX_AGE", SERVER_ENV["DB_CONN_MAX_AGE"])},
-        "targets": {"p95_ms": TARGETS_MS, "rps": TARGET_RPS, "max_queries": MAX_QUERIES,
-                    "max_floor_ratio": MAX_FLOOR_RATIO},
+        "settings": {
+            "requests": requests,
+            "rounds": rounds,
+            "warmup": warmup,
+            "http_clients": clients,
+            "http_duration_s": duration,
+            "http_rounds": http_rounds_n,
+            "http_warm_s": http_warm,
+            "gunicorn_workers": workers if http else None,
+            "db_conn_max_age": os.environ.get("DB_CONN_MAX_AGE", SERVER_ENV["DB_CONN_MAX_AGE"]),
+        },
+        "targets": {
+            "p95_ms": TARGETS_MS,
+            "rps": TARGET_RPS,
+            "max_queries": MAX_QUERIES,
+            "max_floor_ratio": MAX_FLOOR_RATIO,
+        },
         "pages": {name: {k: v for k, v in page.items() if k != "unit"} for name, page in pages.items()},
     }
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -611,9 +764,11 @@ def run(*, requests: int, warmup: int, duration: float, clients: int, workers: i
 def summary_line(timing: dict) -> str:
     rounds = timing["rounds"]
     flag = " UNSTABLE" if timing["unstable"] else ""
-    return (f"best round p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms; all {timing['all']['n']} requests "
-            f"p50 {timing['all']['p50_ms']} ms; {len(rounds)} rounds spread {timing['spread']}{flag}; "
-            f"queries {timing['queries']}; load {rounds[0]['load_average']}→{rounds[-1]['load_average']}")
+    return (
+        f"best round p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms; all {timing['all']['n']} requests "
+        f"p50 {timing['all']['p50_ms']} ms; {len(rounds)} rounds spread {timing['spread']}{flag}; "
+        f"queries {timing['queries']}; load {rounds[0]['load_average']}→{rounds[-1]['load_average']}"
+    )
 
 
 def verdicts(results: dict) -> list[dict]:
@@ -627,18 +782,30 @@ def verdicts(results: dict) -> list[dict]:
         page = pages.get(name, {})
         if "django" in page:
             p95 = page["django"]["p95_ms"]
-            add(f"{name} p95 ≤ {limit} ms", f"{p95} ms", p95 <= limit,
+            add(
+                f"{name} p95 ≤ {limit} ms",
+                f"{p95} ms",
+                p95 <= limit,
                 f"best of {len(page['django']['rounds'])} rounds, in-process"
-                + (" (rounds unstable)" if page["django"]["unstable"] else ""))
+                + (" (rounds unstable)" if page["django"]["unstable"] else ""),
+            )
     for name, floor_rps in targets["rps"].items():
         http = pages.get(name, {}).get("http")
         if http:
-            add(f"{name} ≥ {floor_rps} req/s (4 clients, warm)", f"{http['rps']} req/s", http["rps"] >= floor_rps,
-                f"best of {len(http['rounds'])} rounds through gunicorn, median {http['median_rps']}")
+            add(
+                f"{name} ≥ {floor_rps} req/s (4 clients, warm)",
+                f"{http['rps']} req/s",
+                http["rps"] >= floor_rps,
+                f"best of {len(http['rounds'])} rounds through gunicorn, median {http['median_rps']}",
+            )
     for name, page in pages.items():
         if page.get("floor_ratio") is not None:
-            add(f"{name} p50 ≤ {targets['max_floor_ratio']:g} × (floor + empty page)", f"{page['floor_ratio']}×",
-                page["floor_ratio"] <= targets["max_floor_ratio"], page["floor_formula"] + " ms")
+            add(
+                f"{name} p50 ≤ {targets['max_floor_ratio']:g} × (floor + empty page)",
+                f"{page['floor_ratio']}×",
+                page["floor_ratio"] <= targets["max_floor_ratio"],
+                page["floor_formula"] + " ms",
+            )
     for name, page in pages.items():
         if page.get("kind") in ("dashboard", "page") and "django" in page:
             q = page["django"]["queries"]
@@ -654,8 +821,12 @@ def growth_table(units: dict, counts: dict, main_set, client, *, requests: int, 
     """Dashboard time against the number of communes under the unit: district, ~100, ~1,000, national."""
     rows = []
     national = sum(c for u, c in counts.items() if u.level == Level.PROVINCE)
-    candidates = [("district", units["district"]), ("≈100", units["near_100"]),
-                  ("closest to 1,000", units["near_1000"]), ("national", None)]
+    candidates = [
+        ("district", units["district"]),
+        ("≈100", units["near_100"]),
+        ("closest to 1,000", units["near_1000"]),
+        ("national", None),
+    ]
     seen = set()
     for label, unit in candidates:
         if unit is not None and unit.pk in seen:
@@ -669,13 +840,23 @@ def growth_table(units: dict, counts: dict, main_set, client, *, requests: int, 
         past_url = f"{url}&as_of={timezone.localdate() - datetime.timedelta(days=1):%Y-%m-%d}"
         past = time_requests(client, lambda url=past_url: client.get(url), warmup=1, n=max(5, requests // 6))
         floor = floor_ms(unit, main_set, repeat=5)
-        rows.append({"label": label, "unit": unit.name if unit else "Cả nước",
-                     "communes": counts[unit] if unit else national,
-                     "assessments": Assessment.objects.filter(
-                         criteria_set=main_set, commune__era=ERA,
-                         **({"commune__path__startswith": unit.path} if unit else {})).count(),
-                     "page_p50_ms": timing["p50_ms"], "page_p95_ms": timing["p95_ms"], "queries": timing["queries"],
-                     "floor_p50_ms": floor["p50_ms"], "past_p50_ms": past["p50_ms"]})
+        rows.append(
+            {
+                "label": label,
+                "unit": unit.name if unit else "Cả nước",
+                "communes": counts[unit] if unit else national,
+                "assessments": Assessment.objects.filter(
+                    criteria_set=main_set,
+                    commune__era=ERA,
+                    **({"commune__path__startswith": unit.path} if unit else {}),
+                ).count(),
+                "page_p50_ms": timing["p50_ms"],
+                "page_p95_ms": timing["p95_ms"],
+                "queries": timing["queries"],
+                "floor_p50_ms": floor["p50_ms"],
+                "past_p50_ms": past["p50_ms"],
+            }
+        )
     return rows
 
 
@@ -691,15 +872,20 @@ def markdown(results: dict) -> str:
     cfg = results["settings"]
     vacuum = results.get("vacuum") or {}
     lines = [
-        "# Benchmark results (latest run)", "",
+        "# Benchmark results (latest run)",
+        "",
         f"Ran {results['ran_at']} on {m['cpus']} × {m['cpu_model']}, {m['database']}, Python {m['python']} "
         f"(load average at start: {', '.join(map(str, m['load_average_at_start']))}; at the end: "
         f"{', '.join(map(str, m.get('load_average_at_end', [])))}).",
         f"Data: {d['assessments']:,} assessments, ≈{d['indicator_results_approx']:,} indicator results, "
         f"{d['communes_with_data']:,} communes; dashboards show `{results['set']}`, "
         f"the save writes `{results['saved_set']}`.",
-        "Vacuumed and analysed: " + (", ".join(f"{t} {v['vacuumed'] or 'never'} / {v['analyzed'] or 'never'}"
-                                               for t, v in vacuum.items()) or "n/a") + ".",
+        "Vacuumed and analysed: "
+        + (
+            ", ".join(f"{t} {v['vacuumed'] or 'never'} / {v['analyzed'] or 'never'}" for t, v in vacuum.items())
+            or "n/a"
+        )
+        + ".",
         f"Django test client: {cfg['warmup']} warm-up + {cfg['requests']} timed requests per page in "
         f"{cfg.get('rounds', 1)} rounds; p50/p95 are the best round's (lowest p50), `all p50` every request's. "
         f"HTTP: gunicorn ({cfg['gunicorn_workers']} sync workers, each booted before timing, "
@@ -738,23 +924,28 @@ def markdown(results: dict) -> str:
 
 def growth_markdown(results: dict) -> str:
     lines = [
-        "# Growth: dashboard time against the communes under the unit", "",
+        "# Growth: dashboard time against the communes under the unit",
+        "",
         f"From the run of {results['ran_at']} ({results['machine']['cpus']} × {results['machine']['cpu_model']}, "
         f"{results['machine']['database']}); set `{results['set']}`, each commune with its full history "
-        "of assessments. The floor is the one-query SQL of bench/run.py.", "",
+        "of assessments. The floor is the one-query SQL of bench/run.py.",
+        "",
         "Today's page reads the stored latest-approved flag (Assessment.is_latest_approved), so its time follows "
         "the communes shown, not the assessments behind them. The last column is the same page as of yesterday: "
-        "a past date has to rank each commune's approved history, and costs more as the history grows.", "",
+        "a past date has to rank each commune's approved history, and costs more as the history grows.",
+        "",
         "| unit | communes | assessments behind them | page p50 ms | page p95 ms | queries | floor p50 ms "
         "| ms per commune | as of yesterday p50 ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results["growth"]:
         per = row["page_p50_ms"] / row["communes"] if row["communes"] else None
-        lines.append(f"| {row['label']}: {row['unit']} | {row['communes']:,} | {row['assessments']:,} | "
-                     f"{_fmt(row['page_p50_ms'])} | {_fmt(row['page_p95_ms'])} | {row['queries']} | "
-                     f"{_fmt(row['floor_p50_ms'])} | {'—' if per is None else f'{per:.3f}'} | "
-                     f"{_fmt(row.get('past_p50_ms'))} |")
+        lines.append(
+            f"| {row['label']}: {row['unit']} | {row['communes']:,} | {row['assessments']:,} | "
+            f"{_fmt(row['page_p50_ms'])} | {_fmt(row['page_p95_ms'])} | {row['queries']} | "
+            f"{_fmt(row['floor_p50_ms'])} | {'—' if per is None else f'{per:.3f}'} | "
+            f"{_fmt(row.get('past_p50_ms'))} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -774,9 +965,20 @@ def main(argv=None) -> dict:
     parser.add_argument("--growth", action="store_true", help="also write bench/growth.md")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results")
     args = parser.parse_args(argv)
-    return run(requests=args.requests, warmup=args.warmup, duration=args.duration, clients=args.clients,
-               workers=args.workers, base_url=args.base_url, http=args.http, growth=args.growth, out_dir=args.out,
-               rounds=args.rounds, http_rounds_n=args.http_rounds, http_warm=args.http_warm)
+    return run(
+        requests=args.requests,
+        warmup=args.warmup,
+        duration=args.duration,
+        clients=args.clients,
+        workers=args.workers,
+        base_url=args.base_url,
+        http=args.http,
+        growth=args.growth,
+        out_dir=args.out,
+        rounds=args.rounds,
+        http_rounds_n=args.http_rounds,
+        http_warm=args.http_warm,
+    )
 
 
 if __name__ == "__main__":

@@ -84,7 +84,17 @@ class AdministrativeUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]  # a select of 14,000 units would make every change page heavy
     readonly_fields = ["path"]
     fields = [
-        "era", "code", "name", "kind", "level", "parent", "path", "region", "commune_group", "valid_from", "valid_to",
+        "era",
+        "code",
+        "name",
+        "kind",
+        "level",
+        "parent",
+        "path",
+        "region",
+        "commune_group",
+        "valid_from",
+        "valid_to",
     ]
     inlines = [PredecessorInline, SuccessorInline]
 

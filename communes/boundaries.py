@@ -143,8 +143,10 @@ def _polygons_of(geometry, where: str) -> list:
     elif kind == "MultiPolygon":
         polygons = coordinates
     else:
-        raise BoundaryError(_("%(where)s: hình học phải là Polygon hoặc MultiPolygon (tệp có %(kind)s).")
-                            % {"where": where, "kind": kind or "—"})
+        raise BoundaryError(
+            _("%(where)s: hình học phải là Polygon hoặc MultiPolygon (tệp có %(kind)s).")
+            % {"where": where, "kind": kind or "—"}
+        )
     try:
         out = [[[[float(x), float(y)] for x, y, *_rest in ring] for ring in rings] for rings in polygons]
     except (TypeError, ValueError) as exc:
@@ -152,8 +154,10 @@ def _polygons_of(geometry, where: str) -> list:
     for rings in out:
         for x, y in (point for ring in rings for point in ring):
             if not (-180 <= x <= 180 and -90 <= y <= 90):
-                raise BoundaryError(_("%(where)s: tọa độ %(x)s, %(y)s không phải kinh độ, vĩ độ (WGS 84).")
-                                    % {"where": where, "x": x, "y": y})
+                raise BoundaryError(
+                    _("%(where)s: tọa độ %(x)s, %(y)s không phải kinh độ, vĩ độ (WGS 84).")
+                    % {"where": where, "x": x, "y": y}
+                )
     return out
 
 
@@ -167,7 +171,11 @@ def normal_code(value) -> str:
 
 def read_features(data, code_field: str) -> dict[str, list]:
     """Per code, the polygons of the features carrying it (several features of one code are joined)."""
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         raise BoundaryError(_("Tệp không phải một GeoJSON FeatureCollection."))
     by_code: dict[str, list] = {}
     for number, feature in enumerate(data["features"], start=1):
@@ -177,30 +185,56 @@ def read_features(data, code_field: str) -> dict[str, list]:
         properties = feature.get("properties") or {}
         code = properties.get(code_field)
         if code in (None, ""):
-            raise BoundaryError(_("%(where)s: không có thuộc tính mã “%(field)s”.") % {"where": where, "field": code_field})
+            raise BoundaryError(
+                _("%(where)s: không có thuộc tính mã “%(field)s”.") % {"where": where, "field": code_field}
+            )
         by_code.setdefault(normal_code(code), []).extend(_polygons_of(feature.get("geometry"), where))
     if not by_code:
         raise BoundaryError(_("Tệp không có đối tượng nào."))
     return by_code
 
 
-def load_file(path: str | Path, *, era: str, code_field: str, tolerance: float = DEFAULT_TOLERANCE,
-              illustrative: bool | None = None, keep_existing: bool = False) -> BoundaryLoadReport:
+def load_file(
+    path: str | Path,
+    *,
+    era: str,
+    code_field: str,
+    tolerance: float = DEFAULT_TOLERANCE,
+    illustrative: bool | None = None,
+    keep_existing: bool = False,
+) -> BoundaryLoadReport:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise BoundaryError(_("Không tìm thấy tệp %(path)s.") % {"path": path}) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BoundaryError(_("Tệp %(path)s không phải JSON hợp lệ (UTF-8): %(error)s") % {"path": path, "error": exc}) from exc
+        raise BoundaryError(
+            _("Tệp %(path)s không phải JSON hợp lệ (UTF-8): %(error)s") % {"path": path, "error": exc}
+        ) from exc
     if illustrative is None:
         # A generated file says so itself ("illustrative": true beside "features"), and stays marked.
         illustrative = bool(isinstance(data, dict) and data.get("illustrative"))
-    return load_collection(data, era=era, code_field=code_field, tolerance=tolerance, illustrative=illustrative,
-                           source=Path(path).name, keep_existing=keep_existing)
+    return load_collection(
+        data,
+        era=era,
+        code_field=code_field,
+        tolerance=tolerance,
+        illustrative=illustrative,
+        source=Path(path).name,
+        keep_existing=keep_existing,
+    )
 
 
-def load_collection(data: dict, *, era: str, code_field: str, tolerance: float = DEFAULT_TOLERANCE,
-                    illustrative: bool = False, source: str = "", keep_existing: bool = False) -> BoundaryLoadReport:
+def load_collection(
+    data: dict,
+    *,
+    era: str,
+    code_field: str,
+    tolerance: float = DEFAULT_TOLERANCE,
+    illustrative: bool = False,
+    source: str = "",
+    keep_existing: bool = False,
+) -> BoundaryLoadReport:
     """Store the simplified shapes of a FeatureCollection for the communes of `era` (one transaction).
 
     `keep_existing`: leave the shapes already stored alone (the demo never overwrites a real boundary).
@@ -219,8 +253,10 @@ def load_collection(data: dict, *, era: str, code_field: str, tolerance: float =
             continue
         polygons = simplify_polygons(by_code[code], tolerance)
         if not polygons:
-            raise BoundaryError(_("Mã %(code)s: ranh giới quá nhỏ, không còn hình nào sau khi đơn giản hóa "
-                                  "(hãy giảm --tolerance).") % {"code": code})
+            raise BoundaryError(
+                _("Mã %(code)s: ranh giới quá nhỏ, không còn hình nào sau khi đơn giản hóa (hãy giảm --tolerance).")
+                % {"code": code}
+            )
         report.points_before += count_points(by_code[code])
         report.points_after += count_points(polygons)
         boundary = existing.get(unit.pk) or Boundary(unit=unit)
@@ -245,16 +281,26 @@ def load_collection(data: dict, *, era: str, code_field: str, tolerance: float =
 
 def report_lines(report: BoundaryLoadReport) -> list[str]:
     """The report in Vietnamese (the language of the command's other messages)."""
-    lines = [_("Đã nạp ranh giới của %(n)s đơn vị cấp xã (%(era)s): %(before)s điểm → %(after)s điểm sau khi đơn giản hóa.")
-             % {"n": report.loaded, "era": Era(report.era).label, "before": grouped(report.points_before),
-                "after": grouped(report.points_after)}]
+    lines = [
+        _("Đã nạp ranh giới của %(n)s đơn vị cấp xã (%(era)s): %(before)s điểm → %(after)s điểm sau khi đơn giản hóa.")
+        % {
+            "n": report.loaded,
+            "era": Era(report.era).label,
+            "before": grouped(report.points_before),
+            "after": grouped(report.points_after),
+        }
+    ]
     if report.not_found:
         listed = ", ".join(report.not_found[:MAX_LISTED]) + (" …" if len(report.not_found) > MAX_LISTED else "")
-        lines.append(_("Không tìm thấy %(n)s mã trong thời kỳ này (bỏ qua): %(codes)s")
-                     % {"n": grouped(len(report.not_found)), "codes": listed})
+        lines.append(
+            _("Không tìm thấy %(n)s mã trong thời kỳ này (bỏ qua): %(codes)s")
+            % {"n": grouped(len(report.not_found)), "codes": listed}
+        )
     if report.without_shape:
         names = [f"{u.name} ({u.code})" for u in report.without_shape[:MAX_LISTED]]
         listed = ", ".join(names) + (" …" if len(report.without_shape) > MAX_LISTED else "")
-        lines.append(_("%(n)s đơn vị cấp xã của các tỉnh trong tệp chưa có ranh giới: %(names)s")
-                     % {"n": grouped(len(report.without_shape)), "names": listed})
+        lines.append(
+            _("%(n)s đơn vị cấp xã của các tỉnh trong tệp chưa có ranh giới: %(names)s")
+            % {"n": grouped(len(report.without_shape)), "names": listed}
+        )
     return lines

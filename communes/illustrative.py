@@ -21,8 +21,10 @@ def _wiggle(x: float, y: float, size: float) -> tuple[float, float]:
 def hexagon(cx: float, cy: float, size: float, stretch: float) -> list[list[float]]:
     """A closed, slightly wavy pointy-top hexagon around (cx, cy): `size` in degrees of latitude,
     longitudes stretched by 1/cos(latitude) so it looks regular on the map."""
-    corners = [(cx + stretch * size * math.cos(math.radians(30 + 60 * k)), cy + size * math.sin(math.radians(30 + 60 * k)))
-               for k in range(6)]
+    corners = [
+        (cx + stretch * size * math.cos(math.radians(30 + 60 * k)), cy + size * math.sin(math.radians(30 + 60 * k)))
+        for k in range(6)
+    ]
     ring = []
     for k in range(6):
         (x1, y1), (x2, y2) = corners[k], corners[(k + 1) % 6]
@@ -47,9 +49,11 @@ def collection(units, *, center: tuple[float, float], size: float, name: str) ->
         row, column = divmod(index, columns)
         cx = center[0] + (column - (columns - 1) / 2) * dx + (dx / 2 if row % 2 else 0)
         cy = center[1] + ((rows - 1) / 2 - row) * dy
-        features.append({
-            "type": "Feature",
-            "properties": {CODE_FIELD: unit.code, "ten": unit.name, "minh_hoa": True},
-            "geometry": {"type": "Polygon", "coordinates": [hexagon(cx, cy, size, stretch)]},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {CODE_FIELD: unit.code, "ten": unit.name, "minh_hoa": True},
+                "geometry": {"type": "Polygon", "coordinates": [hexagon(cx, cy, size, stretch)]},
+            }
+        )
     return {"type": "FeatureCollection", "name": f"{name} ({MARK})", "illustrative": True, "features": features}

@@ -251,14 +251,22 @@ def _tree_defects(package: Package, regions: dict[str, str]) -> list[Defect]:
     districts_used = {spec.parent for spec in package.units if spec.era == PRE and spec.level == Level.COMMUNE}
     pre = [spec for spec in package.units if spec.era == PRE]
     checks = [
-        (_("Xã cũ không có đơn vị kế thừa trong gói (không ghi kế thừa)"),
-         [s for s in pre if s.level == Level.COMMUNE and s.code not in old_sources]),
-        (_("Đơn vị mới không có nguồn trong bảng chuyển đổi (không ghi kế thừa, vùng để trống)"),
-         [s for s in package.units if s.era == CUR and s.level == Level.COMMUNE and s.code not in new_targets]),
-        (_("Huyện cũ không có xã nào trong gói"),
-         [s for s in pre if s.level == Level.DISTRICT and s.code not in districts_used]),
-        (_("Tỉnh cũ chưa có vùng trong regions.yaml (vùng để trống)"),
-         [s for s in pre if s.level == Level.PROVINCE and s.code not in regions]),
+        (
+            _("Xã cũ không có đơn vị kế thừa trong gói (không ghi kế thừa)"),
+            [s for s in pre if s.level == Level.COMMUNE and s.code not in old_sources],
+        ),
+        (
+            _("Đơn vị mới không có nguồn trong bảng chuyển đổi (không ghi kế thừa, vùng để trống)"),
+            [s for s in package.units if s.era == CUR and s.level == Level.COMMUNE and s.code not in new_targets],
+        ),
+        (
+            _("Huyện cũ không có xã nào trong gói"),
+            [s for s in pre if s.level == Level.DISTRICT and s.code not in districts_used],
+        ),
+        (
+            _("Tỉnh cũ chưa có vùng trong regions.yaml (vùng để trống)"),
+            [s for s in pre if s.level == Level.PROVINCE and s.code not in regions],
+        ),
     ]
     return [Defect(message, [(s.path, s.label) for s in specs]) for message, specs in checks]
 
@@ -297,7 +305,8 @@ def units_load(*, province: str | None = None, era: str | None = None, dry_run: 
     _sync_links(package.links, report)
     known = {spec.key for spec in package.units}
     report.stale = [
-        f"{u.get_era_display()}: {u.code} {u.name}" for key, u in existing.items()
+        f"{u.get_era_display()}: {u.code} {u.name}"
+        for key, u in existing.items()
         if key not in known and u.level != Level.VILLAGE and report.scope.includes(u.era, u.path)
     ]
     report.defects = [d.within(report.scope) for d in package.defects]
@@ -325,7 +334,10 @@ def _desired_regions(package: Package, existing: dict) -> dict[tuple[str, str], 
 
 def _wanted(spec: UnitSpec, ids: dict) -> dict:
     return {
-        "name": spec.name, "kind": spec.kind, "level": spec.level, "path": spec.path,
+        "name": spec.name,
+        "kind": spec.kind,
+        "level": spec.level,
+        "path": spec.path,
         "parent_id": ids[spec.era, spec.parent] if spec.parent else None,
         "valid_from": REFORM_DATE if spec.era == CUR else None,
         "valid_to": PRE_END if spec.era == PRE else None,
@@ -409,7 +421,10 @@ def count_lines(report: UnitLoadReport) -> list[str]:
 
 def _tally_line(label: str, tally: Tally) -> str:
     return _("%(label)s: tạo %(created)d, cập nhật %(updated)d, giữ nguyên %(unchanged)d.") % {
-        "label": label, "created": tally.created, "updated": tally.updated, "unchanged": tally.unchanged,
+        "label": label,
+        "created": tally.created,
+        "updated": tally.updated,
+        "unchanged": tally.unchanged,
     }
 
 

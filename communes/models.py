@@ -103,7 +103,10 @@ unit_code_validator = RegexValidator(
 class AdministrativeUnit(models.Model):
     era = models.CharField(_("thời kỳ"), max_length=10, choices=Era.choices)
     code = models.CharField(
-        _("mã"), max_length=10, validators=[unit_code_validator], help_text=_("Mã đơn vị hành chính (Tổng cục Thống kê)")
+        _("mã"),
+        max_length=10,
+        validators=[unit_code_validator],
+        help_text=_("Mã đơn vị hành chính (Tổng cục Thống kê)"),
     )
     name = models.CharField(_("tên"), max_length=120)
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
@@ -115,7 +118,10 @@ class AdministrativeUnit(models.Model):
     path = models.CharField(max_length=64, editable=False)
     region = models.CharField(_("vùng"), max_length=10, choices=Region.choices, blank=True)
     commune_group = models.CharField(
-        _("nhóm xã"), max_length=10, choices=CommuneGroup.choices, blank=True,
+        _("nhóm xã"),
+        max_length=10,
+        choices=CommuneGroup.choices,
+        blank=True,
         help_text=_("Do UBND tỉnh phân nhóm (QĐ 51/2025/QĐ-TTg)."),
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)

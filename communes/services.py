@@ -22,7 +22,10 @@ def group_applies(unit: AdministrativeUnit) -> bool:
 
 def group_not_applicable_message(unit: AdministrativeUnit) -> str:
     return _("%(name)s (%(code)s) là %(kind)s; nhóm xã chỉ áp dụng cho xã.") % {
-        "name": unit.name, "code": unit.code, "kind": unit.get_kind_display()}
+        "name": unit.name,
+        "code": unit.code,
+        "kind": unit.get_kind_display(),
+    }
 
 
 def groupable_communes(province: AdministrativeUnit):
@@ -30,37 +33,54 @@ def groupable_communes(province: AdministrativeUnit):
     return AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE, kind=UnitKind.XA)
 
 
-def commune_group_problems(province: AdministrativeUnit, assignments: list[tuple[int, str, str]], *,
-                           allow_clear: bool = True) -> list[str]:
+def commune_group_problems(
+    province: AdministrativeUnit, assignments: list[tuple[int, str, str]], *, allow_clear: bool = True
+) -> list[str]:
     """Line errors of (line, code, group) rows: unknown code, not a xã of the province, bad group, repeats."""
     problems, seen = [], {}
-    units = {u.code: u for u in AdministrativeUnit.objects.under(province).filter(
-        level=Level.COMMUNE, code__in=[code for _line, code, _group in assignments])}
+    units = {
+        u.code: u
+        for u in AdministrativeUnit.objects.under(province).filter(
+            level=Level.COMMUNE, code__in=[code for _line, code, _group in assignments]
+        )
+    }
     groups = {value for value, _label in CommuneGroup.choices}
     for line, code, group in assignments:
         unit = units.get(code)
         if code in seen:
-            problems.append(_("Dòng %(line)s: mã %(code)s đã có ở dòng %(first)s.")
-                            % {"line": line, "code": code, "first": seen[code]})
+            problems.append(
+                _("Dòng %(line)s: mã %(code)s đã có ở dòng %(first)s.")
+                % {"line": line, "code": code, "first": seen[code]}
+            )
             continue
         seen[code] = line
         if unit is None:
-            problems.append(_("Dòng %(line)s: không có xã mã “%(code)s” thuộc %(province)s.")
-                            % {"line": line, "code": code, "province": province.name})
+            problems.append(
+                _("Dòng %(line)s: không có xã mã “%(code)s” thuộc %(province)s.")
+                % {"line": line, "code": code, "province": province.name}
+            )
         elif not group_applies(unit):
-            problems.append(_("Dòng %(line)s: %(problem)s")
-                            % {"line": line, "problem": group_not_applicable_message(unit)})
+            problems.append(
+                _("Dòng %(line)s: %(problem)s") % {"line": line, "problem": group_not_applicable_message(unit)}
+            )
         if group == "" and not allow_clear:
             problems.append(_("Dòng %(line)s: thiếu nhóm.") % {"line": line})
         elif group not in groups and group != "":
-            problems.append(_("Dòng %(line)s: nhóm “%(group)s” không hợp lệ (1, 2 hoặc 3).")
-                            % {"line": line, "group": group})
+            problems.append(
+                _("Dòng %(line)s: nhóm “%(group)s” không hợp lệ (1, 2 hoặc 3).") % {"line": line, "group": group}
+            )
     return problems
 
 
 @transaction.atomic
-def commune_groups_assign(*, province: AdministrativeUnit, assignments: list[tuple[int, str, str]], by,
-                          allow_clear: bool = True, recompute: bool = True) -> list[AdministrativeUnit]:
+def commune_groups_assign(
+    *,
+    province: AdministrativeUnit,
+    assignments: list[tuple[int, str, str]],
+    by,
+    allow_clear: bool = True,
+    recompute: bool = True,
+) -> list[AdministrativeUnit]:
     """Set the group of each xã in `assignments` ((line, code, group); group "" clears it), all or nothing.
 
     Raises ValidationError listing every bad line, and then changes nothing. Returns the communes whose
@@ -88,7 +108,9 @@ def commune_groups_assign(*, province: AdministrativeUnit, assignments: list[tup
 def group_changes(province: AdministrativeUnit, limit: int = 20):
     """The latest group changes of the province's communes, from the units' history (newest first)."""
     return (
-        AdministrativeUnit.history.filter(era=province.era, path__startswith=province.path, level=Level.COMMUNE,
-                                          history_change_reason=GROUP_REASON)
-        .select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+        AdministrativeUnit.history.filter(
+            era=province.era, path__startswith=province.path, level=Level.COMMUNE, history_change_reason=GROUP_REASON
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
     )

@@ -43,6 +43,8 @@ from jobs.admin import start_job_from_admin
 from ntm.lib.html import safe_url
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
 def _set_of(obj) -> CriteriaSet | None:
     if isinstance(obj, CriteriaSet):
         return obj if obj.pk else None
@@ -126,8 +128,9 @@ def source_links(text: str, docs: dict[str, SourceDocument]) -> str:
         doc = docs.get(part) if is_key else None
         url = safe_url(doc.url) if doc else ""
         if url:
-            parts.append(format_html('<a href="{}" title="{}" target="_blank" rel="noopener">{}</a>', url,
-                                     doc.description, part))
+            parts.append(
+                format_html('<a href="{}" title="{}" target="_blank" rel="noopener">{}</a>', url, doc.description, part)
+            )
         else:
             parts.append(conditional_escape(part))
     return mark_safe("".join(parts)) if text else "—"
@@ -167,28 +170,52 @@ class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
     action_form = forms.ProvinceActionForm
     actions = ["clone_version", "clone_for_province", "publish", "archive", "export_excel"]
     list_display = [
-        "code", "name", "level", "period", "status", "province", "criteria_count", "indicator_count",
-        "verified_count", "demo_marker",
+        "code",
+        "name",
+        "level",
+        "period",
+        "status",
+        "province",
+        "criteria_count",
+        "indicator_count",
+        "verified_count",
+        "demo_marker",
     ]
     list_filter = ["status", "level", ("province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "decision_number"]
     list_select_related = ["province"]
     inlines = [CriterionInline]
     readonly_fields = [
-        "status", "derived_from", "version", "in_use", "published_by_demo", "completeness_panel",
-        "provenance_pretty", "source_file", "source_hash",
+        "status",
+        "derived_from",
+        "version",
+        "in_use",
+        "published_by_demo",
+        "completeness_panel",
+        "provenance_pretty",
+        "source_file",
+        "source_hash",
     ]
     fieldsets = [
         (None, {"fields": ["code", "name", "level", "status", "is_synthetic", "published_by_demo"]}),
-        (gettext_lazy("Căn cứ pháp lý"), {
-            "fields": ["decision_number", "decision_date", "effective_date", "issuer", "signer", "appendix"],
-        }),
-        (gettext_lazy("Phạm vi và phiên bản"), {
-            "fields": ["period_start", "period_end", "province", "derived_from", "version", "in_use"],
-        }),
-        (gettext_lazy("Mức đầy đủ"), {
-            "fields": ["completeness", "stated_criteria_count", "stated_indicator_count", "completeness_panel"],
-        }),
+        (
+            gettext_lazy("Căn cứ pháp lý"),
+            {
+                "fields": ["decision_number", "decision_date", "effective_date", "issuer", "signer", "appendix"],
+            },
+        ),
+        (
+            gettext_lazy("Phạm vi và phiên bản"),
+            {
+                "fields": ["period_start", "period_end", "province", "derived_from", "version", "in_use"],
+            },
+        ),
+        (
+            gettext_lazy("Mức đầy đủ"),
+            {
+                "fields": ["completeness", "stated_criteria_count", "stated_indicator_count", "completeness_panel"],
+            },
+        ),
         (gettext_lazy("Nguồn"), {"fields": ["notes", "provenance_pretty", "source_file", "source_hash"]}),
     ]
 
@@ -205,8 +232,11 @@ class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
         return [CriterionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_counts().annotate(
-            verified_count=Count("indicators", filter=Q(indicators__verified=True), distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .with_counts()
+            .annotate(verified_count=Count("indicators", filter=Q(indicators__verified=True), distinct=True))
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -270,9 +300,11 @@ class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
         clones = []
         for source in queryset:
             if not administers(request.user, province or source.province):
-                messages.error(request, _(
-                    "Không nhân bản được %(code)s: bạn chỉ tạo được bộ tiêu chí của tỉnh mình quản trị."
-                ) % {"code": source.code})
+                messages.error(
+                    request,
+                    _("Không nhân bản được %(code)s: bạn chỉ tạo được bộ tiêu chí của tỉnh mình quản trị.")
+                    % {"code": source.code},
+                )
                 continue
             try:
                 clones.append(services.criteria_set_clone(source=source, by=request.user, province=province))
@@ -280,7 +312,7 @@ class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
                 messages.error(request, " ".join(exc.messages))
         for clone in clones:
             url = reverse("admin:criteria_criteriaset_change", args=[clone.pk])
-            messages.success(request, format_html(_("Đã tạo bản nháp <a href=\"{}\">{}</a>."), url, clone.code))
+            messages.success(request, format_html(_('Đã tạo bản nháp <a href="{}">{}</a>.'), url, clone.code))
         if len(clones) == 1:
             return HttpResponseRedirect(reverse("admin:criteria_criteriaset_change", args=[clones[0].pk]))
         return None
@@ -301,11 +333,17 @@ class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
             else:
                 messages.success(request, _("Đã công bố bộ tiêu chí %(code)s.") % {"code": cs.code})
         if waiting:
-            return TemplateResponse(request, "admin/criteria/criteriaset/publish_confirm.html", {
-                **self.admin_site.each_context(request), "opts": self.model._meta, "waiting": waiting,
-                "title": _("Xác nhận công bố bộ tiêu chí chưa đầy đủ"),
-                "changelist_url": reverse("admin:criteria_criteriaset_changelist"),
-            })
+            return TemplateResponse(
+                request,
+                "admin/criteria/criteriaset/publish_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "waiting": waiting,
+                    "title": _("Xác nhận công bố bộ tiêu chí chưa đầy đủ"),
+                    "changelist_url": reverse("admin:criteria_criteriaset_changelist"),
+                },
+            )
         return None
 
     def _editable(self, request, queryset):
@@ -313,9 +351,11 @@ class CriteriaSetAdmin(FrozenAdminMixin, SetScopeMixin, SimpleHistoryAdmin):
         editable = queryset.filter(self.edit_scope_q(request.user)) if not sees_everything(request.user) else queryset
         skipped = sorted(set(queryset.values_list("code", flat=True)) - set(editable.values_list("code", flat=True)))
         if skipped:
-            messages.error(request, _(
-                "Không thay đổi được %(codes)s: chỉ xem được bộ tiêu chí ngoài tỉnh bạn quản trị."
-            ) % {"codes": ", ".join(skipped)})
+            messages.error(
+                request,
+                _("Không thay đổi được %(codes)s: chỉ xem được bộ tiêu chí ngoài tỉnh bạn quản trị.")
+                % {"codes": ", ".join(skipped)},
+            )
         return editable
 
     # Excel in and out (criteria.admin_workbook).
@@ -353,24 +393,35 @@ def _completeness_html(cs: CriteriaSet) -> str:
     counts = format_html(
         "<table><tbody><tr><th>{}</th><td>{} / {}</td></tr><tr><th>{}</th><td>{} / {}</td></tr>"
         "<tr><th>{}</th><td>{} / {}</td></tr></tbody></table>",
-        _("Tiêu chí trong bộ / theo quyết định"), len(criteria), _or_unknown(cs.stated_criteria_count),
-        _("Chỉ tiêu trong bộ / theo quyết định"), len(indicators), _or_unknown(cs.stated_indicator_count),
-        _("Chỉ tiêu đã kiểm chứng / có trong bộ"), verified, len(indicators),
+        _("Tiêu chí trong bộ / theo quyết định"),
+        len(criteria),
+        _or_unknown(cs.stated_criteria_count),
+        _("Chỉ tiêu trong bộ / theo quyết định"),
+        len(indicators),
+        _or_unknown(cs.stated_indicator_count),
+        _("Chỉ tiêu đã kiểm chứng / có trong bộ"),
+        verified,
+        len(indicators),
     )
     sections = [
-        (_("Chênh lệch với số liệu quyết định nêu"),
-         [format_html("{}", p) for p in services.criteria_set_count_problems(cs)]),
+        (
+            _("Chênh lệch với số liệu quyết định nêu"),
+            [format_html("{}", p) for p in services.criteria_set_count_problems(cs)],
+        ),
         (_("Tiêu chí chưa có chỉ tiêu"), [format_html("{}", c) for c in empty]),
         (_("Chỉ tiêu chưa có ngưỡng (chưa lấy được từ văn bản)"), [_indicator_link(i) for i in no_target]),
         (_("Chỉ tiêu chưa kiểm chứng"), [_unverified_item(i) for i in unverified]),
     ]
     if cs.uses_commune_groups:
         labels = dict(CommuneGroup.choices)
-        lacking = [format_html("{} ({})", _indicator_link(i), ", ".join(str(labels[g]).split(" (")[0] for g in groups))
-                   for i, groups in services.indicators_missing_group_targets(cs)]
+        lacking = [
+            format_html("{} ({})", _indicator_link(i), ", ".join(str(labels[g]).split(" (")[0] for g in groups))
+            for i, groups in services.indicators_missing_group_targets(cs)
+        ]
         sections.insert(2, (_("Chỉ tiêu thiếu ngưỡng theo nhóm xã"), lacking))
     lists = format_html_join(
-        "", "<h4>{} ({})</h4><p>{}</p>",
+        "",
+        "<h4>{} ({})</h4><p>{}</p>",
         ((title, len(items), mark_safe("; ".join(items)) if items else _("Không có.")) for title, items in sections),
     )
     return format_html("{}{}<h4>{}</h4>{}", counts, lists, _("Nguồn từng chỉ tiêu"), _sources_table(indicators, docs))
@@ -390,16 +441,25 @@ def _sources_table(indicators: list[Indicator], docs: dict) -> str:
     if not indicators:
         return _("Bộ tiêu chí chưa có chỉ tiêu.")
     rows = format_html_join(
-        "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
-            (_indicator_link(i), source_links(i.sources, docs), _("có") if i.verified else _("chưa"),
-             Truncator(i.note).chars(160))
+            (
+                _indicator_link(i),
+                source_links(i.sources, docs),
+                _("có") if i.verified else _("chưa"),
+                Truncator(i.note).chars(160),
+            )
             for i in indicators
         ),
     )
     return format_html(
         "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-        _("chỉ tiêu"), _("nguồn"), _("đã kiểm chứng"), _("ghi chú nguồn"), rows,
+        _("chỉ tiêu"),
+        _("nguồn"),
+        _("đã kiểm chứng"),
+        _("ghi chú nguồn"),
+        rows,
     )
 
 
@@ -458,8 +518,17 @@ class IndicatorInline(GroupTargetColumnsMixin, FrozenInlineMixin, admin.TabularI
     model = Indicator
     formset = forms.IndicatorInlineFormSet
     fields = [
-        "code", "position", "name", "kind", "operator", "target_value", "target_text", "unit", "verified",
-        "confidence", "sources",
+        "code",
+        "position",
+        "name",
+        "kind",
+        "operator",
+        "target_value",
+        "target_text",
+        "unit",
+        "verified",
+        "confidence",
+        "sources",
     ]
     formfield_overrides = _SMALL_TEXT
     extra = 0
@@ -515,8 +584,16 @@ class CriterionAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SetScopeMixin
     search_fields = ["name", "criteria_set__code"]
     list_select_related = ["criteria_set", "department"]
     fields = [
-        "criteria_set", "number", "name", "group_number", "group_name", "department", "name_verified",
-        "sources", "source_links", "note",
+        "criteria_set",
+        "number",
+        "name",
+        "group_number",
+        "group_name",
+        "department",
+        "name_verified",
+        "sources",
+        "source_links",
+        "note",
     ]
     inlines = [IndicatorInline]
 
@@ -547,7 +624,14 @@ class IndicatorAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SetScopeMixin
     set_prefix = "criteria_set__"
     form = forms.IndicatorForm
     list_display = [
-        "code", "short_name", "criteria_set", "kind", "target_display", "verified", "confidence", "sources",
+        "code",
+        "short_name",
+        "criteria_set",
+        "kind",
+        "target_display",
+        "verified",
+        "confidence",
+        "sources",
     ]
     list_filter = [("criteria_set", admin.RelatedOnlyFieldListFilter), "verified", "kind", "confidence"]
     search_fields = ["code", "name", "criteria_set__code"]
@@ -558,9 +642,12 @@ class IndicatorAdmin(RecomputeOnTargetEditMixin, FrozenAdminMixin, SetScopeMixin
         (None, {"fields": ["criterion", "code", "position", "name", "kind"]}),
         (gettext_lazy("Chỉ tiêu chung"), {"fields": ["operator", "target_value", "target_text", "unit"]}),
         (None, {"fields": ["evidence_guidance"]}),
-        (gettext_lazy("Nguồn và kiểm chứng"), {
-            "fields": ["verified", "confidence", "sources", "source_links", "note", "provenance_pretty"],
-        }),
+        (
+            gettext_lazy("Nguồn và kiểm chứng"),
+            {
+                "fields": ["verified", "confidence", "sources", "source_links", "note", "provenance_pretty"],
+            },
+        ),
     ]
 
     def get_queryset(self, request):

@@ -36,10 +36,18 @@ class LinkFormSet(forms.BaseInlineFormSet):
         crosswalk = self.instance
         if not (crosswalk.from_set_id and crosswalk.to_set_id):
             return
-        rows = [form for form in self.forms
-                if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        specs = [LinkSpec(f.cleaned_data.get("from_indicator"), f.cleaned_data.get("to_indicator"),
-                          f.cleaned_data.get("kind"), f.cleaned_data.get("verified", False)) for f in rows]
+        rows = [
+            form for form in self.forms if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        specs = [
+            LinkSpec(
+                f.cleaned_data.get("from_indicator"),
+                f.cleaned_data.get("to_indicator"),
+                f.cleaned_data.get("kind"),
+                f.cleaned_data.get("verified", False),
+            )
+            for f in rows
+        ]
         found = links_errors(crosswalk.from_set, crosswalk.to_set, specs)
         for index, errors in found.items():
             for message in errors:
@@ -58,8 +66,11 @@ class LinkForm(forms.ModelForm):
         crosswalk = getattr(self, "parent_crosswalk", None)
         data = self.cleaned_data
         if crosswalk is not None and crosswalk.from_set_id and "kind" in data:
-            for message in link_errors(crosswalk.from_set, crosswalk.to_set, LinkSpec(
-                    data.get("from_indicator"), data.get("to_indicator"), data.get("kind"))):
+            for message in link_errors(
+                crosswalk.from_set,
+                crosswalk.to_set,
+                LinkSpec(data.get("from_indicator"), data.get("to_indicator"), data.get("kind")),
+            ):
                 self.add_error(None, message)
         super()._post_clean()
 
@@ -86,17 +97,20 @@ class CrosswalkLinkInline(ScopedInlineMixin, admin.TabularInline):
         crosswalk = getattr(request, "_crosswalk", None)
         if db_field.name in ("from_indicator", "to_indicator") and crosswalk is not None:
             set_id = crosswalk.from_set_id if db_field.name == "from_indicator" else crosswalk.to_set_id
-            kwargs["queryset"] = (Indicator.objects.filter(criteria_set_id=set_id)
-                                  .order_by("criterion__number", "position", "id"))
+            kwargs["queryset"] = Indicator.objects.filter(criteria_set_id=set_id).order_by(
+                "criterion__number", "position", "id"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CrosswalkImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp sổ tính (.xlsx)"), required=False)
-    from_set = forms.ModelChoiceField(queryset=CriteriaSet.objects.all(), required=False,
-                                      label=gettext_lazy("Bộ tiêu chí cũ (để tải mẫu)"))
-    to_set = forms.ModelChoiceField(queryset=CriteriaSet.objects.all(), required=False,
-                                    label=gettext_lazy("Bộ tiêu chí mới (để tải mẫu)"))
+    from_set = forms.ModelChoiceField(
+        queryset=CriteriaSet.objects.all(), required=False, label=gettext_lazy("Bộ tiêu chí cũ (để tải mẫu)")
+    )
+    to_set = forms.ModelChoiceField(
+        queryset=CriteriaSet.objects.all(), required=False, label=gettext_lazy("Bộ tiêu chí mới (để tải mẫu)")
+    )
 
 
 @admin.register(Crosswalk)
@@ -150,18 +164,30 @@ class CrosswalkAdmin(SuperuserOnlyAdminMixin, SimpleHistoryAdmin):
                 result = crosswalk_io.crosswalk_import(data["file"])
                 if result.ok:
                     url = reverse("admin:criteria_crosswalk_change", args=[result.crosswalk.pk])
-                    messages.success(request, format_html(
-                        _('Đã nhập bảng chuyển đổi <a href="{}">{}</a>: {} liên kết.'), url, str(result.crosswalk),
-                        result.links))
+                    messages.success(
+                        request,
+                        format_html(
+                            _('Đã nhập bảng chuyển đổi <a href="{}">{}</a>: {} liên kết.'),
+                            url,
+                            str(result.crosswalk),
+                            result.links,
+                        ),
+                    )
                     return HttpResponseRedirect(url)
                 errors = result.errors
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "errors": errors, "title": _("Nhập bảng chuyển đổi chỉ tiêu từ Excel")}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+            "title": _("Nhập bảng chuyển đổi chỉ tiêu từ Excel"),
+        }
         return TemplateResponse(request, "admin/criteria/crosswalk/import.html", context)
 
 
 def _xlsx_response(from_set, to_set, crosswalk) -> HttpResponse:
-    response = HttpResponse(crosswalk_io.crosswalk_export(from_set=from_set, to_set=to_set, crosswalk=crosswalk),
-                            content_type=XLSX)
+    response = HttpResponse(
+        crosswalk_io.crosswalk_export(from_set=from_set, to_set=to_set, crosswalk=crosswalk), content_type=XLSX
+    )
     response["Content-Disposition"] = f'attachment; filename="{crosswalk_io.export_file_name(from_set, to_set)}"'
     return response

@@ -40,10 +40,14 @@ def export_response(queryset) -> HttpResponse:
 class CriteriaImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp sổ tính (.xlsx)"))
     update = forms.ModelChoiceField(
-        queryset=CriteriaSet.objects.filter(status=SetStatus.DRAFT), required=False,
-        label=gettext_lazy("Cập nhật bộ nháp"), empty_label=gettext_lazy("— tạo bộ tiêu chí nháp mới —"),
-        help_text=gettext_lazy("Để trống: tạo bộ nháp mới với mã ghi trong tệp. Chọn một bộ nháp: thay toàn bộ "
-                               "tiêu chí, chỉ tiêu và chỉ tiêu theo vùng/nhóm/năm của bộ đó."),
+        queryset=CriteriaSet.objects.filter(status=SetStatus.DRAFT),
+        required=False,
+        label=gettext_lazy("Cập nhật bộ nháp"),
+        empty_label=gettext_lazy("— tạo bộ tiêu chí nháp mới —"),
+        help_text=gettext_lazy(
+            "Để trống: tạo bộ nháp mới với mã ghi trong tệp. Chọn một bộ nháp: thay toàn bộ "
+            "tiêu chí, chỉ tiêu và chỉ tiêu theo vùng/nhóm/năm của bộ đó."
+        ),
     )
 
 
@@ -63,13 +67,23 @@ def import_view(model_admin, request):
         )
         if result.ok:
             url = reverse("admin:criteria_criteriaset_change", args=[result.criteria_set.pk])
-            messages.success(request, format_html(
-                _('Đã nhập bộ tiêu chí nháp <a href="{}">{}</a>: {} tiêu chí, {} chỉ tiêu.'), url,
-                result.criteria_set.code, result.counts["criteria"], result.counts["indicators"]))
+            messages.success(
+                request,
+                format_html(
+                    _('Đã nhập bộ tiêu chí nháp <a href="{}">{}</a>: {} tiêu chí, {} chỉ tiêu.'),
+                    url,
+                    result.criteria_set.code,
+                    result.counts["criteria"],
+                    result.counts["indicators"],
+                ),
+            )
             return HttpResponseRedirect(url)
         errors = result.errors
     context = {
-        **model_admin.admin_site.each_context(request), "opts": model_admin.model._meta, "form": form,
-        "errors": errors, "title": _("Nhập bộ tiêu chí từ Excel"),
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "form": form,
+        "errors": errors,
+        "title": _("Nhập bộ tiêu chí từ Excel"),
     }
     return TemplateResponse(request, "workbooks/admin_import_criteria.html", context)

@@ -73,8 +73,11 @@ def era_error(criteria_set: CriteriaSet, commune: AdministrativeUnit) -> Validat
         return None
     return ValidationError(
         _("Bộ tiêu chí giai đoạn %(period)s không áp dụng cho %(unit)s (%(era)s).")
-        % {"period": f"{criteria_set.period_start or '…'}-{criteria_set.period_end or '…'}",
-           "unit": commune.name, "era": commune.get_era_display()},
+        % {
+            "period": f"{criteria_set.period_start or '…'}-{criteria_set.period_end or '…'}",
+            "unit": commune.name,
+            "era": commune.get_era_display(),
+        },
         code="set_other_era",
     )
 
@@ -86,8 +89,9 @@ def date_error(criteria_set: CriteriaSet, as_of: datetime.date) -> ValidationErr
     if end is None:
         message = _("Ngày đánh giá %(date)s không hợp lệ: bộ tiêu chí “%(set)s” chỉ áp dụng từ ngày %(start)s.")
     else:
-        message = _("Ngày đánh giá %(date)s nằm ngoài giai đoạn áp dụng của bộ tiêu chí “%(set)s” "
-                    "(%(start)s đến %(end)s).")
+        message = _(
+            "Ngày đánh giá %(date)s nằm ngoài giai đoạn áp dụng của bộ tiêu chí “%(set)s” (%(start)s đến %(end)s)."
+        )
     params = {"date": _date(as_of), "set": criteria_set.name, "start": _date(start), "end": _date(end) if end else ""}
     return ValidationError(message % params, code="set_out_of_period")
 
@@ -97,7 +101,8 @@ def applicability_error(
 ) -> ValidationError | None:
     """Why `criteria_set` cannot be used for `commune` (on `as_of`, if given); None when it can."""
     return (
-        province_error(criteria_set, commune) or era_error(criteria_set, commune)
+        province_error(criteria_set, commune)
+        or era_error(criteria_set, commune)
         or (date_error(criteria_set, as_of) if as_of is not None else None)
     )
 

@@ -38,26 +38,33 @@ class SetGaps:
         """What is missing, one phrase each (empty when complete), for the publish confirmation."""
         parts = []
         if self.criteria_stated is not None and self.criteria_stated != self.criteria_held:
-            parts.append(_("có %(held)s/%(stated)s tiêu chí theo quyết định")
-                         % {"held": self.criteria_held, "stated": self.criteria_stated})
+            parts.append(
+                _("có %(held)s/%(stated)s tiêu chí theo quyết định")
+                % {"held": self.criteria_held, "stated": self.criteria_stated}
+            )
         if self.indicators_stated is not None and self.indicators_stated != self.indicators_held:
-            parts.append(_("có %(held)s/%(stated)s chỉ tiêu theo quyết định")
-                         % {"held": self.indicators_held, "stated": self.indicators_stated})
+            parts.append(
+                _("có %(held)s/%(stated)s chỉ tiêu theo quyết định")
+                % {"held": self.indicators_held, "stated": self.indicators_stated}
+            )
         if self.targets_missing:
             parts.append(_("chỉ tiêu chưa có ngưỡng: %(codes)s") % {"codes": ", ".join(self.targets_missing)})
         return parts
 
 
-def gaps_of(criteria_set: CriteriaSet, *, criteria_count: int, indicators: Iterable[Indicator],
-            with_variants: Collection[int]) -> SetGaps:
+def gaps_of(
+    criteria_set: CriteriaSet, *, criteria_count: int, indicators: Iterable[Indicator], with_variants: Collection[int]
+) -> SetGaps:
     """The gaps of a set whose indicators are already read; `with_variants`: ids of those with variants."""
     indicators = list(indicators)
     missing = tuple(
         i.code for i in indicators if i.kind == IndicatorKind.NUMERIC and i.target_missing and i.id not in with_variants
     )
     return SetGaps(
-        criteria_held=criteria_count, criteria_stated=criteria_set.stated_criteria_count,
-        indicators_held=len(indicators), indicators_stated=criteria_set.stated_indicator_count,
+        criteria_held=criteria_count,
+        criteria_stated=criteria_set.stated_criteria_count,
+        indicators_held=len(indicators),
+        indicators_stated=criteria_set.stated_indicator_count,
         targets_missing=missing,
     )
 
@@ -71,6 +78,8 @@ def set_gaps(criteria_set: CriteriaSet) -> SetGaps:
         IndicatorTarget.objects.filter(indicator__criteria_set=criteria_set).values_list("indicator_id", flat=True)
     )
     return gaps_of(
-        criteria_set, criteria_count=criteria_set.criteria.count(), indicators=indicators,
+        criteria_set,
+        criteria_count=criteria_set.criteria.count(),
+        indicators=indicators,
         with_variants=with_variants,
     )

@@ -32,9 +32,13 @@ VERSION = "1"
 HEAD_SHEET, LINKS_SHEET, NEW_SHEET = "Bảng chuyển đổi", "Liên kết", "Chỉ tiêu bộ mới"
 HEAD_FIELDS = [("from_set", "Mã bộ tiêu chí cũ"), ("to_set", "Mã bộ tiêu chí mới"), ("note", "Ghi chú")]
 LINK_COLUMNS = [
-    ("from_code", "Mã chỉ tiêu bộ cũ"), ("from_name", "Nội dung chỉ tiêu bộ cũ (chỉ để đọc)"),
-    ("to_code", "Mã chỉ tiêu bộ mới"), ("to_name", "Nội dung chỉ tiêu bộ mới (chỉ để đọc)"),
-    ("kind", "Quan hệ"), ("verified", "Đã kiểm chứng (có/không)"), ("note", "Ghi chú"),
+    ("from_code", "Mã chỉ tiêu bộ cũ"),
+    ("from_name", "Nội dung chỉ tiêu bộ cũ (chỉ để đọc)"),
+    ("to_code", "Mã chỉ tiêu bộ mới"),
+    ("to_name", "Nội dung chỉ tiêu bộ mới (chỉ để đọc)"),
+    ("kind", "Quan hệ"),
+    ("verified", "Đã kiểm chứng (có/không)"),
+    ("note", "Ghi chú"),
 ]
 NEW_COLUMNS = [("code", "Mã chỉ tiêu"), ("criterion", "Tiêu chí"), ("name", "Nội dung"), ("kind", "Loại")]
 # The relation as typed: the Vietnamese label (what the export writes) or the key.
@@ -46,8 +50,11 @@ KIND_LABELS = {
 
 
 def _indicators(criteria_set: CriteriaSet) -> list[Indicator]:
-    return list(Indicator.objects.filter(criteria_set=criteria_set).select_related("criterion")
-                .order_by("criterion__number", "position", "id"))
+    return list(
+        Indicator.objects.filter(criteria_set=criteria_set)
+        .select_related("criterion")
+        .order_by("criterion__number", "position", "id")
+    )
 
 
 def crosswalk_export(*, from_set: CriteriaSet, to_set: CriteriaSet, crosswalk: Crosswalk | None = None) -> bytes:
@@ -65,10 +72,18 @@ def crosswalk_export(*, from_set: CriteriaSet, to_set: CriteriaSet, crosswalk: C
 
     links = list(crosswalk.links.select_related("from_indicator__criterion", "to_indicator")) if crosswalk else []
     linked = {link.from_indicator_id for link in links}
-    rows = [[link.from_indicator.code, link.from_indicator.name,
-             link.to_indicator.code if link.to_indicator_id else None,
-             link.to_indicator.name if link.to_indicator_id else None,
-             KIND_LABELS[link.kind], YES if link.verified else NO, link.note or None] for link in links]
+    rows = [
+        [
+            link.from_indicator.code,
+            link.from_indicator.name,
+            link.to_indicator.code if link.to_indicator_id else None,
+            link.to_indicator.name if link.to_indicator_id else None,
+            KIND_LABELS[link.kind],
+            YES if link.verified else NO,
+            link.note or None,
+        ]
+        for link in links
+    ]
     rows += [[i.code, i.name, None, None, None, None, None] for i in _indicators(from_set) if i.id not in linked]
     ws = wb.create_sheet(LINKS_SHEET)
     for col, (key, label) in enumerate(LINK_COLUMNS, start=1):
@@ -87,8 +102,9 @@ def crosswalk_export(*, from_set: CriteriaSet, to_set: CriteriaSet, crosswalk: C
         xlsx.put(ws, 1, col, key)
         xlsx.put(ws, 2, col, label)
     for r, i in enumerate(_indicators(to_set), start=FIRST_ROW):
-        for col, value in enumerate([i.code, f"{i.criterion.number}. {i.criterion.name}", i.name,
-                                     i.get_kind_display()], start=1):
+        for col, value in enumerate(
+            [i.code, f"{i.criterion.number}. {i.criterion.name}", i.name, i.get_kind_display()], start=1
+        ):
             xlsx.put(ws, r, col, value)
     _style(ws, [12, 40, 70, 20], keys_hidden=True)
     buffer = io.BytesIO()
@@ -160,8 +176,12 @@ def crosswalk_import(fileobj) -> CrosswalkImport:
             continue
         found = CriteriaSet.objects.filter(code=values[key]).first()
         if found is None:
-            problem(HEAD_SHEET, f"C{rows[key]}", _("Không có bộ tiêu chí mã “%(code)s”.") % {"code": values[key]},
-                    row=rows[key])
+            problem(
+                HEAD_SHEET,
+                f"C{rows[key]}",
+                _("Không có bộ tiêu chí mã “%(code)s”.") % {"code": values[key]},
+                row=rows[key],
+            )
         sets[key] = found
     if problems:
         return result
@@ -179,6 +199,7 @@ def crosswalk_import(fileobj) -> CrosswalkImport:
     new = {i.code: i for i in _indicators(to_set)}
     links, link_rows = [], []
     for r in range(FIRST_ROW, ws.max_row + 1):
+
         def cell(key):
             c = ws.cell(r, columns[key])
             return f"{get_column_letter(columns[key])}{r}", c
@@ -193,26 +214,48 @@ def crosswalk_import(fileobj) -> CrosswalkImport:
         before = len(problems)
         from_indicator = old.get(text["from_code"])
         if from_indicator is None:
-            problem(LINKS_SHEET, coords["from_code"][0], _("Bộ cũ “%(set)s” không có chỉ tiêu mã “%(code)s”.")
-                    % {"set": from_set.code, "code": text["from_code"]}, row=r)
+            problem(
+                LINKS_SHEET,
+                coords["from_code"][0],
+                _("Bộ cũ “%(set)s” không có chỉ tiêu mã “%(code)s”.")
+                % {"set": from_set.code, "code": text["from_code"]},
+                row=r,
+            )
         to_indicator = None
         if text["to_code"]:
             to_indicator = new.get(text["to_code"])
             if to_indicator is None:
-                problem(LINKS_SHEET, coords["to_code"][0], _("Bộ mới “%(set)s” không có chỉ tiêu mã “%(code)s”.")
-                        % {"set": to_set.code, "code": text["to_code"]}, row=r)
+                problem(
+                    LINKS_SHEET,
+                    coords["to_code"][0],
+                    _("Bộ mới “%(set)s” không có chỉ tiêu mã “%(code)s”.")
+                    % {"set": to_set.code, "code": text["to_code"]},
+                    row=r,
+                )
         kind = _kind(text["kind"])
         if kind is None:
-            problem(LINKS_SHEET, coords["kind"][0], _("Quan hệ “%(kind)s” không hợp lệ; chọn một trong: %(choices)s.")
-                    % {"kind": text["kind"], "choices": "; ".join(KIND_LABELS.values())}, row=r)
+            problem(
+                LINKS_SHEET,
+                coords["kind"][0],
+                _("Quan hệ “%(kind)s” không hợp lệ; chọn một trong: %(choices)s.")
+                % {"kind": text["kind"], "choices": "; ".join(KIND_LABELS.values())},
+                row=r,
+            )
         verified = text.get("verified", "").lower()
         if verified not in ("", YES, NO, "co", "khong", "x", "yes", "no"):
-            problem(LINKS_SHEET, coords["verified"][0], _("Ghi “có” hoặc “không”, không phải “%(value)s”.")
-                    % {"value": text["verified"]}, row=r)
+            problem(
+                LINKS_SHEET,
+                coords["verified"][0],
+                _("Ghi “có” hoặc “không”, không phải “%(value)s”.") % {"value": text["verified"]},
+                row=r,
+            )
         if len(problems) > before:
             continue
-        links.append(LinkSpec(from_indicator, to_indicator, kind, verified in (YES, "co", "x", "yes"),
-                              text.get("note", "")[:300]))
+        links.append(
+            LinkSpec(
+                from_indicator, to_indicator, kind, verified in (YES, "co", "x", "yes"), text.get("note", "")[:300]
+            )
+        )
         link_rows.append(r)
     crosswalk = Crosswalk.objects.filter(from_set=from_set, to_set=to_set).first()
     if not problems:
@@ -222,8 +265,9 @@ def crosswalk_import(fileobj) -> CrosswalkImport:
     if problems:
         return result
     try:
-        result.crosswalk = crosswalk_save(from_set=from_set, to_set=to_set, note=values.get("note", ""),
-                                          links=links, crosswalk=crosswalk)
+        result.crosswalk = crosswalk_save(
+            from_set=from_set, to_set=to_set, note=values.get("note", ""), links=links, crosswalk=crosswalk
+        )
     except ValidationError as exc:
         for message in exc.messages:
             problem(HEAD_SHEET, "", message)

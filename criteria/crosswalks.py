@@ -50,7 +50,9 @@ def crosswalk_errors(crosswalk: Crosswalk) -> dict[str, str]:
         errors["to_set"] = _("Bộ tiêu chí mới phải khác bộ tiêu chí cũ.")
     elif from_set.period_start and to_set.period_start and to_set.period_start <= from_set.period_start:
         errors["to_set"] = _("Bộ tiêu chí mới (giai đoạn từ %(new)s) phải thuộc giai đoạn sau bộ cũ (từ %(old)s).") % {
-            "new": to_set.period_start, "old": from_set.period_start}
+            "new": to_set.period_start,
+            "old": from_set.period_start,
+        }
     if crosswalk.pk:
         before = Crosswalk.objects.filter(pk=crosswalk.pk).values_list("from_set_id", "to_set_id").first()
         if before and before != (from_set.pk, to_set.pk) and crosswalk.links.exists():
@@ -59,7 +61,9 @@ def crosswalk_errors(crosswalk: Crosswalk) -> dict[str, str]:
         twin = Crosswalk.objects.filter(from_set=from_set, to_set=to_set).exclude(pk=crosswalk.pk)
         if twin.exists():
             errors["to_set"] = _("Đã có bảng chuyển đổi từ “%(old)s” sang “%(new)s”.") % {
-                "old": from_set.code, "new": to_set.code}
+                "old": from_set.code,
+                "new": to_set.code,
+            }
     return errors
 
 
@@ -72,16 +76,23 @@ def link_errors(from_set: CriteriaSet, to_set: CriteriaSet, link: LinkSpec) -> l
     errors = []
     old, new = link.from_indicator, link.to_indicator
     if link.kind not in LinkKind.values:
-        return [_("Quan hệ “%(kind)s” không hợp lệ; chọn một trong: %(choices)s.") % {
-            "kind": link.kind, "choices": ", ".join(str(label) for label in LinkKind.labels)}]
+        return [
+            _("Quan hệ “%(kind)s” không hợp lệ; chọn một trong: %(choices)s.")
+            % {"kind": link.kind, "choices": ", ".join(str(label) for label in LinkKind.labels)}
+        ]
     if old is None:
         errors.append(_("Cần chọn chỉ tiêu của bộ cũ."))
     elif old.criteria_set_id != from_set.pk:
         errors.append(_("Chỉ tiêu %(code)s không thuộc bộ cũ “%(set)s”.") % {"code": old.code, "set": from_set.code})
     if link.kind == LinkKind.NONE:
         if new is not None:
-            errors.append(_("Liên kết “không có tương đương” không có chỉ tiêu bộ mới; hãy bỏ chỉ tiêu %(code)s "
-                            "hoặc chọn quan hệ khác.") % {"code": new.code})
+            errors.append(
+                _(
+                    "Liên kết “không có tương đương” không có chỉ tiêu bộ mới; hãy bỏ chỉ tiêu %(code)s "
+                    "hoặc chọn quan hệ khác."
+                )
+                % {"code": new.code}
+            )
         return errors
     if new is None:
         errors.append(_("Cần chọn chỉ tiêu của bộ mới (hoặc chọn quan hệ “không có tương đương”)."))
@@ -92,11 +103,18 @@ def link_errors(from_set: CriteriaSet, to_set: CriteriaSet, link: LinkSpec) -> l
         return errors
     params = {"old": old.code, "new": new.code, "old_kind": _kind_label(old), "new_kind": _kind_label(new)}
     if link.kind == LinkKind.SAME and old.kind != new.kind:
-        errors.append(_("Chỉ tiêu %(old)s là %(old_kind)s còn chỉ tiêu %(new)s là %(new_kind)s: không thể là "
-                        "“cùng nội dung”.") % params)
+        errors.append(
+            _("Chỉ tiêu %(old)s là %(old_kind)s còn chỉ tiêu %(new)s là %(new_kind)s: không thể là “cùng nội dung”.")
+            % params
+        )
     if link.kind == LinkKind.VALUE_CARRIES and (old.kind != IndicatorKind.NUMERIC or new.kind != IndicatorKind.NUMERIC):
-        errors.append(_("“Giá trị chuyển sang, ngưỡng khác” chỉ dùng cho hai chỉ tiêu dạng số (%(old)s là "
-                        "%(old_kind)s, %(new)s là %(new_kind)s).") % params)
+        errors.append(
+            _(
+                "“Giá trị chuyển sang, ngưỡng khác” chỉ dùng cho hai chỉ tiêu dạng số (%(old)s là "
+                "%(old_kind)s, %(new)s là %(new_kind)s)."
+            )
+            % params
+        )
     return errors
 
 
@@ -118,28 +136,35 @@ def links_errors(from_set: CriteriaSet, to_set: CriteriaSet, links: list[LinkSpe
             if old.pk in none_of or old.pk in linked_of:
                 errors.setdefault(index, []).append(
                     _("Chỉ tiêu %(code)s đã có liên kết khác nên không thể đồng thời là “không có tương đương”.")
-                    % {"code": old.code})
+                    % {"code": old.code}
+                )
             none_of.setdefault(old.pk, index)
             continue
         if old.pk in none_of:
             errors.setdefault(index, []).append(
                 _("Chỉ tiêu %(code)s đã được đánh dấu “không có tương đương” nên không nối thêm được.")
-                % {"code": old.code})
+                % {"code": old.code}
+            )
         linked_of.setdefault(old.pk, index)
         new = link.to_indicator
         if new.pk in sources:
             other = links[sources[new.pk]].from_indicator
             errors.setdefault(index, []).append(
-                _("Chỉ tiêu %(new)s của bộ mới đã nhận giá trị từ chỉ tiêu %(other)s; mỗi chỉ tiêu bộ mới chỉ có "
-                  "một nguồn.") % {"new": new.code, "other": other.code})
+                _(
+                    "Chỉ tiêu %(new)s của bộ mới đã nhận giá trị từ chỉ tiêu %(other)s; mỗi chỉ tiêu bộ mới chỉ có "
+                    "một nguồn."
+                )
+                % {"new": new.code, "other": other.code}
+            )
         else:
             sources[new.pk] = index
     return errors
 
 
 @transaction.atomic
-def crosswalk_save(*, from_set: CriteriaSet, to_set: CriteriaSet, note: str, links: list[LinkSpec],
-                   crosswalk: Crosswalk | None = None) -> Crosswalk:
+def crosswalk_save(
+    *, from_set: CriteriaSet, to_set: CriteriaSet, note: str, links: list[LinkSpec], crosswalk: Crosswalk | None = None
+) -> Crosswalk:
     """Create the crosswalk (or update `crosswalk`) and replace all its links, all or nothing.
 
     Raises a ValidationError: a dict keyed by field for the crosswalk's own problems, else a dict keyed by
@@ -152,25 +177,43 @@ def crosswalk_save(*, from_set: CriteriaSet, to_set: CriteriaSet, note: str, lin
         raise ValidationError(errors)
     found = links_errors(from_set, to_set, links)
     if found:
-        raise ValidationError({"links": [
-            ValidationError("%(n)s: %(message)s", params={"n": index + 1, "message": message}, code=str(index))
-            for index, messages in sorted(found.items()) for message in messages]})
+        raise ValidationError(
+            {
+                "links": [
+                    ValidationError("%(n)s: %(message)s", params={"n": index + 1, "message": message}, code=str(index))
+                    for index, messages in sorted(found.items())
+                    for message in messages
+                ]
+            }
+        )
     crosswalk.save()
     for old in crosswalk.links.all():  # one by one: each removal is kept in the links' history
         old.delete()
-    bulk_create_with_history([
-        CrosswalkLink(crosswalk=crosswalk, from_indicator=link.from_indicator, to_indicator=link.to_indicator,
-                      kind=link.kind, verified=link.verified, note=link.note)
-        for link in links
-    ], CrosswalkLink)
+    bulk_create_with_history(
+        [
+            CrosswalkLink(
+                crosswalk=crosswalk,
+                from_indicator=link.from_indicator,
+                to_indicator=link.to_indicator,
+                kind=link.kind,
+                verified=link.verified,
+                note=link.note,
+            )
+            for link in links
+        ],
+        CrosswalkLink,
+    )
     return crosswalk
 
 
 def crosswalks_from(criteria_set_ids) -> dict[int, list[Crosswalk]]:
     """Per old set id, the crosswalks from it (to sets that are published), newest set first; one query."""
     found: dict[int, list[Crosswalk]] = {}
-    for crosswalk in (Crosswalk.objects.filter(from_set_id__in=list(criteria_set_ids), to_set__status="published")
-                      .select_related("to_set", "from_set").order_by("-to_set__period_start", "to_set__code")):
+    for crosswalk in (
+        Crosswalk.objects.filter(from_set_id__in=list(criteria_set_ids), to_set__status="published")
+        .select_related("to_set", "from_set")
+        .order_by("-to_set__period_start", "to_set__code")
+    ):
         found.setdefault(crosswalk.from_set_id, []).append(crosswalk)
     return found
 
@@ -180,5 +223,8 @@ def newest_crosswalk_id(set_field: str = "criteria_set"):
     there is none), so that a page lists "Chấm lại theo bộ mới" without a query of its own."""
     from django.db.models import OuterRef, Subquery
 
-    return Subquery(Crosswalk.objects.filter(from_set=OuterRef(set_field), to_set__status="published")
-                    .order_by("-to_set__period_start", "-pk").values("pk")[:1])
+    return Subquery(
+        Crosswalk.objects.filter(from_set=OuterRef(set_field), to_set__status="published")
+        .order_by("-to_set__period_start", "-pk")
+        .values("pk")[:1]
+    )

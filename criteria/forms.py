@@ -12,13 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Era, Level
 from criteria import services
-from criteria.models import FROZEN_MESSAGE, Criterion, CriteriaSet, Indicator
+from criteria.models import FROZEN_MESSAGE, CriteriaSet, Criterion, Indicator
 from criteria.targets import format_target_cell, parse_target_cell
 
 
 class _ProvinceFields(forms.Form):
     province_code = forms.CharField(
-        label=_("Mã tỉnh (khi nhân bản cho tỉnh)"), max_length=10, required=False,
+        label=_("Mã tỉnh (khi nhân bản cho tỉnh)"),
+        max_length=10,
+        required=False,
         widget=forms.TextInput(attrs={"size": 4}),
     )
     era = forms.ChoiceField(label=_("Thời kỳ"), choices=Era.choices, initial=Era.CURRENT, required=False)
@@ -113,7 +115,9 @@ class IndicatorInlineFormSet(forms.BaseInlineFormSet):
 
 
 GROUP_FIELD_LABELS = {
-    "nhom1": _("Ngưỡng nhóm 1"), "nhom2": _("Ngưỡng nhóm 2"), "nhom3": _("Ngưỡng nhóm 3"),
+    "nhom1": _("Ngưỡng nhóm 1"),
+    "nhom2": _("Ngưỡng nhóm 2"),
+    "nhom3": _("Ngưỡng nhóm 3"),
 }
 
 
@@ -143,7 +147,8 @@ class IndicatorGroupTargetsForm(forms.ModelForm):
         for name in GROUP_FIELD_LABELS:
             try:
                 self.group_targets[name] = parse_target_cell(
-                    data.get(name), default_operator=data.get("operator") or "")
+                    data.get(name), default_operator=data.get("operator") or ""
+                )
             except ValueError as exc:
                 self.add_error(name, str(exc))
         return data

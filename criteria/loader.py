@@ -128,26 +128,68 @@ STR, INT, BOOL, LIST, MAP, DATE = "a text", "a whole number", "true or false", "
 _TYPES = {STR: (str,), INT: (int,), BOOL: (bool,), LIST: (list,), MAP: (dict,), DATE: (datetime.date, str)}
 
 SET_KEYS = {
-    "code": (STR, True), "name": (STR, True), "level": (STR, True), "criteria": (LIST, True),
-    "decision": (STR, False), "issued": (DATE, False), "effective": (DATE, False), "signer": (STR, False),
-    "issuer": (STR, False), "appendix": (STR, False), "period": (STR, False), "completeness": (STR, False),
-    "notes": (STR, False), "counts": (MAP, False), "groups": (LIST, False), "regions": (LIST, False),
-    "commune_groups": (LIST, False), "province": (STR, False), "derived_from": (STR, False),
+    "code": (STR, True),
+    "name": (STR, True),
+    "level": (STR, True),
+    "criteria": (LIST, True),
+    "decision": (STR, False),
+    "issued": (DATE, False),
+    "effective": (DATE, False),
+    "signer": (STR, False),
+    "issuer": (STR, False),
+    "appendix": (STR, False),
+    "period": (STR, False),
+    "completeness": (STR, False),
+    "notes": (STR, False),
+    "counts": (MAP, False),
+    "groups": (LIST, False),
+    "regions": (LIST, False),
+    "commune_groups": (LIST, False),
+    "province": (STR, False),
+    "derived_from": (STR, False),
     "departments": (MAP, False),
 }
 # Keys stored in columns; every other top-level key goes to CriteriaSet.provenance as written.
 SET_COLUMN_KEYS = {
-    "code", "name", "level", "criteria", "decision", "issued", "effective", "signer", "issuer", "appendix",
-    "period", "completeness", "notes", "province", "province_era", "derived_from",
+    "code",
+    "name",
+    "level",
+    "criteria",
+    "decision",
+    "issued",
+    "effective",
+    "signer",
+    "issuer",
+    "appendix",
+    "period",
+    "completeness",
+    "notes",
+    "province",
+    "province_era",
+    "derived_from",
 }
 CRITERION_KEYS = {
-    "number": (INT, True), "name": (STR, True), "name_verified": (BOOL, False), "verified": (BOOL, False),
-    "sources": (LIST, False), "note": (STR, False), "department": (STR, False), "indicators": (LIST, False),
+    "number": (INT, True),
+    "name": (STR, True),
+    "name_verified": (BOOL, False),
+    "verified": (BOOL, False),
+    "sources": (LIST, False),
+    "note": (STR, False),
+    "department": (STR, False),
+    "indicators": (LIST, False),
 }
 INDICATOR_KEYS = {
-    "code": (STR, True), "name": (STR, True), "target": (MAP, False), "targets_by_region": (MAP, False),
-    "targets_by_group": (MAP, False), "targets_by_year": (MAP, False), "unit": (STR, False),
-    "verified": (BOOL, False), "confidence": (STR, False), "sources": (LIST, False), "note": (STR, False),
+    "code": (STR, True),
+    "name": (STR, True),
+    "target": (MAP, False),
+    "targets_by_region": (MAP, False),
+    "targets_by_group": (MAP, False),
+    "targets_by_year": (MAP, False),
+    "unit": (STR, False),
+    "verified": (BOOL, False),
+    "confidence": (STR, False),
+    "sources": (LIST, False),
+    "note": (STR, False),
     "evidence_guidance": (STR, False),
 }
 
@@ -252,8 +294,10 @@ def parse_target(checker: Checker, m, line: int, what: str) -> dict | None:
         return None
     unknown = set(m) - TARGET_KEYS
     if unknown:
-        checker.error(m.line, f"{what}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                              f"(a target has text, op, value, unit)")
+        checker.error(
+            m.line,
+            f"{what}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (a target has text, op, value, unit)",
+        )
         return None
     text, op, value, unit = (m.get(k) for k in ("text", "op", "value", "unit"))
     problems = len(checker.problems)
@@ -301,8 +345,11 @@ def parse_variants(checker: Checker, values: dict, code: str) -> tuple[list[dict
         columns = values.get(key, Mapping())
         for name, value in columns.items():
             if name not in allowed:
-                checker.error(columns.line_of(name), f"indicator {code}: `{name}` is not a valid key of {key} "
-                                                     f"(expected one of {', '.join(sorted(allowed))})")
+                checker.error(
+                    columns.line_of(name),
+                    f"indicator {code}: `{name}` is not a valid key of {key} "
+                    f"(expected one of {', '.join(sorted(allowed))})",
+                )
                 continue
             variants.append(_variant(checker, columns, name, value, f"indicator {code} {key}.{name}", **{column: name}))
             missing += [name] if value is None else []
@@ -344,8 +391,11 @@ def _year(checker: Checker, years: Mapping, year, columns, code: str) -> tuple[l
 def parse_indicator(checker: Checker, m: Mapping, position: int) -> ParsedIndicator | None:
     values = checker.fields(m, INDICATOR_KEYS, "an indicator")
     code = values.get("code", "?")
-    base = parse_target(checker, values["target"], m.line_of("target"), f"indicator {code} target") \
-        if "target" in values else None
+    base = (
+        parse_target(checker, values["target"], m.line_of("target"), f"indicator {code} target")
+        if "target" in values
+        else None
+    )
     if values.get("confidence", "") not in Confidence.values:
         checker.error(m.line_of("confidence"), f"indicator {code}: `confidence` must be medium or low")
     variants, missing = parse_variants(checker, values, code)
@@ -356,12 +406,20 @@ def parse_indicator(checker: Checker, m: Mapping, position: int) -> ParsedIndica
     unit = base["unit"] or values.get("unit", "")
     numeric = bool(base["operator"]) or any(v["operator"] for v in variants)
     fields = {
-        "code": code, "position": position, "name": values.get("name", ""),
-        "kind": IndicatorKind.NUMERIC if numeric else IndicatorKind.BOOLEAN, "operator": base["operator"],
-        "target_value": base["value"], "target_text": base["text"], "unit": unit,
-        "evidence_guidance": values.get("evidence_guidance", ""), "verified": values.get("verified", False),
-        "confidence": values.get("confidence", ""), "sources": _sources(checker, m, values),
-        "note": values.get("note", "").strip(), "provenance": extra,
+        "code": code,
+        "position": position,
+        "name": values.get("name", ""),
+        "kind": IndicatorKind.NUMERIC if numeric else IndicatorKind.BOOLEAN,
+        "operator": base["operator"],
+        "target_value": base["value"],
+        "target_text": base["text"],
+        "unit": unit,
+        "evidence_guidance": values.get("evidence_guidance", ""),
+        "verified": values.get("verified", False),
+        "confidence": values.get("confidence", ""),
+        "sources": _sources(checker, m, values),
+        "note": values.get("note", "").strip(),
+        "provenance": extra,
     }
     for variant in variants:
         variant["unit"] = variant["unit"] or unit
@@ -382,9 +440,13 @@ def parse_criterion(checker: Checker, m: Mapping, groups: dict) -> tuple[ParsedC
     # The 1980 file writes `verified` on criteria for what the other files call `name_verified`.
     name_verified = values.get("name_verified", values.get("verified", False))
     fields = {
-        "number": number, "name": values.get("name", ""), "group_number": group.get("number"),
-        "group_name": group.get("name", ""), "name_verified": name_verified,
-        "sources": _sources(checker, m, values), "note": values.get("note", "").strip(),
+        "number": number,
+        "name": values.get("name", ""),
+        "group_number": group.get("number"),
+        "group_name": group.get("name", ""),
+        "name_verified": name_verified,
+        "sources": _sources(checker, m, values),
+        "note": values.get("note", "").strip(),
     }
     checker.lengths(Criterion, fields, m.line, f"criterion {number}")
     items = checker.mappings(values.get("indicators", []), f"criterion {number}'s indicators", m.line_of("indicators"))
@@ -456,8 +518,10 @@ def _province(checker: Checker, data: Mapping, code: str, start: int | None) -> 
     era = data.get("province_era", Era.CURRENT if start and start >= 2026 else Era.PRE_2025 if start else None)
     era = str(era) if era is not None else None
     if era not in Era.values:
-        checker.error(data.line_of("province_era") if "province_era" in data else data.line_of("province"),
-                      f"`province_era` must be {' or '.join(Era.values)} (needed when the period is not known)")
+        checker.error(
+            data.line_of("province_era") if "province_era" in data else data.line_of("province"),
+            f"`province_era` must be {' or '.join(Era.values)} (needed when the period is not known)",
+        )
         return None
     unit = AdministrativeUnit.objects.filter(era=era, code=code, level=Level.PROVINCE).first()
     if unit is None:
@@ -474,13 +538,22 @@ def parse_set(path: Path) -> ParsedSet:
     values = checker.fields(data, SET_KEYS, "the set")
     start, end = _period(checker, data, values)
     set_fields = {
-        "code": values.get("code", ""), "name": values.get("name", ""), "level": values.get("level", ""),
-        "decision_number": values.get("decision", ""), "decision_date": values.get("issued"),
-        "effective_date": values.get("effective"), "signer": values.get("signer", ""),
-        "issuer": values.get("issuer", ""), "appendix": values.get("appendix", ""),
-        "period_start": start, "period_end": end, "completeness": values.get("completeness", ""),
-        "notes": values.get("notes", "").strip(), "province": _province(checker, data, values.get("province"), start),
-        "source_file": path.name, "source_hash": hashlib.sha256(raw).hexdigest(),
+        "code": values.get("code", ""),
+        "name": values.get("name", ""),
+        "level": values.get("level", ""),
+        "decision_number": values.get("decision", ""),
+        "decision_date": values.get("issued"),
+        "effective_date": values.get("effective"),
+        "signer": values.get("signer", ""),
+        "issuer": values.get("issuer", ""),
+        "appendix": values.get("appendix", ""),
+        "period_start": start,
+        "period_end": end,
+        "completeness": values.get("completeness", ""),
+        "notes": values.get("notes", "").strip(),
+        "province": _province(checker, data, values.get("province"), start),
+        "source_file": path.name,
+        "source_hash": hashlib.sha256(raw).hexdigest(),
     }
     _check_set_fields(checker, data, values, set_fields)
     criteria, extras = _parse_criteria(checker, data, values)
@@ -491,8 +564,15 @@ def parse_set(path: Path) -> ParsedSet:
     departments = _departments(checker, data, values, criteria)
     if checker.problems:
         raise LoadError(checker.problems)
-    return ParsedSet(path, set_fields["source_hash"], set_fields, criteria, values.get("derived_from", ""),
-                     departments, data.line_of("derived_from"))
+    return ParsedSet(
+        path,
+        set_fields["source_hash"],
+        set_fields,
+        criteria,
+        values.get("derived_from", ""),
+        departments,
+        data.line_of("derived_from"),
+    )
 
 
 def _check_set_fields(checker: Checker, data: Mapping, values: dict, fields: dict) -> None:
@@ -584,8 +664,10 @@ def _check_derived_from(parsed: list[ParsedSet], by_code: dict) -> list[str]:
     problems = []
     for p in parsed:
         if p.derived_from and (p.derived_from not in known or p.derived_from == p.code):
-            problems.append(f"{p.path}:{p.line_of_derived_from}: derived_from {p.derived_from!r} is not a loaded set "
-                            f"nor one of the files of this run")
+            problems.append(
+                f"{p.path}:{p.line_of_derived_from}: derived_from {p.derived_from!r} is not a loaded set "
+                f"nor one of the files of this run"
+            )
     return problems
 
 
@@ -625,11 +707,15 @@ class SetOutcome:
             "%(code)s (%(file)s): %(action)s — tiêu chí %(criteria)s, chỉ tiêu %(indicators)s, đã kiểm chứng "
             "%(verified)s, có ngưỡng %(with_target)s, chưa có ngưỡng %(without_target)s → %(status)s"
         ) % {
-            "code": p.code, "file": p.path.name, "action": self.action,
+            "code": p.code,
+            "file": p.path.name,
+            "action": self.action,
             "criteria": _ratio(len(p.criteria), p.fields.get("stated_criteria_count")),
             "indicators": _ratio(len(indicators), p.fields.get("stated_indicator_count")),
-            "verified": sum(i.fields["verified"] for i in indicators), "with_target": with_target,
-            "without_target": len(indicators) - with_target, "status": SetStatus(self.status).label,
+            "verified": sum(i.fields["verified"] for i in indicators),
+            "with_target": with_target,
+            "without_target": len(indicators) - with_target,
+            "status": SetStatus(self.status).label,
         }
 
 
@@ -678,25 +764,34 @@ def _write_set(p: ParsedSet, existing: CriteriaSet | None) -> CriteriaSet:
     reason = f"load_criteria {p.path.name}"
     derived = CriteriaSet.objects.get(code=p.derived_from) if p.derived_from else None
     values = {k: v for k, v in p.fields.items() if k != "province"} | {
-        "province_id": getattr(p.fields["province"], "pk", None), "derived_from_id": getattr(derived, "pk", None),
+        "province_id": getattr(p.fields["province"], "pk", None),
+        "derived_from_id": getattr(derived, "pk", None),
         "status": SetStatus.DRAFT,
     }
     cs = _save(existing or CriteriaSet(), values, reason)
-    departments = {code: Department.objects.get_or_create(code=code, defaults={"name": name or code})[0]
-                   for code, name in p.departments.items()}
+    departments = {
+        code: Department.objects.get_or_create(code=code, defaults={"name": name or code})[0]
+        for code, name in p.departments.items()
+    }
     criteria = {c.number: c for c in cs.criteria.all()}
     indicators = {i.code: i for i in Indicator.objects.filter(criteria_set=cs)}
-    targets = {(t.indicator_id, t.region, t.commune_group, t.year): t
-               for t in IndicatorTarget.objects.filter(indicator__criteria_set=cs)}
+    targets = {
+        (t.indicator_id, t.region, t.commune_group, t.year): t
+        for t in IndicatorTarget.objects.filter(indicator__criteria_set=cs)
+    }
     kept_targets = set()
     for pc in p.criteria:
         # Without `department` in the file, an assignment made in the admin is kept.
         department = {"department_id": departments[pc.department].pk} if pc.department else {}
-        crit = _save(criteria.get(pc.fields["number"]) or Criterion(), pc.fields | department, reason,
-                     criteria_set=cs)
+        crit = _save(criteria.get(pc.fields["number"]) or Criterion(), pc.fields | department, reason, criteria_set=cs)
         for pi in pc.indicators:
-            ind = _save(indicators.get(pi.fields["code"]) or Indicator(), pi.fields | {"criterion_id": crit.pk},
-                        reason, criterion=crit, criteria_set=cs)
+            ind = _save(
+                indicators.get(pi.fields["code"]) or Indicator(),
+                pi.fields | {"criterion_id": crit.pk},
+                reason,
+                criterion=crit,
+                criteria_set=cs,
+            )
             for pt in pi.targets:
                 key = (ind.pk, pt["region"], pt["commune_group"], pt["year"])
                 _save(targets.get(key) or IndicatorTarget(), pt, reason, indicator=ind)

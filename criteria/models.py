@@ -115,8 +115,13 @@ class CriteriaSet(models.Model):
     period_start = models.PositiveSmallIntegerField(_("giai đoạn từ năm"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("giai đoạn đến năm"), null=True, blank=True)
     province = models.ForeignKey(
-        "communes.AdministrativeUnit", models.PROTECT, null=True, blank=True, related_name="criteria_sets",
-        verbose_name=_("phạm vi tỉnh"), help_text=_("Để trống với bộ tiêu chí quốc gia."),
+        "communes.AdministrativeUnit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria_sets",
+        verbose_name=_("phạm vi tỉnh"),
+        help_text=_("Để trống với bộ tiêu chí quốc gia."),
         limit_choices_to={"level": 1},
     )
     derived_from = models.ForeignKey(
@@ -174,13 +179,19 @@ class CriteriaSet(models.Model):
 
 
 class Criterion(models.Model):
-    criteria_set = models.ForeignKey(CriteriaSet, models.CASCADE, related_name="criteria", verbose_name=_("bộ tiêu chí"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet, models.CASCADE, related_name="criteria", verbose_name=_("bộ tiêu chí")
+    )
     number = models.PositiveSmallIntegerField(_("số"))
     name = models.CharField(_("tên tiêu chí"), max_length=300)
     group_number = models.PositiveSmallIntegerField(_("nhóm số"), null=True, blank=True)
     group_name = models.CharField(_("nhóm"), max_length=200, blank=True)
     department = models.ForeignKey(
-        Department, models.SET_NULL, null=True, blank=True, related_name="criteria",
+        Department,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="criteria",
         verbose_name=_("phòng, ban phụ trách"),
     )
     name_verified = models.BooleanField(_("tên đã kiểm chứng"), default=False)
@@ -223,7 +234,11 @@ class Target:
     def evaluate(self, value: Decimal) -> bool:
         op, target = self.operator, self.value
         return {
-            ">=": value >= target, "<=": value <= target, ">": value > target, "<": value < target, "=": value == target,
+            ">=": value >= target,
+            "<=": value <= target,
+            ">": value > target,
+            "<": value < target,
+            "=": value == target,
         }[op]
 
     def display(self) -> str:
@@ -266,7 +281,8 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["criteria_set", "code"], name="indicator_unique_code_per_set"),
             models.CheckConstraint(
-                condition=Q(kind="boolean") | ~Q(operator="") & Q(target_value__isnull=False)
+                condition=Q(kind="boolean")
+                | ~Q(operator="") & Q(target_value__isnull=False)
                 | Q(target_value__isnull=True, operator=""),
                 name="indicator_numeric_target_complete",
             ),
@@ -349,10 +365,12 @@ class Crosswalk(models.Model):
     """A table of correspondence from the indicators of one set to those of a newer one, so that an
     assessment of the old set can be re-scored under the new one (assessments.rescore)."""
 
-    from_set = models.ForeignKey(CriteriaSet, models.PROTECT, related_name="crosswalks_from",
-                                 verbose_name=_("bộ tiêu chí cũ"))
-    to_set = models.ForeignKey(CriteriaSet, models.PROTECT, related_name="crosswalks_to",
-                               verbose_name=_("bộ tiêu chí mới"))
+    from_set = models.ForeignKey(
+        CriteriaSet, models.PROTECT, related_name="crosswalks_from", verbose_name=_("bộ tiêu chí cũ")
+    )
+    to_set = models.ForeignKey(
+        CriteriaSet, models.PROTECT, related_name="crosswalks_to", verbose_name=_("bộ tiêu chí mới")
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -380,13 +398,21 @@ class Crosswalk(models.Model):
 
 class CrosswalkLink(models.Model):
     crosswalk = models.ForeignKey(Crosswalk, models.CASCADE, related_name="links", verbose_name=_("bảng chuyển đổi"))
-    from_indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="crosswalk_links_from",
-                                       verbose_name=_("chỉ tiêu bộ cũ"))
-    to_indicator = models.ForeignKey(Indicator, models.CASCADE, null=True, blank=True,
-                                     related_name="crosswalk_links_to", verbose_name=_("chỉ tiêu bộ mới"))
+    from_indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="crosswalk_links_from", verbose_name=_("chỉ tiêu bộ cũ")
+    )
+    to_indicator = models.ForeignKey(
+        Indicator,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="crosswalk_links_to",
+        verbose_name=_("chỉ tiêu bộ mới"),
+    )
     kind = models.CharField(_("quan hệ"), max_length=14, choices=LinkKind.choices)
-    verified = models.BooleanField(_("đã kiểm chứng"), default=False,
-                                   help_text=_("Đối chiếu với văn bản của hai bộ tiêu chí."))
+    verified = models.BooleanField(
+        _("đã kiểm chứng"), default=False, help_text=_("Đối chiếu với văn bản của hai bộ tiêu chí.")
+    )
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -397,11 +423,13 @@ class CrosswalkLink(models.Model):
         constraints = [
             # A new indicator takes its value from one old indicator at most.
             models.UniqueConstraint(fields=["crosswalk", "to_indicator"], name="crosswalk_link_one_source"),
-            models.UniqueConstraint(fields=["crosswalk", "from_indicator"], condition=Q(kind="none"),
-                                    name="crosswalk_link_one_none"),
-            models.CheckConstraint(condition=Q(kind="none", to_indicator__isnull=True)
-                                   | ~Q(kind="none") & Q(to_indicator__isnull=False),
-                                   name="crosswalk_link_none_has_no_target"),
+            models.UniqueConstraint(
+                fields=["crosswalk", "from_indicator"], condition=Q(kind="none"), name="crosswalk_link_one_none"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="none", to_indicator__isnull=True) | ~Q(kind="none") & Q(to_indicator__isnull=False),
+                name="crosswalk_link_none_has_no_target",
+            ),
         ]
 
     def __str__(self):

@@ -15,8 +15,19 @@ from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorKind, In
 
 # Fields a clone does not take from its source: identity, lifecycle and import bookkeeping.
 _NOT_COPIED = {
-    "id", "code", "name", "province", "derived_from", "version", "status", "in_use", "published_by_demo",
-    "source_file", "source_hash", "created_at", "updated_at",
+    "id",
+    "code",
+    "name",
+    "province",
+    "derived_from",
+    "version",
+    "status",
+    "in_use",
+    "published_by_demo",
+    "source_file",
+    "source_hash",
+    "created_at",
+    "updated_at",
 }
 
 
@@ -54,13 +65,17 @@ def _identity(source: CriteriaSet, province: AdministrativeUnit | None) -> dict:
         root = _version_root(source)
         version = _highest_version(root) + 1
         return {
-            "code": f"{root.code}-v{version}", "version": version, "province": source.province,
+            "code": f"{root.code}-v{version}",
+            "version": version,
+            "province": source.province,
             "name": _("%(name)s (phiên bản %(version)s)") % {"name": root.name, "version": version},
         }
     if province.level != Level.PROVINCE:
         raise ValidationError(_("%(unit)s không phải đơn vị cấp tỉnh.") % {"unit": province})
     return {
-        "code": f"{source.code}-{province.code}", "version": 1, "province": province,
+        "code": f"{source.code}-{province.code}",
+        "version": 1,
+        "province": province,
         "name": _("%(name)s (áp dụng tại %(province)s)") % {"name": source.name, "province": province.name},
     }
 
@@ -195,11 +210,14 @@ def criteria_set_count_problems(cs: CriteriaSet) -> list[str]:
     problems = []
     criteria, indicators = cs.criteria.count(), Indicator.objects.filter(criteria_set=cs).count()
     if cs.stated_criteria_count is not None and criteria != cs.stated_criteria_count:
-        problems.append(_("bộ có %(n)s tiêu chí, quyết định nêu %(stated)s")
-                        % {"n": criteria, "stated": cs.stated_criteria_count})
+        problems.append(
+            _("bộ có %(n)s tiêu chí, quyết định nêu %(stated)s") % {"n": criteria, "stated": cs.stated_criteria_count}
+        )
     if cs.stated_indicator_count is not None and indicators != cs.stated_indicator_count:
-        problems.append(_("bộ có %(n)s chỉ tiêu, quyết định nêu %(stated)s")
-                        % {"n": indicators, "stated": cs.stated_indicator_count})
+        problems.append(
+            _("bộ có %(n)s chỉ tiêu, quyết định nêu %(stated)s")
+            % {"n": indicators, "stated": cs.stated_indicator_count}
+        )
     return problems
 
 
@@ -207,8 +225,10 @@ def indicators_missing_group_targets(cs: CriteriaSet) -> list[tuple[Indicator, l
     """For a set whose targets go by commune group: each indicator with neither a general target nor a
     target for every group, and the groups it lacks (a commune of that group could not be judged)."""
     rows = []
-    for indicator in Indicator.objects.filter(criteria_set=cs).prefetch_related("targets").order_by(
-        "criterion__number", "position", "id"
+    for indicator in (
+        Indicator.objects.filter(criteria_set=cs)
+        .prefetch_related("targets")
+        .order_by("criterion__number", "position", "id")
     ):
         groups = {t.commune_group for t in indicator.targets.all() if t.commune_group}
         if not groups and (not indicator.target_missing or indicator.kind != IndicatorKind.NUMERIC):

@@ -84,10 +84,14 @@ def _gap_cells(labels: Iterable[str]) -> list[_Cell]:
         known = column == GENERAL or column in Region.values or column in CommuneGroup.values
         if not known or not (year == "" or year.isdigit()):  # provenance edited by hand: not a label
             continue
-        cells.append(_Cell(
-            int(year or 0), column if column in Region.values else "",
-            column if column in CommuneGroup.values else "", None,
-        ))
+        cells.append(
+            _Cell(
+                int(year or 0),
+                column if column in Region.values else "",
+                column if column in CommuneGroup.values else "",
+                None,
+            )
+        )
     return cells
 
 
@@ -167,7 +171,7 @@ def parse_target_cell(raw, *, default_operator: str = "") -> tuple[str, Decimal 
     operator, rest = "", text
     for prefix, op in _OPERATOR_PREFIXES:
         if text.startswith(prefix):
-            operator, rest = op, text[len(prefix):]
+            operator, rest = op, text[len(prefix) :]
             break
     match = _NUMBER.match(rest)
     if match is None:
@@ -178,7 +182,8 @@ def parse_target_cell(raw, *, default_operator: str = "") -> tuple[str, Decimal 
         if not default_operator:
             raise ValueError(
                 _("“%(value)s”: cần phép so sánh (ví dụ ≥%(value)s) vì chỉ tiêu chưa có phép so sánh chung.")
-                % {"value": text})
+                % {"value": text}
+            )
         operator = default_operator
     value = Decimal(match.group(1).replace(",", ".")).quantize(Decimal("0.001"))
     return operator, value, ""

@@ -46,7 +46,12 @@ from ntm.lib.sheets import Problem
 MARKER = "ntm-criteria-set"
 VERSION = "2"
 SET_SHEET, CRITERIA_SHEET, INDICATORS_SHEET, TARGETS_SHEET, PROVENANCE_SHEET = (
-    "Bộ tiêu chí", "Tiêu chí", "Chỉ tiêu", "Chỉ tiêu theo vùng-nhóm-năm", "Nguồn")
+    "Bộ tiêu chí",
+    "Tiêu chí",
+    "Chỉ tiêu",
+    "Chỉ tiêu theo vùng-nhóm-năm",
+    "Nguồn",
+)
 FIRST_ROW = 3  # row 1: keys (hidden), row 2: headers
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 YES, NO = "có", "không"
@@ -54,35 +59,65 @@ YES, NO = "có", "không"
 # (key, header) of each sheet, in export order. The sheet titles and headers stay Vietnamese in every
 # language: the workbook is a data format, shared between offices.
 SET_FIELDS = [
-    ("code", "Mã bộ tiêu chí"), ("name", "Tên"), ("level", "Mức (ntm, ntm_nang_cao, ntm_kieu_mau, ntm_hien_dai, other)"),
-    ("decision_number", "Số quyết định"), ("decision_date", "Ngày ban hành"), ("effective_date", "Ngày hiệu lực"),
-    ("issuer", "Cơ quan ban hành"), ("signer", "Người ký"), ("appendix", "Phụ lục"),
-    ("period_start", "Giai đoạn từ năm"), ("period_end", "Giai đoạn đến năm"),
-    ("province", "Phạm vi tỉnh (thời kỳ/mã, để trống nếu là bộ quốc gia)"), ("derived_from", "Xây dựng từ bộ (mã)"),
-    ("completeness", "Mức đầy đủ"), ("stated_criteria_count", "Số tiêu chí theo quyết định"),
-    ("stated_indicator_count", "Số chỉ tiêu theo quyết định"), ("notes", "Ghi chú"),
+    ("code", "Mã bộ tiêu chí"),
+    ("name", "Tên"),
+    ("level", "Mức (ntm, ntm_nang_cao, ntm_kieu_mau, ntm_hien_dai, other)"),
+    ("decision_number", "Số quyết định"),
+    ("decision_date", "Ngày ban hành"),
+    ("effective_date", "Ngày hiệu lực"),
+    ("issuer", "Cơ quan ban hành"),
+    ("signer", "Người ký"),
+    ("appendix", "Phụ lục"),
+    ("period_start", "Giai đoạn từ năm"),
+    ("period_end", "Giai đoạn đến năm"),
+    ("province", "Phạm vi tỉnh (thời kỳ/mã, để trống nếu là bộ quốc gia)"),
+    ("derived_from", "Xây dựng từ bộ (mã)"),
+    ("completeness", "Mức đầy đủ"),
+    ("stated_criteria_count", "Số tiêu chí theo quyết định"),
+    ("stated_indicator_count", "Số chỉ tiêu theo quyết định"),
+    ("notes", "Ghi chú"),
     ("is_synthetic", "Dữ liệu tổng hợp, không chính thức (có/không)"),
 ]
 CRITERIA_COLUMNS = [
-    ("number", "Số"), ("name", "Tên tiêu chí"), ("group_number", "Nhóm số"), ("group_name", "Nhóm"),
-    ("department", "Mã phòng, ban phụ trách"), ("name_verified", "Tên đã kiểm chứng (có/không)"),
-    ("sources", "Nguồn"), ("note", "Ghi chú"),
+    ("number", "Số"),
+    ("name", "Tên tiêu chí"),
+    ("group_number", "Nhóm số"),
+    ("group_name", "Nhóm"),
+    ("department", "Mã phòng, ban phụ trách"),
+    ("name_verified", "Tên đã kiểm chứng (có/không)"),
+    ("sources", "Nguồn"),
+    ("note", "Ghi chú"),
 ]
 INDICATOR_COLUMNS = [
-    ("criterion", "Tiêu chí số"), ("code", "Mã chỉ tiêu"), ("position", "Thứ tự"), ("name", "Nội dung chỉ tiêu"),
-    ("kind", "Loại (boolean: đạt/chưa đạt, numeric: số)"), ("operator", "Phép so sánh (>=, <=, >, <, =)"),
-    ("target_value", "Ngưỡng"), ("target_text", "Chỉ tiêu theo văn bản"), ("unit", "Đơn vị"),
-    ("evidence_guidance", "Hướng dẫn minh chứng"), ("verified", "Đã kiểm chứng (có/không)"),
-    ("confidence", "Độ tin cậy (medium, low)"), ("sources", "Nguồn"), ("note", "Ghi chú nguồn"),
+    ("criterion", "Tiêu chí số"),
+    ("code", "Mã chỉ tiêu"),
+    ("position", "Thứ tự"),
+    ("name", "Nội dung chỉ tiêu"),
+    ("kind", "Loại (boolean: đạt/chưa đạt, numeric: số)"),
+    ("operator", "Phép so sánh (>=, <=, >, <, =)"),
+    ("target_value", "Ngưỡng"),
+    ("target_text", "Chỉ tiêu theo văn bản"),
+    ("unit", "Đơn vị"),
+    ("evidence_guidance", "Hướng dẫn minh chứng"),
+    ("verified", "Đã kiểm chứng (có/không)"),
+    ("confidence", "Độ tin cậy (medium, low)"),
+    ("sources", "Nguồn"),
+    ("note", "Ghi chú nguồn"),
 ]
 TARGET_COLUMNS = [
-    ("indicator", "Mã chỉ tiêu"), ("region", "Vùng (mã)"), ("commune_group", "Nhóm xã (mã)"),
-    ("year", "Năm (0 = mọi năm)"), ("operator", "Phép so sánh"), ("value", "Ngưỡng"),
-    ("text", "Chỉ tiêu theo văn bản"), ("unit", "Đơn vị"),
+    ("indicator", "Mã chỉ tiêu"),
+    ("region", "Vùng (mã)"),
+    ("commune_group", "Nhóm xã (mã)"),
+    ("year", "Năm (0 = mọi năm)"),
+    ("operator", "Phép so sánh"),
+    ("value", "Ngưỡng"),
+    ("text", "Chỉ tiêu theo văn bản"),
+    ("unit", "Đơn vị"),
 ]
 # Format 2: a commune group's all-year target in the indicator's own row (optional when importing).
 GROUP_COLUMNS = [
-    ("nhom1", "Ngưỡng nhóm 1 (xã ven đô; ví dụ ≥80, Đạt)"), ("nhom2", "Ngưỡng nhóm 2 (xã còn lại)"),
+    ("nhom1", "Ngưỡng nhóm 1 (xã ven đô; ví dụ ≥80, Đạt)"),
+    ("nhom2", "Ngưỡng nhóm 2 (xã còn lại)"),
     ("nhom3", "Ngưỡng nhóm 3 (xã DTTS, miền núi KV II, III)"),
 ]
 GROUP_KEYS = [key for key, _label in GROUP_COLUMNS]
@@ -106,12 +141,24 @@ def criteria_set_export(criteria_set: CriteriaSet) -> bytes:
     _style(ws, [24, 52, 70], keys_hidden=False)
     criteria = list(criteria_set.criteria.select_related("department").order_by("number"))
     _table(wb, CRITERIA_SHEET, CRITERIA_COLUMNS, [_criterion_row(c) for c in criteria])
-    indicators = list(Indicator.objects.filter(criteria_set=criteria_set).select_related("criterion")
-                      .prefetch_related("targets").order_by("criterion__number", "position", "code"))
-    _table(wb, INDICATORS_SHEET, INDICATOR_COLUMNS + GROUP_COLUMNS,
-           [_indicator_row(i) + _group_cells(i) for i in indicators])
-    _table(wb, TARGETS_SHEET, TARGET_COLUMNS,
-           [_target_row(i, t) for i in indicators for t in i.targets.all() if not _in_group_column(t)])
+    indicators = list(
+        Indicator.objects.filter(criteria_set=criteria_set)
+        .select_related("criterion")
+        .prefetch_related("targets")
+        .order_by("criterion__number", "position", "code")
+    )
+    _table(
+        wb,
+        INDICATORS_SHEET,
+        INDICATOR_COLUMNS + GROUP_COLUMNS,
+        [_indicator_row(i) + _group_cells(i) for i in indicators],
+    )
+    _table(
+        wb,
+        TARGETS_SHEET,
+        TARGET_COLUMNS,
+        [_target_row(i, t) for i in indicators for t in i.targets.all() if not _in_group_column(t)],
+    )
     provenance = [(SET_OBJECT, _json(criteria_set.provenance))] if criteria_set.provenance else []
     provenance += [(i.code, _json(i.provenance)) for i in indicators if i.provenance]
     _table(wb, PROVENANCE_SHEET, PROVENANCE_COLUMNS, provenance)
@@ -143,13 +190,35 @@ def _yes_no(value: bool) -> str:
 
 
 def _criterion_row(c: Criterion) -> list:
-    return [c.number, c.name, c.group_number, c.group_name, c.department.code if c.department else None,
-            _yes_no(c.name_verified), c.sources, c.note]
+    return [
+        c.number,
+        c.name,
+        c.group_number,
+        c.group_name,
+        c.department.code if c.department else None,
+        _yes_no(c.name_verified),
+        c.sources,
+        c.note,
+    ]
 
 
 def _indicator_row(i: Indicator) -> list:
-    return [i.criterion.number, i.code, i.position, i.name, i.kind, i.operator, _number(i.target_value),
-            i.target_text, i.unit, i.evidence_guidance, _yes_no(i.verified), i.confidence, i.sources, i.note]
+    return [
+        i.criterion.number,
+        i.code,
+        i.position,
+        i.name,
+        i.kind,
+        i.operator,
+        _number(i.target_value),
+        i.target_text,
+        i.unit,
+        i.evidence_guidance,
+        _yes_no(i.verified),
+        i.confidence,
+        i.sources,
+        i.note,
+    ]
 
 
 def _in_group_column(t: IndicatorTarget) -> bool:
@@ -218,9 +287,14 @@ def criteria_set_import(fileobj, *, update: CriteriaSet | None = None, may_own=N
     """
     result = CriteriaImport()
     if update is not None and update.status != SetStatus.DRAFT:
-        result.errors.append(Problem("", "", _("Chỉ cập nhật được bộ tiêu chí nháp; bộ “%(code)s” đang ở trạng thái "
-                                               "%(status)s.") % {"code": update.code,
-                                                                  "status": update.get_status_display()}))
+        result.errors.append(
+            Problem(
+                "",
+                "",
+                _("Chỉ cập nhật được bộ tiêu chí nháp; bộ “%(code)s” đang ở trạng thái %(status)s.")
+                % {"code": update.code, "status": update.get_status_display()},
+            )
+        )
         return result
     # Read within the import limits (size, size unzipped, rows, columns, cells), as an assessment workbook.
     data, _sha, size = xlsx.read_upload(fileobj, settings.NTM_IMPORT_MAX_BYTES)
@@ -235,8 +309,13 @@ def criteria_set_import(fileobj, *, update: CriteriaSet | None = None, may_own=N
     plan = reader.read()
     result.errors = reader.problems
     if not result.errors and may_own is not None and not may_own(plan["set"].get("province")):
-        result.errors.append(Problem(SET_SHEET, "", _("Bạn chỉ nhập được bộ tiêu chí của tỉnh mình quản trị; ghi "
-                                                      "mã tỉnh đó ở dòng “province”.")))
+        result.errors.append(
+            Problem(
+                SET_SHEET,
+                "",
+                _("Bạn chỉ nhập được bộ tiêu chí của tỉnh mình quản trị; ghi mã tỉnh đó ở dòng “province”."),
+            )
+        )
     if result.errors:
         return result
     try:
@@ -246,8 +325,11 @@ def criteria_set_import(fileobj, *, update: CriteriaSet | None = None, may_own=N
         result.errors.append(Problem("", "", " ".join(exc.messages)))
         return result
     result.ok = True
-    result.counts = {"criteria": len(plan["criteria"]), "indicators": len(plan["indicators"]),
-                     "targets": len(plan["targets"])}
+    result.counts = {
+        "criteria": len(plan["criteria"]),
+        "indicators": len(plan["indicators"]),
+        "targets": len(plan["targets"]),
+    }
     return result
 
 
@@ -265,12 +347,20 @@ class _Reader:
         plan = {"set": self._set_fields()}
         plan["criteria"] = self._rows(CRITERIA_SHEET, CRITERIA_COLUMNS, self._criterion, key="number")
         numbers = {c["number"] for c in plan["criteria"]}
-        plan["indicators"] = self._rows(INDICATORS_SHEET, INDICATOR_COLUMNS,
-                                        lambda cell: self._indicator(cell, numbers), key="code",
-                                        optional=GROUP_COLUMNS)
+        plan["indicators"] = self._rows(
+            INDICATORS_SHEET,
+            INDICATOR_COLUMNS,
+            lambda cell: self._indicator(cell, numbers),
+            key="code",
+            optional=GROUP_COLUMNS,
+        )
         codes = {i["code"] for i in plan["indicators"]}
-        plan["targets"] = self._rows(TARGETS_SHEET, TARGET_COLUMNS, lambda cell: self._target(cell, codes),
-                                     key=("indicator", "region", "commune_group", "year"))
+        plan["targets"] = self._rows(
+            TARGETS_SHEET,
+            TARGET_COLUMNS,
+            lambda cell: self._target(cell, codes),
+            key=("indicator", "region", "commune_group", "year"),
+        )
         self._merge_group_targets(plan)
         plan["provenance"] = self._provenance(codes)
         return plan
@@ -290,15 +380,26 @@ class _Reader:
             except ValueError as exc:
                 self.problem(sheet.title, coordinate, str(exc))
                 return None
+
         return cell
 
     def _set_fields(self) -> dict:
         ws, values = self.wb[SET_SHEET], {}
         rows = {str(ws.cell(r, 1).value or "").strip(): r for r in range(FIRST_ROW, ws.max_row + 1)}
-        parsers = {"name": _required, "level": _choice(SetLevel), "decision_date": _date, "effective_date": _date,
-                   "period_start": _year, "period_end": _year, "province": _province, "derived_from": _set_code,
-                   "stated_criteria_count": _count, "stated_indicator_count": _count, "is_synthetic": _bool,
-                   "code": _code}
+        parsers = {
+            "name": _required,
+            "level": _choice(SetLevel),
+            "decision_date": _date,
+            "effective_date": _date,
+            "period_start": _year,
+            "period_end": _year,
+            "province": _province,
+            "derived_from": _set_code,
+            "stated_criteria_count": _count,
+            "stated_indicator_count": _count,
+            "is_synthetic": _bool,
+            "code": _code,
+        }
         for key, _label in SET_FIELDS:
             if key not in rows:
                 self.problem(ws.title, "A", _("Thiếu dòng “%(key)s”.") % {"key": key})
@@ -308,8 +409,12 @@ class _Reader:
             if len(self.problems) == before:
                 values[key] = value
         if "code" in values and self.update is None and CriteriaSet.objects.filter(code=values["code"]).exists():
-            self.problem(ws.title, f"C{rows['code']}", _("Đã có bộ tiêu chí mã “%(code)s”; hãy đặt mã mới, hoặc cập "
-                                                         "nhật bộ nháp đó.") % {"code": values["code"]})
+            self.problem(
+                ws.title,
+                f"C{rows['code']}",
+                _("Đã có bộ tiêu chí mã “%(code)s”; hãy đặt mã mới, hoặc cập nhật bộ nháp đó.")
+                % {"code": values["code"]},
+            )
         return values
 
     def _merge_group_targets(self, plan: dict) -> None:
@@ -320,15 +425,32 @@ class _Reader:
             for group, target in indicator.pop("groups", {}).items():
                 ident = (indicator["code"], "", group, 0)
                 if ident in typed:
-                    self.problem(TARGETS_SHEET, f"A{typed[ident]}", _(
-                        "Ngưỡng nhóm %(group)s của chỉ tiêu %(code)s đã có ở trang “%(sheet)s” (dòng %(row)s).")
-                        % {"group": group, "code": indicator["code"], "sheet": INDICATORS_SHEET,
-                           "row": indicator["row"]})
+                    self.problem(
+                        TARGETS_SHEET,
+                        f"A{typed[ident]}",
+                        _("Ngưỡng nhóm %(group)s của chỉ tiêu %(code)s đã có ở trang “%(sheet)s” (dòng %(row)s).")
+                        % {
+                            "group": group,
+                            "code": indicator["code"],
+                            "sheet": INDICATORS_SHEET,
+                            "row": indicator["row"],
+                        },
+                    )
                     continue
                 operator, value, text = target
-                plan["targets"].append({"indicator": indicator["code"], "region": "", "commune_group": group,
-                                        "year": 0, "operator": operator, "value": value, "text": text,
-                                        "unit": indicator["unit"], "row": indicator["row"]})
+                plan["targets"].append(
+                    {
+                        "indicator": indicator["code"],
+                        "region": "",
+                        "commune_group": group,
+                        "year": 0,
+                        "operator": operator,
+                        "value": value,
+                        "text": text,
+                        "unit": indicator["unit"],
+                        "row": indicator["row"],
+                    }
+                )
 
     def _rows(self, title: str, columns: list, parse, *, key, optional=()) -> list[dict]:
         if title not in self.wb.sheetnames:
@@ -359,22 +481,37 @@ class _Reader:
         return rows
 
     def _criterion(self, cell) -> dict:
-        return {"number": cell("number", _count, required=True), "name": cell("name", _required),
-                "group_number": cell("group_number", _count), "group_name": cell("group_name"),
-                "department": cell("department", _department), "name_verified": cell("name_verified", _bool),
-                "sources": cell("sources"), "note": cell("note")}
+        return {
+            "number": cell("number", _count, required=True),
+            "name": cell("name", _required),
+            "group_number": cell("group_number", _count),
+            "group_name": cell("group_name"),
+            "department": cell("department", _department),
+            "name_verified": cell("name_verified", _bool),
+            "sources": cell("sources"),
+            "note": cell("note"),
+        }
 
     def _indicator(self, cell, numbers: set) -> dict:
-        values = {"criterion": cell("criterion", _member, allowed=numbers, message=_("Không có tiêu chí số %(v)s.")),
-                  "code": cell("code", _required), "position": cell("position", _count) or 0,
-                  "name": cell("name", _required), "kind": cell("kind", _choice(IndicatorKind), required=True),
-                  "operator": cell("operator", _choice(Operator)), "target_value": cell("target_value", _decimal),
-                  "target_text": cell("target_text"), "unit": cell("unit"),
-                  "evidence_guidance": cell("evidence_guidance"), "verified": cell("verified", _bool),
-                  "confidence": cell("confidence", _choice(Confidence))}
+        values = {
+            "criterion": cell("criterion", _member, allowed=numbers, message=_("Không có tiêu chí số %(v)s.")),
+            "code": cell("code", _required),
+            "position": cell("position", _count) or 0,
+            "name": cell("name", _required),
+            "kind": cell("kind", _choice(IndicatorKind), required=True),
+            "operator": cell("operator", _choice(Operator)),
+            "target_value": cell("target_value", _decimal),
+            "target_text": cell("target_text"),
+            "unit": cell("unit"),
+            "evidence_guidance": cell("evidence_guidance"),
+            "verified": cell("verified", _bool),
+            "confidence": cell("confidence", _choice(Confidence)),
+        }
         values.update(sources=cell("sources"), note=cell("note"))
         if values["kind"] == IndicatorKind.NUMERIC and bool(values["operator"]) != (values["target_value"] is not None):
-            cell("operator", _fail, message=_("Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."))
+            cell(
+                "operator", _fail, message=_("Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai.")
+            )
         groups = {}
         for key in GROUP_KEYS:
             if key in self.present:
@@ -385,19 +522,32 @@ class _Reader:
         return values
 
     def _target(self, cell, codes: set) -> dict:
-        values = {"indicator": cell("indicator", _member, allowed=codes, message=_("Không có chỉ tiêu mã %(v)s.")),
-                  "region": cell("region", _choice(Region)), "commune_group": cell("commune_group", _choice(CommuneGroup)),
-                  "year": cell("year", _count) or 0, "operator": cell("operator", _choice(Operator)),
-                  "value": cell("value", _decimal), "text": cell("text"), "unit": cell("unit")}
+        values = {
+            "indicator": cell("indicator", _member, allowed=codes, message=_("Không có chỉ tiêu mã %(v)s.")),
+            "region": cell("region", _choice(Region)),
+            "commune_group": cell("commune_group", _choice(CommuneGroup)),
+            "year": cell("year", _count) or 0,
+            "operator": cell("operator", _choice(Operator)),
+            "value": cell("value", _decimal),
+            "text": cell("text"),
+            "unit": cell("unit"),
+        }
         if bool(values["operator"]) != (values["value"] is not None):
             cell("operator", _fail, message=_("Cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."))
         return values
 
     def _provenance(self, codes: set) -> dict:
-        rows = self._rows(PROVENANCE_SHEET, PROVENANCE_COLUMNS, lambda cell: {
-            "object": cell("object", _member, allowed=codes | {SET_OBJECT},
-                           message=_("Không có chỉ tiêu mã %(v)s.")),
-            "json": cell("json", _json_object)}, key="object")
+        rows = self._rows(
+            PROVENANCE_SHEET,
+            PROVENANCE_COLUMNS,
+            lambda cell: {
+                "object": cell(
+                    "object", _member, allowed=codes | {SET_OBJECT}, message=_("Không có chỉ tiêu mã %(v)s.")
+                ),
+                "json": cell("json", _json_object),
+            },
+            key="object",
+        )
         return {r["object"]: r["json"] for r in rows}
 
 
@@ -492,8 +642,10 @@ def _choice(choices):
         allowed = [value for value in choices.values if value]
         if text in allowed:
             return text
-        raise ValueError(_("“%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
-            "value": text, "allowed": ", ".join(allowed)})
+        raise ValueError(
+            _("“%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {"value": text, "allowed": ", ".join(allowed)}
+        )
+
     return parse
 
 
@@ -574,13 +726,13 @@ def _write(plan: dict, update: CriteriaSet | None) -> CriteriaSet:
         cs.criteria.all().delete()
     criteria = {}
     for c in plan["criteria"]:
-        criteria[c["number"]] = Criterion.objects.create(
-            criteria_set=cs, **{k: v for k, v in c.items() if k != "row"})
+        criteria[c["number"]] = Criterion.objects.create(criteria_set=cs, **{k: v for k, v in c.items() if k != "row"})
     indicators = {}
     for i in plan["indicators"]:
         values = {k: v for k, v in i.items() if k not in ("row", "criterion")}
         indicators[i["code"]] = Indicator.objects.create(
-            criterion=criteria[i["criterion"]], provenance=plan["provenance"].get(i["code"], {}), **values)
+            criterion=criteria[i["criterion"]], provenance=plan["provenance"].get(i["code"], {}), **values
+        )
     for t in plan["targets"]:
         values = {k: v for k, v in t.items() if k not in ("row", "indicator")}
         IndicatorTarget.objects.create(indicator=indicators[t["indicator"]], **values)

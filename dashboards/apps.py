@@ -5,9 +5,18 @@ from django.utils.translation import gettext_lazy as _
 # What the dashboards, the commune page and the summary API read: a save or delete of any of these
 # bumps the data version (ntm.lib.data_version), so no cached page outlives the data it shows.
 SHOWN_MODELS = (
-    "assessments.Assessment", "communes.AdministrativeUnit", "communes.UnitSuccession", "criteria.CriteriaSet",
-    "criteria.Criterion", "criteria.Indicator", "criteria.IndicatorTarget", "criteria.Crosswalk", "criteria.CrosswalkLink",
-    "communes.Boundary", "roadmap.Plan", "roadmap.Recognition",
+    "assessments.Assessment",
+    "communes.AdministrativeUnit",
+    "communes.UnitSuccession",
+    "criteria.CriteriaSet",
+    "criteria.Criterion",
+    "criteria.Indicator",
+    "criteria.IndicatorTarget",
+    "criteria.Crosswalk",
+    "criteria.CrosswalkLink",
+    "communes.Boundary",
+    "roadmap.Plan",
+    "roadmap.Recognition",
 )
 
 
@@ -23,9 +32,14 @@ def _only_unshown_edit(sender, instance, created, kwargs) -> bool:
     assessments by status and show only approved summaries, so it changes nothing they show (without
     this, every commune officer's save would empty the whole country's cache in December)."""
     fields = kwargs.get("update_fields")
-    return (sender._meta.label == "assessments.Assessment" and kwargs.get("signal") is post_save and not created
-            and fields is not None and not {"status", "is_latest_approved", "commune", "criteria_set"} & set(fields)
-            and instance.status != "approved")
+    return (
+        sender._meta.label == "assessments.Assessment"
+        and kwargs.get("signal") is post_save
+        and not created
+        and fields is not None
+        and not {"status", "is_latest_approved", "commune", "criteria_set"} & set(fields)
+        and instance.status != "approved"
+    )
 
 
 class DashboardsConfig(AppConfig):

@@ -25,7 +25,9 @@ FIGURES = ("assessed", "criteria_met_sum", "reaching", "short_one", "short_two")
 def children_of(area: Area) -> list[AdministrativeUnit]:
     """The units right under the area (the provinces of the era for the country), unsorted."""
     q = Q(parent=area.unit) if area.unit else Q(parent__isnull=True)
-    return list(AdministrativeUnit.objects.filter(q, era=area.era).only("id", "era", "code", "name", "level", "kind", "path"))
+    return list(
+        AdministrativeUnit.objects.filter(q, era=area.era).only("id", "era", "code", "name", "level", "kind", "path")
+    )
 
 
 def _child_key(children: list[AdministrativeUnit], field: str):
@@ -57,14 +59,18 @@ def unit_counts(area: Area, children: list[AdministrativeUnit]) -> dict[str, tup
 def _aggregate(queryset, key, within: Q) -> list[tuple]:
     met_all = Q(criteria_total__gt=0, criteria_met=F("criteria_total"))
     return list(
-        queryset.annotate(key=key).values("key").order_by().annotate(
+        queryset.annotate(key=key)
+        .values("key")
+        .order_by()
+        .annotate(
             assessed=Count("id", filter=within),
             criteria_met_sum=Sum("criteria_met", filter=within, default=0),
             reaching=Count("id", filter=within & met_all),
             short_one=Count("id", filter=within & Q(criteria_met=F("criteria_total") - 1)),
             short_two=Count("id", filter=within & Q(criteria_met=F("criteria_total") - 2)),
             later=Count("id", filter=~within) if within else Value(0),
-        ).values_list("key", *FIGURES, "later")
+        )
+        .values_list("key", *FIGURES, "later")
     )
 
 
@@ -82,8 +88,9 @@ def latest_in_programme(area: Area, criteria_set: CriteriaSet, on: datetime.date
     return base.filter(is_latest_approved=True)
 
 
-def figures_by_child(area: Area, children: list[AdministrativeUnit], criteria_set: CriteriaSet,
-                     on: datetime.date) -> tuple[dict[str, dict], bool]:
+def figures_by_child(
+    area: Area, children: list[AdministrativeUnit], criteria_set: CriteriaSet, on: datetime.date
+) -> tuple[dict[str, dict], bool]:
     """Per child path: assessed, criteria_met_sum, reaching, short_one, short_two (xã only); and whether
     the approved history had to be ranked.
 
@@ -106,14 +113,15 @@ def figures_by_child(area: Area, children: list[AdministrativeUnit], criteria_se
 # decoding 7,700 JSON lists in Python took half a second of the national heatmap.
 UNNEST_SQL = {
     "postgresql": "SELECT t.key, (e.item ->> 'number')::int, COUNT(*) FROM ({inner}) t "
-                  "CROSS JOIN LATERAL jsonb_array_elements(t.unmet) AS e(item) GROUP BY 1, 2",
+    "CROSS JOIN LATERAL jsonb_array_elements(t.unmet) AS e(item) GROUP BY 1, 2",
     "sqlite": "SELECT t.key, CAST(json_extract(e.value, '$.number') AS INTEGER), COUNT(*) FROM ({inner}) t, "
-              "json_each(t.unmet) e GROUP BY 1, 2",
+    "json_each(t.unmet) e GROUP BY 1, 2",
 }
 
 
-def unmet_by_child(area: Area, children: list[AdministrativeUnit], criteria_set: CriteriaSet, on: datetime.date,
-                   *, ranked: bool) -> dict[str, dict[int, int]]:
+def unmet_by_child(
+    area: Area, children: list[AdministrativeUnit], criteria_set: CriteriaSet, on: datetime.date, *, ranked: bool
+) -> dict[str, dict[int, int]]:
     """Per child path and criterion number: the xã whose latest approved assessment fails it (the heatmap).
 
     One query over the stored unmet lists of the assessed xã.

@@ -28,7 +28,9 @@ class Dashboard:
     sets: list[CriteriaSet]
     criteria_set: CriteriaSet | None
     all_rows: list[figures.DashboardRow] = field(default_factory=list)  # the xã, which the figures count
-    rows: list[figures.DashboardRow] = field(default_factory=list)  # filtered and sorted (the xã, or with kind=other the others)
+    rows: list[figures.DashboardRow] = field(
+        default_factory=list
+    )  # filtered and sorted (the xã, or with kind=other the others)
     # Phường, thị trấn and đặc khu: listed apart, never in the figures' denominators (PROGRAMME_KINDS).
     other_rows: list[figures.DashboardRow] = field(default_factory=list)
     children: list[ChildRow] = field(default_factory=list)  # summary pages above a district
@@ -61,17 +63,20 @@ def query_key(query: dict) -> tuple:
     return tuple(sorted((key, repr(value)) for key, value in query.items()))
 
 
-def dashboard_for(area: Area, query: dict, *, with_since: bool = True, with_pending: bool = True,
-                  with_unmet: bool = True) -> Dashboard:
+def dashboard_for(
+    area: Area, query: dict, *, with_since: bool = True, with_pending: bool = True, with_unmet: bool = True
+) -> Dashboard:
     """build_dashboard's result, from the data-version cache (ntm.lib.data_version) when it has it."""
     return data_version.cached(
-        "dashboard", (area_key(area), query_key(query), with_since, with_pending, with_unmet),
+        "dashboard",
+        (area_key(area), query_key(query), with_since, with_pending, with_unmet),
         lambda: build_dashboard(area, query, with_since=with_since, with_pending=with_pending, with_unmet=with_unmet),
     )
 
 
-def build_dashboard(area: Area, query: dict, *, with_since: bool = True, with_pending: bool = True,
-                    with_unmet: bool = True) -> Dashboard:
+def build_dashboard(
+    area: Area, query: dict, *, with_since: bool = True, with_pending: bool = True, with_unmet: bool = True
+) -> Dashboard:
     """The commune rows of the area for the chosen set as of query["as_of"], with the headline figures.
 
     Queries: the set choices, the communes, the latest approved, the pending work, the recognitions
@@ -109,7 +114,8 @@ def _stored_set_note(criteria_set: CriteriaSet) -> str:
     has no commune rows to read it from, and must not call an incomplete set's communes "đạt chuẩn"."""
     stored = (
         Assessment.objects.filter(criteria_set=criteria_set, is_latest_approved=True)
-        .values("set_complete", "indicators_stated", "indicators_total").first()
+        .values("set_complete", "indicators_stated", "indicators_total")
+        .first()
     )
     if stored is None:
         return ""
@@ -118,8 +124,11 @@ def _stored_set_note(criteria_set: CriteriaSet) -> str:
 
 def summary_for(area: Area, query: dict, *, with_since: bool = True) -> Dashboard:
     """build_summary's result, from the data-version cache (ntm.lib.data_version) when it has it."""
-    return data_version.cached("summary", (area_key(area), query_key(query), with_since),
-                               lambda: build_summary(area, query, with_since=with_since))
+    return data_version.cached(
+        "summary",
+        (area_key(area), query_key(query), with_since),
+        lambda: build_summary(area, query, with_since=with_since),
+    )
 
 
 def build_summary(area: Area, query: dict, *, with_since: bool = True) -> Dashboard:
@@ -139,8 +148,11 @@ def build_summary(area: Area, query: dict, *, with_since: bool = True) -> Dashbo
     counts = by_child.unit_counts(area, children)
     found, board.ranked = by_child.figures_by_child(area, children, criteria_set, query["as_of"])
     board.children = [
-        ChildRow(child, figures.Headline(communes=counts.get(child.path, (0, 0))[0], **found.get(child.path, {})),
-                 counts.get(child.path, (0, 0))[1])
+        ChildRow(
+            child,
+            figures.Headline(communes=counts.get(child.path, (0, 0))[0], **found.get(child.path, {})),
+            counts.get(child.path, (0, 0))[1],
+        )
         for child in children
     ]
     board.headline = figures.headline_sum(row.figures for row in board.children)

@@ -22,8 +22,7 @@ from ntm.lib.collation import vietnamese_key
 def department_memberships(user) -> list[Membership]:
     """The user's department-officer memberships that name a department (cached memberships: no query)."""
     return [
-        m for m in permissions.memberships_of(user)
-        if m.role == Role.DEPARTMENT_OFFICER and m.department_id is not None
+        m for m in permissions.memberships_of(user) if m.role == Role.DEPARTMENT_OFFICER and m.department_id is not None
     ]
 
 
@@ -77,8 +76,11 @@ class DepartmentView:
     counts: list[CriterionCount]
 
 
-def department_view(department: Department, memberships: list[Membership], criteria_set: CriteriaSet | None,
-                    ) -> DepartmentView:
+def department_view(
+    department: Department,
+    memberships: list[Membership],
+    criteria_set: CriteriaSet | None,
+) -> DepartmentView:
     """Rows and per-criterion counts for `department` under `memberships` (three queries)."""
     if criteria_set is None:
         return DepartmentView(department, None, [], [], [])
@@ -113,7 +115,10 @@ def department_view(department: Department, memberships: list[Membership], crite
 
 def _latest_approved(criteria_set: CriteriaSet, commune_ids: list[int]) -> dict[int, Assessment]:
     # The stored latest-approved flag: no ranking of each commune's history.
-    rows = Assessment.objects.latest_approved_per_commune().filter(
-        criteria_set=criteria_set, commune_id__in=commune_ids
-    ).order_by().only("commune_id", "as_of", "unmet", "undetermined", "criteria_met", "criteria_total", "meets_standard")
+    rows = (
+        Assessment.objects.latest_approved_per_commune()
+        .filter(criteria_set=criteria_set, commune_id__in=commune_ids)
+        .order_by()
+        .only("commune_id", "as_of", "unmet", "undetermined", "criteria_met", "criteria_total", "meets_standard")
+    )
     return {a.commune_id: a for a in rows}

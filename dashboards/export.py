@@ -40,9 +40,15 @@ def workbook_bytes(area: Area, query: dict) -> bytes:
 def export_start(*, area: Area, query: dict, by) -> Job:
     # as_params leaves out today's date: the job must keep the day it was asked for.
     params = {**forms.as_params(query), "as_of": query["as_of"].isoformat()}
-    return jobs.job_start(kind=KIND, by=by, params={
-        "era": area.era, "code": area.unit.code if area.unit else None, "query": params,
-    })
+    return jobs.job_start(
+        kind=KIND,
+        by=by,
+        params={
+            "era": area.era,
+            "code": area.unit.code if area.unit else None,
+            "query": params,
+        },
+    )
 
 
 def export_run(job: Job) -> dict:

@@ -62,15 +62,20 @@ class DashboardRow:
         if not s:
             return None
         return rollup.Summary(
-            criteria_met=s["criteria_met"], criteria_total=s["criteria_total"], indicators_met=s["indicators_met"],
-            indicators_total=s["indicators_total"], indicators_unknown=s["indicators_unknown"],
-            unmet=s.get("unmet", []), undetermined=s.get("undetermined", []),
-            set_complete=s.get("set_complete", True), indicators_stated=s.get("indicators_stated"),
+            criteria_met=s["criteria_met"],
+            criteria_total=s["criteria_total"],
+            indicators_met=s["indicators_met"],
+            indicators_total=s["indicators_total"],
+            indicators_unknown=s["indicators_unknown"],
+            unmet=s.get("unmet", []),
+            undetermined=s.get("undetermined", []),
+            set_complete=s.get("set_complete", True),
+            indicators_stated=s.get("indicators_stated"),
         )
 
     @property
     def set_note(self) -> str:
-        """"bộ tiêu chí chưa đầy đủ: 56/57 chỉ tiêu" next to the row's x/N, on an incomplete set."""
+        """ "bộ tiêu chí chưa đầy đủ: 56/57 chỉ tiêu" next to the row's x/N, on an incomplete set."""
         return rollup.set_note(self.rollup_summary) if self.summary else ""
 
     def sentence(self, level: str = "") -> str:
@@ -86,8 +91,9 @@ def report_sentence(row: DashboardRow, level: str, names: dict[int, str]) -> str
     return rollup.shorter_sentence(summary, names)
 
 
-def build_rows(communes, summaries: dict, pending: dict, recognitions, *, shows_parent: bool,
-               with_province: bool = False) -> list[DashboardRow]:
+def build_rows(
+    communes, summaries: dict, pending: dict, recognitions, *, shows_parent: bool, with_province: bool = False
+) -> list[DashboardRow]:
     """One row per commune, alphabetical; `recognitions` is a selectors.RecognitionHook or None."""
     top, at_level = (recognitions.top, recognitions.at_level) if recognitions else ({}, set())
     rows = []
@@ -99,10 +105,17 @@ def build_rows(communes, summaries: dict, pending: dict, recognitions, *, shows_
             # Pre-2025 communes in the national view: "Huyện Can Lộc, Hà Tĩnh".
             named = with_province and grand and parent.level == 2
             parent_name = f"{parent.name}, {grand.name}" if named else parent.name
-        rows.append(DashboardRow(
-            commune, parent_name, summaries.get(commune.pk), pending.get(commune.pk), top.get(commune.pk),
-            commune.pk in at_level, vietnamese_key(commune.name),
-        ))
+        rows.append(
+            DashboardRow(
+                commune,
+                parent_name,
+                summaries.get(commune.pk),
+                pending.get(commune.pk),
+                top.get(commune.pk),
+                commune.pk in at_level,
+                vietnamese_key(commune.name),
+            )
+        )
     parent_keys = {name: vietnamese_key(name) for name in {r.parent_name for r in rows}}
     rows.sort(key=lambda r: (r.name_key, parent_keys[r.parent_name], r.commune.pk))
     return rows
@@ -161,8 +174,11 @@ def headline_change(now: Headline, then: Headline) -> dict:
     """Now minus then, per figure (the averages' difference as shown: ntm.lib.numbers.change)."""
     average = numbers.change(now.average, then.average)
     return {
-        "reaching": now.reaching - then.reaching, "average": average, "short_one": now.short_one - then.short_one,
-        "short_two": now.short_two - then.short_two, "not_assessed": now.not_assessed - then.not_assessed,
+        "reaching": now.reaching - then.reaching,
+        "average": average,
+        "short_one": now.short_one - then.short_one,
+        "short_two": now.short_two - then.short_two,
+        "not_assessed": now.not_assessed - then.not_assessed,
     }
 
 
@@ -188,7 +204,11 @@ def filter_rows(rows: list[DashboardRow], query: dict) -> list[DashboardRow]:
         met = row.summary["criteria_met"] if row.summary else None
         if (low is not None and met < low) or (high is not None and met > high):
             continue
-        if text and text not in _folded(row.commune.name) and not (text.isdigit() and row.commune.code.startswith(text)):
+        if (
+            text
+            and text not in _folded(row.commune.name)
+            and not (text.isdigit() and row.commune.code.startswith(text))
+        ):
             continue
         if fails and fails not in row.unmet_numbers:
             continue
@@ -259,10 +279,14 @@ def holdbacks(rows: list[DashboardRow], criteria, indicators) -> tuple[list[Hold
             for code in item["codes"]:
                 by_code[code] = by_code.get(code, 0) + 1
     total = len(assessed) or 1
-    crit = [Holdback(str(c.number), c.name, by_criterion.get(c.number, 0), by_criterion.get(c.number, 0) / total, c.number)
-            for c in criteria]
-    ind = [Holdback(i.code, i.name, by_code.get(i.code, 0), by_code.get(i.code, 0) / total, i.criterion.number)
-           for i in indicators]
+    crit = [
+        Holdback(str(c.number), c.name, by_criterion.get(c.number, 0), by_criterion.get(c.number, 0) / total, c.number)
+        for c in criteria
+    ]
+    ind = [
+        Holdback(i.code, i.name, by_code.get(i.code, 0), by_code.get(i.code, 0) / total, i.criterion.number)
+        for i in indicators
+    ]
     crit.sort(key=lambda h: -h.failing)
     ind.sort(key=lambda h: -h.failing)
     return crit, ind

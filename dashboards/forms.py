@@ -61,8 +61,11 @@ def as_params(query: dict, **changes) -> dict:
     params = {**query, **changes}
     out = {}
     for key, value in params.items():
-        if value in (None, "") or (key == "sort" and value == "name") or (key == "by" and value == "quarter") or (
-            key == "p" and value == 1
+        if (
+            value in (None, "")
+            or (key == "sort" and value == "name")
+            or (key == "by" and value == "quarter")
+            or (key == "p" and value == 1)
         ):
             continue
         if key == "as_of" and value == timezone.localdate():

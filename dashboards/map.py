@@ -28,10 +28,20 @@ CODE_PLACEHOLDER = "00000"
 
 # Colours (colour-blind safe sequential greens to oranges; grey for no data).
 COLOURS = {
-    "all": "#006d2c", "q3": "#41ab5d", "q2": "#a1d99b", "q1": "#fdae6b", "q0": "#e6550d",
-    "none": "#bdbdbd", "other": "#f0f0f0",
-    "met": "#1a9850", "unmet": "#d73027", "unknown": "#fee08b",
-    "achieved": "#1a9850", "on_track": "#4575b4", "behind": "#d73027", "no_plan": "#bdbdbd",
+    "all": "#006d2c",
+    "q3": "#41ab5d",
+    "q2": "#a1d99b",
+    "q1": "#fdae6b",
+    "q0": "#e6550d",
+    "none": "#bdbdbd",
+    "other": "#f0f0f0",
+    "met": "#1a9850",
+    "unmet": "#d73027",
+    "unknown": "#fee08b",
+    "achieved": "#1a9850",
+    "on_track": "#4575b4",
+    "behind": "#d73027",
+    "no_plan": "#bdbdbd",
 }
 
 
@@ -67,25 +77,46 @@ def _legends(criteria_set, total: int, roadmap: bool, incomplete: bool = False) 
     none = {"key": "none", "colour": COLOURS["none"], "label": gettext("Chưa đánh giá")}
     ranges = _bucket_ranges(total) if total else {}
     criteria = [
-        {"key": key, "colour": COLOURS[key],
-         "label": gettext("Đạt %(range)s tiêu chí") % {"range": ranges[key]} if key != "all"
-         else (gettext("Đạt %(n)s/%(n)s tiêu chí (bộ chưa đầy đủ)") if incomplete
-               else gettext("Đạt chuẩn (%(n)s/%(n)s tiêu chí)")) % {"n": total}}
-        for key in ("all", "q3", "q2", "q1", "q0") if key in ranges
+        {
+            "key": key,
+            "colour": COLOURS[key],
+            "label": gettext("Đạt %(range)s tiêu chí") % {"range": ranges[key]}
+            if key != "all"
+            else (
+                gettext("Đạt %(n)s/%(n)s tiêu chí (bộ chưa đầy đủ)")
+                if incomplete
+                else gettext("Đạt chuẩn (%(n)s/%(n)s tiêu chí)")
+            )
+            % {"n": total},
+        }
+        for key in ("all", "q3", "q2", "q1", "q0")
+        if key in ranges
     ]
     level = criteria_set.get_level_display() if criteria_set else ""
     legends = {
         "criteria": [*criteria, none, other],
         "standard": [
-            {"key": "met", "colour": COLOURS["met"],
-             "label": gettext("Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)") if incomplete
-             else gettext("Đạt chuẩn %(level)s") % {"level": level}},
-            {"key": "unmet", "colour": COLOURS["unmet"], "label": gettext("Chưa đạt chuẩn")}, none, other,
+            {
+                "key": "met",
+                "colour": COLOURS["met"],
+                "label": gettext("Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)")
+                if incomplete
+                else gettext("Đạt chuẩn %(level)s") % {"level": level},
+            },
+            {"key": "unmet", "colour": COLOURS["unmet"], "label": gettext("Chưa đạt chuẩn")},
+            none,
+            other,
         ],
         "criterion": [
             {"key": "met", "colour": COLOURS["met"], "label": gettext("Đạt tiêu chí")},
             {"key": "unmet", "colour": COLOURS["unmet"], "label": gettext("Chưa đạt tiêu chí")},
-            {"key": "unknown", "colour": COLOURS["unknown"], "label": gettext("Chưa xác định (chưa có ngưỡng áp dụng)")}, none, other,
+            {
+                "key": "unknown",
+                "colour": COLOURS["unknown"],
+                "label": gettext("Chưa xác định (chưa có ngưỡng áp dụng)"),
+            },
+            none,
+            other,
         ],
     }
     if roadmap:
@@ -93,14 +124,18 @@ def _legends(criteria_set, total: int, roadmap: bool, incomplete: bool = False) 
             {"key": "achieved", "colour": COLOURS["achieved"], "label": gettext("Đã đạt (đã có quyết định công nhận)")},
             {"key": "on_track", "colour": COLOURS["on_track"], "label": gettext("Đúng tiến độ")},
             {"key": "behind", "colour": COLOURS["behind"], "label": gettext("Chậm tiến độ")},
-            {"key": "no_plan", "colour": COLOURS["no_plan"], "label": gettext("Chưa có lộ trình mức này")}, other,
+            {"key": "no_plan", "colour": COLOURS["no_plan"], "label": gettext("Chưa có lộ trình mức này")},
+            other,
         ]
     return legends
 
 
 def _shapes(area: Area) -> list[_Shape]:
-    rows = AdministrativeUnit.objects.filter(area.communes_q()).order_by("path").values_list(
-        "id", "code", "name", "kind", "boundary__geometry", "boundary__illustrative")
+    rows = (
+        AdministrativeUnit.objects.filter(area.communes_q())
+        .order_by("path")
+        .values_list("id", "code", "name", "kind", "boundary__geometry", "boundary__illustrative")
+    )
     return [_Shape(*row) for row in rows]
 
 
@@ -125,7 +160,8 @@ def _roadmap_status(area: Area, criteria_set, query: dict, summaries: dict, shap
             continue
         summary = summaries.get(shape.pk)
         out[shape.pk] = roadmap_selectors.plan_status(
-            plan, _Held(summary) if summary else None, hook.top.get(shape.pk), query["as_of"])
+            plan, _Held(summary) if summary else None, hook.top.get(shape.pk), query["as_of"]
+        )
     return out
 
 
@@ -172,7 +208,12 @@ def payload(area: Area, query: dict) -> bytes:
             continue
         illustrative = illustrative or bool(shape.illustrative)
         summary = summaries.get(shape.pk)
-        props = {"code": shape.code, "name": shape.name, "url": url, "tip": _tip(tips, shape.name, summary, in_programme)}
+        props = {
+            "code": shape.code,
+            "name": shape.name,
+            "url": url,
+            "tip": _tip(tips, shape.name, summary, in_programme),
+        }
         if not in_programme:
             props |= {"criteria": "other", "standard": "other", "roadmap": "other", "other": True}
         elif summary:
@@ -190,18 +231,27 @@ def payload(area: Area, query: dict) -> bytes:
     meta = {
         "set": {"code": criteria_set.code, "name": criteria_set.name} if criteria_set else None,
         "criteria": criteria,
-        "legends": _legends(criteria_set, total or 0, apps.is_installed("roadmap") and criteria_set is not None,
-                            incomplete=any(not s.get("set_complete", True) for s in summaries.values())),
+        "legends": _legends(
+            criteria_set,
+            total or 0,
+            apps.is_installed("roadmap") and criteria_set is not None,
+            incomplete=any(not s.get("set_complete", True) for s in summaries.values()),
+        ),
         "drawn": len(features),
         "missing": missing,
         "missing_count": len(shapes) - len(features),
         "missing_text": gettext("%(n)s đơn vị cấp xã chưa có ranh giới (không vẽ trên bản đồ):")
-        % {"n": grouped(len(shapes) - len(features))} if len(shapes) > len(features) else "",
+        % {"n": grouped(len(shapes) - len(features))}
+        if len(shapes) > len(features)
+        else "",
         "missing_more": gettext("… và %(n)s đơn vị khác") % {"n": grouped(len(shapes) - len(features) - len(missing))}
-        if len(shapes) - len(features) > len(missing) else "",
+        if len(shapes) - len(features) > len(missing)
+        else "",
         "missing_programme": missing_programme,
         "illustrative": illustrative,
-        "illustrative_text": gettext("Ranh giới minh họa, không phải ranh giới thật (dữ liệu demo)") if illustrative else "",
+        "illustrative_text": gettext("Ranh giới minh họa, không phải ranh giới thật (dữ liệu demo)")
+        if illustrative
+        else "",
     }
     body = '{"type":"FeatureCollection","ntm":' + _dumps(meta) + ',"features":[' + ",".join(features) + "]}"
     return body.encode()

@@ -33,7 +33,9 @@ def _url_shape(name: str, **kwargs) -> str:
 
 
 def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool) -> SafeString:
-    unit_url = _url_shape("web:unit", era="ERA", code=PLACEHOLDER).replace("ERA", "{era}").replace(PLACEHOLDER, "{code}")
+    unit_url = (
+        _url_shape("web:unit", era="ERA", code=PLACEHOLDER).replace("ERA", "{era}").replace(PLACEHOLDER, "{code}")
+    )
     assessment_url = reverse("web:assessment", kwargs={"pk": 999999999}).replace("999999999", "{pk}")
     # The commune's latest approved assessment against its previous approved one (web.views_compare).
     compare_url = reverse("web:assessment_compare") + "?a={pk}"
@@ -66,8 +68,7 @@ def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool)
         s, commune = row.summary, row.commune
         cells = [
             f'<tr data-testid="commune-row" data-code="{escape(commune.code)}" data-status="{escape(row.status)}">',
-            f'<th scope="row" class="fw-normal"><a href="{unit_href(commune)}">'
-            f"{escape(commune.name)}</a></th>",
+            f'<th scope="row" class="fw-normal"><a href="{unit_href(commune)}">{escape(commune.name)}</a></th>',
         ]
         if shows_parent:
             cells.append(f'<td class="small">{escape(row.parent_name or "")}</td>')
@@ -76,8 +77,10 @@ def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool)
             if not s.get("set_complete", True):
                 key = (s["indicators_total"], s.get("indicators_stated"))
                 if key not in notes:
-                    notes[key] = (f' <small class="text-warning-emphasis d-block" data-testid="set-incomplete">'
-                                  f'{escape(row.set_note)}</small>')
+                    notes[key] = (
+                        f' <small class="text-warning-emphasis d-block" data-testid="set-incomplete">'
+                        f"{escape(row.set_note)}</small>"
+                    )
                 note = notes[key]
             color = "bg-success" if row.status == "met" else "bg-warning" if row.short_by <= 2 else "bg-danger"
             cells.append(
@@ -95,25 +98,36 @@ def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool)
             status += f' <span class="badge text-bg-warning" data-testid="at-risk">{text["at_risk"]}</span>'
         cells.append(f"<td>{status}</td>")
         if s:
-            cells.append(f'<td class="text-nowrap"><a href="{assessment_url.format(pk=s["id"])}">'
-                         f'{escape(date_text(s["as_of"]))}</a> <a href="{compare_url.format(pk=s["id"])}" '
-                         f'class="small d-print-none" title="{text["compare_title"]}" data-testid="compare-latest">'
-                         f'{text["compare"]}</a></td>')
+            cells.append(
+                f'<td class="text-nowrap"><a href="{assessment_url.format(pk=s["id"])}">'
+                f'{escape(date_text(s["as_of"]))}</a> <a href="{compare_url.format(pk=s["id"])}" '
+                f'class="small d-print-none" title="{text["compare_title"]}" data-testid="compare-latest">'
+                f"{text['compare']}</a></td>"
+            )
         else:
             cells.append('<td class="text-nowrap">—</td>')
         pending = row.pending
         cells.append(
             "<td>"
-            + (f'<span class="badge text-bg-info" data-testid="pending-submitted">{text["submitted"]}</span> '
-               if pending and pending.submitted else "")
-            + (f'<span class="badge text-bg-warning" data-testid="pending-returned">{text["returned"]}</span>'
-               if pending and pending.returned else "")
+            + (
+                f'<span class="badge text-bg-info" data-testid="pending-submitted">{text["submitted"]}</span> '
+                if pending and pending.submitted
+                else ""
+            )
+            + (
+                f'<span class="badge text-bg-warning" data-testid="pending-returned">{text["returned"]}</span>'
+                if pending and pending.returned
+                else ""
+            )
             + "</td>"
         )
         if recognitions_installed:
             recognition = row.recognition
-            label = escape(recognised % {"level": recognition.get_level_display(), "number": recognition.decision_number}
-                           ) if recognition else ""
+            label = (
+                escape(recognised % {"level": recognition.get_level_display(), "number": recognition.decision_number})
+                if recognition
+                else ""
+            )
             cells.append(f'<td class="small">{label}</td>')
         cells.append("</tr>")
         out.append("".join(cells))

@@ -21,8 +21,16 @@ from ntm.lib import data_version
 from roadmap import selectors as roadmap_selectors
 
 SUMMARY_FIELDS = (
-    "id", "commune_id", "as_of", "criteria_met", "criteria_total", "indicators_met", "indicators_total",
-    "indicators_unknown", "set_complete", "indicators_stated",
+    "id",
+    "commune_id",
+    "as_of",
+    "criteria_met",
+    "criteria_total",
+    "indicators_met",
+    "indicators_total",
+    "indicators_unknown",
+    "set_complete",
+    "indicators_stated",
 )
 # The list of unmet criteria and indicators: only the pages that read it fetch it (heatmap, holdbacks,
 # reports, the "fails" filters); decoding 10,000 of them is a third of the national table's time.
@@ -32,8 +40,9 @@ UNMET_FIELDS = ("unmet", "undetermined")
 def set_choices(area: Area) -> list[CriteriaSet]:
     """build_set_choices's result, from the data-version cache: its counts read every commune's flag of
     the area (160-180 ms for the whole country), and every dashboard page asks for it."""
-    return data_version.cached("set_choices", (area.era, area.unit.pk if area.unit else None),
-                               lambda: build_set_choices(area))
+    return data_version.cached(
+        "set_choices", (area.era, area.unit.pk if area.unit else None), lambda: build_set_choices(area)
+    )
 
 
 def build_set_choices(area: Area) -> list[CriteriaSet]:
@@ -45,14 +54,14 @@ def build_set_choices(area: Area) -> list[CriteriaSet]:
     """
     in_area = Assessment.objects.filter(area.communes_q("commune__"), criteria_set=OuterRef("pk"))
     counted = (
-        in_area.filter(is_latest_approved=True).order_by().values("criteria_set")
-        .annotate(n=Count("id")).values("n")
+        in_area.filter(is_latest_approved=True).order_by().values("criteria_set").annotate(n=Count("id")).values("n")
     )
     sets = list(
         CriteriaSet.objects.published()
         .filter(Exists(in_area))
-        .annotate(approved_count=Coalesce(Subquery(counted), 0),
-                  rescore_crosswalk_id=newest_crosswalk_id("pk"))  # "Chấm lại theo bộ mới" (criteria.crosswalks)
+        .annotate(
+            approved_count=Coalesce(Subquery(counted), 0), rescore_crosswalk_id=newest_crosswalk_id("pk")
+        )  # "Chấm lại theo bộ mới" (criteria.crosswalks)
         .order_by("-period_start", "-approved_count", "code")
     )
     return sorted(sets, key=lambda cs: cs.approved_count == 0)  # stable: keeps the order above
@@ -80,8 +89,17 @@ class UnitRef:
 def communes_of(area: Area) -> list[UnitRef]:
     # The grandparent too: the national view names "huyện, tỉnh" for pre-2025 communes.
     rows = AdministrativeUnit.objects.filter(area.communes_q()).values_list(
-        "id", "era", "code", "name", "level", "parent_id", "parent__name", "parent__level",
-        "parent__parent_id", "parent__parent__name", "kind",
+        "id",
+        "era",
+        "code",
+        "name",
+        "level",
+        "parent_id",
+        "parent__name",
+        "parent__level",
+        "parent__parent_id",
+        "parent__parent__name",
+        "kind",
     )
     parents: dict[int, UnitRef] = {}
     communes = []
@@ -96,7 +114,9 @@ def communes_of(area: Area) -> list[UnitRef]:
     return communes
 
 
-def latest_approved(area: Area, criteria_set: CriteriaSet, on: datetime.date, *, with_unmet: bool = True) -> dict[int, dict]:
+def latest_approved(
+    area: Area, criteria_set: CriteriaSet, on: datetime.date, *, with_unmet: bool = True
+) -> dict[int, dict]:
     """Per commune, the stored summary of its latest approved assessment dated on or before `on`
     (SUMMARY_FIELDS, and "unmet" when `with_unmet`).
 
@@ -130,7 +150,9 @@ def flagged_rows(area: Area, criteria_set: CriteriaSet, fields: tuple = SUMMARY_
 def ranked_winner_ids(area: Area, criteria_set: CriteriaSet, on: datetime.date, communes: list[int] | None = None):
     """A subquery: per commune of the area, the id of its latest approved assessment dated on or before `on`."""
     newest_first = [F("as_of").desc(), F("id").desc()]
-    approved = Assessment.objects.approved().filter(area.communes_q("commune__"), criteria_set=criteria_set, as_of__lte=on)
+    approved = Assessment.objects.approved().filter(
+        area.communes_q("commune__"), criteria_set=criteria_set, as_of__lte=on
+    )
     if communes is not None:
         approved = approved.filter(commune_id__in=communes)
     return (
@@ -140,8 +162,9 @@ def ranked_winner_ids(area: Area, criteria_set: CriteriaSet, on: datetime.date, 
     )
 
 
-def _ranked(area: Area, criteria_set: CriteriaSet, on: datetime.date, fields: tuple,
-            communes: list[int] | None = None) -> dict:
+def _ranked(
+    area: Area, criteria_set: CriteriaSet, on: datetime.date, fields: tuple, communes: list[int] | None = None
+) -> dict:
     # The winners' ids first (a narrow sort), then their rows: the stored unmet list makes a row wide,
     # and ranking the wide rows of a whole country spills the sort to disk. Still one query.
     winners = ranked_winner_ids(area, criteria_set, on, communes)

@@ -15,11 +15,11 @@ PAGES = [
     ("map.geojson", views.map_data, "map", "national_map"),
 ]
 
-urlpatterns = [
-    path(f"units/<str:era>/<str:code>/dashboard/{suffix}", view, name=name) for suffix, view, name, _n in PAGES
-] + [
-    path(f"dashboard/<str:era>/{suffix}", view, name=national) for suffix, view, _n, national in PAGES
-] + [
-    # A department officer's criteria across their communes (the department view).
-    path("department/", views.department, name="department"),
-]
+urlpatterns = (
+    [path(f"units/<str:era>/<str:code>/dashboard/{suffix}", view, name=name) for suffix, view, name, _n in PAGES]
+    + [path(f"dashboard/<str:era>/{suffix}", view, name=national) for suffix, view, _n, national in PAGES]
+    + [
+        # A department officer's criteria across their communes (the department view).
+        path("department/", views.department, name="department"),
+    ]
+)

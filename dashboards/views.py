@@ -43,15 +43,23 @@ def _context(area: Area, query: dict, board: data.Dashboard, page: str) -> dict:
     params = forms.as_params(query, p=None, view=None, kind=None)
     listing = {"view": query["view"], "kind": query["kind"]}
     return {
-        "area": area, "board": board, "query": query, "page": page,
+        "area": area,
+        "board": board,
+        "query": query,
+        "page": page,
         "tabs": [(name, label, area.url(name, params)) for name, label in TABS],
-        "xlsx_url": area.url("xlsx", params), "print_url": area.url("print", params),
+        "xlsx_url": area.url("xlsx", params),
+        "print_url": area.url("print", params),
         "reset_url": area.url(page, forms.as_params({"set": query.get("set"), "as_of": query["as_of"]} | listing)),
         "status_choices": forms.STATUS_CHOICES,
         "others_count": data.others_count(board),
         "communes_url": area.url("unit", forms.as_params(params, view="communes" if area.summarises else None)),
-        "others_url": area.url("unit", forms.as_params(
-            params, view="communes" if area.summarises else None, kind="other", status=None, min=None, max=None)),
+        "others_url": area.url(
+            "unit",
+            forms.as_params(
+                params, view="communes" if area.summarises else None, kind="other", status=None, min=None, max=None
+            ),
+        ),
         "summary_url": area.url("unit", forms.as_params(params, q=None, status=None, min=None, max=None)),
         # The map's data (shapes and values) for the same set and date, fetched by static/web/map.js.
         "map_url": area.url("map", forms.as_params({"set": query.get("set"), "as_of": query["as_of"]})),
@@ -60,7 +68,7 @@ def _context(area: Area, query: dict, board: data.Dashboard, page: str) -> dict:
 
 
 def _rescore_links(area: Area, board: data.Dashboard) -> list[str]:
-    """"Chấm lại theo bộ mới": the unit's re-scoring page through the crosswalk from the chosen set to the
+    """ "Chấm lại theo bộ mới": the unit's re-scoring page through the crosswalk from the chosen set to the
     newest published set, read with the set choices (dashboards.selectors.set_choices), no query of its own."""
     crosswalk_id = getattr(board.criteria_set, "rescore_crosswalk_id", None)
     if not (crosswalk_id and area.unit):
@@ -69,9 +77,13 @@ def _rescore_links(area: Area, board: data.Dashboard) -> list[str]:
 
 
 SORT_LABELS = {
-    "name": gettext_lazy("Xã"), "parent": gettext_lazy("Đơn vị cấp trên"), "criteria": gettext_lazy("Tiêu chí đạt"),
-    "indicators": gettext_lazy("Chỉ tiêu đạt"), "status": gettext_lazy("Trạng thái"),
-    "as_of": gettext_lazy("Ngày đánh giá"), "pending": gettext_lazy("Đang xử lý"),
+    "name": gettext_lazy("Xã"),
+    "parent": gettext_lazy("Đơn vị cấp trên"),
+    "criteria": gettext_lazy("Tiêu chí đạt"),
+    "indicators": gettext_lazy("Chỉ tiêu đạt"),
+    "status": gettext_lazy("Trạng thái"),
+    "as_of": gettext_lazy("Ngày đánh giá"),
+    "pending": gettext_lazy("Đang xử lý"),
 }
 
 
@@ -83,12 +95,15 @@ def _sort_links(area: Area, query: dict) -> list[dict]:
         if column == "parent" and not area.shows_parent:
             continue
         new = f"-{column}" if query["sort"] == column else column
-        links.append({
-            "column": column, "label": SORT_LABELS[column],
-            "url": area.url("unit", forms.as_params(query, sort=new, p=None)),
-            "active": query["sort"].lstrip("-") == column,
-            "descending": query["sort"] == f"-{column}",
-        })
+        links.append(
+            {
+                "column": column,
+                "label": SORT_LABELS[column],
+                "url": area.url("unit", forms.as_params(query, sort=new, p=None)),
+                "active": query["sort"].lstrip("-") == column,
+                "descending": query["sort"] == f"-{column}",
+            }
+        )
     return links
 
 
@@ -97,8 +112,11 @@ def _pager(area: Area, query: dict, rows: list) -> dict:
     page = Paginator(rows, PAGE_SIZE).get_page(query["p"])
     link = lambda number: area.url("unit", forms.as_params(query, p=number))  # noqa: E731
     return {
-        "rows": page.object_list, "number": page.number, "count": page.paginator.num_pages,
-        "first": page.start_index(), "last": page.end_index(),
+        "rows": page.object_list,
+        "number": page.number,
+        "count": page.paginator.num_pages,
+        "first": page.start_index(),
+        "last": page.end_index(),
         "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
         "next_url": link(page.next_page_number()) if page.has_next() else "",
     }
@@ -111,12 +129,20 @@ def unit(request, era, code=None):
         return response
     if area.summarises and query["view"] != "communes":
         board = data.summary_for(area, query)
-        return render(request, "dashboards/summary.html", _context(area, query, board, "unit") | {
-            "child_rows": list(zip(board.children, _child_links(area, query, board, "unit"), strict=True)),
-            "summary_view": True,
-        })
+        return render(
+            request,
+            "dashboards/summary.html",
+            _context(area, query, board, "unit")
+            | {
+                "child_rows": list(zip(board.children, _child_links(area, query, board, "unit"), strict=True)),
+                "summary_view": True,
+            },
+        )
     board = data.dashboard_for(area, query, with_unmet=False)  # the table shows counts, not which criteria
-    ctx = _context(area, query, board, "unit") | {"sort": _sort_links(area, query), "pager": _pager(area, query, board.rows)}
+    ctx = _context(area, query, board, "unit") | {
+        "sort": _sort_links(area, query),
+        "pager": _pager(area, query, board.rows),
+    }
     ctx["compare_rows"] = _compare_rows(board)
     return render(request, "dashboards/unit.html", ctx)
 
@@ -163,10 +189,22 @@ def heatmap(request, era, code=None):
     board = data.dashboard_for(area, query, with_since=False, with_pending=False)
     criteria = selectors.criteria_of(board.criteria_set) if board.criteria_set else []
     # Titles built once per criterion and state, not per cell: 3,000 communes × 19 criteria is 57,000 cells.
-    state_text = {figures.MET: gettext("Đạt"), figures.UNMET: gettext("Chưa đạt"), figures.NONE: gettext("Chưa đánh giá")}
-    titles = {(c.number, state): f"{c.number}. {c.name}: {text}" for c in criteria for state, text in state_text.items()}
+    state_text = {
+        figures.MET: gettext("Đạt"),
+        figures.UNMET: gettext("Chưa đạt"),
+        figures.NONE: gettext("Chưa đánh giá"),
+    }
+    titles = {
+        (c.number, state): f"{c.number}. {c.name}: {text}" for c in criteria for state, text in state_text.items()
+    }
     grid = [
-        (row, [(state, c.number, titles[c.number, state]) for state, c in zip(figures.heatmap_cells(row, criteria), criteria, strict=True)])
+        (
+            row,
+            [
+                (state, c.number, titles[c.number, state])
+                for state, c in zip(figures.heatmap_cells(row, criteria), criteria, strict=True)
+            ],
+        )
         for row in board.rows
     ]
     ctx = _context(area, query, board, "heatmap") | {"criteria": criteria, "grid": grid}
@@ -184,8 +222,9 @@ def holdbacks(request, era, code=None):
         by_criterion, by_indicator = figures.holdbacks(
             board.all_rows, selectors.criteria_of(board.criteria_set), selectors.indicators_of(board.criteria_set)
         )
-    base = forms.as_params({"set": query.get("set"), "as_of": query["as_of"],
-                            "view": "communes" if area.summarises else None})
+    base = forms.as_params(
+        {"set": query.get("set"), "as_of": query["as_of"], "view": "communes" if area.summarises else None}
+    )
     for item in by_criterion:
         item.url = area.url("unit", base | {"fails": item.key})
     for item in by_indicator:
@@ -255,10 +294,14 @@ def print_report(request, era, code=None):
         for row in board.rows:
             if row.summary:
                 row.report_sentence = figures.report_sentence(row, board.criteria_set.level, names)
-    ctx = {"area": area, "board": board, "query": query, "others_count": data.others_count(board),
-           "back_url": area.url("unit", forms.as_params(query, p=None, view=None, kind=None))}
+    ctx = {
+        "area": area,
+        "board": board,
+        "query": query,
+        "others_count": data.others_count(board),
+        "back_url": area.url("unit", forms.as_params(query, p=None, view=None, kind=None)),
+    }
     return render(request, "dashboards/print.html", ctx)
-
 
 
 @login_required
@@ -271,8 +314,11 @@ def map_data(request, era, code=None):
     """
     area, query = _load(request, era, code)
     # Built once per data version and language (ntm.lib.data_version): the country's shapes take seconds.
-    body = data_version.cached("map", (data.area_key(area), data.query_key(query), translation.get_language()),
-                               lambda: commune_map.payload(area, query))
+    body = data_version.cached(
+        "map",
+        (data.area_key(area), data.query_key(query), translation.get_language()),
+        lambda: commune_map.payload(area, query),
+    )
     tag = commune_map.etag(body)
     # gzip_page weakens the tag it sends (W/"…"): the browser sends that one back.
     if tag in request.headers.get("If-None-Match", ""):
@@ -294,12 +340,21 @@ def department(request):
         raise PermissionDenied(gettext("Trang này dành cho cán bộ phòng, ban chuyên môn."))
     departments = {d.pk: d for d in Department.objects.filter(pk__in={m.department_id for m in memberships})}
     chosen = request.GET.get("department")
-    department_id = int(chosen) if chosen and chosen.isdigit() and int(chosen) in departments else next(iter(departments))
+    department_id = (
+        int(chosen) if chosen and chosen.isdigit() and int(chosen) in departments else next(iter(departments))
+    )
     mine = [m for m in memberships if m.department_id == department_id]
     sets = dept.sets_with_approved(dept.communes_q(mine))
     code = request.GET.get("set")
     criteria_set = next((s for s in sets if s.code == code), sets[0] if sets else None)
     view = dept.department_view(departments[department_id], mine, criteria_set)
-    return render(request, "dashboards/department.html", {
-        "view": view, "sets": sets, "departments": list(departments.values()), "memberships": mine,
-    })
+    return render(
+        request,
+        "dashboards/department.html",
+        {
+            "view": view,
+            "sets": sets,
+            "departments": list(departments.values()),
+            "memberships": mine,
+        },
+    )

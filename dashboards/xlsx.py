@@ -29,8 +29,16 @@ def table_headers(shows_parent: bool, with_recognition: bool) -> list[str]:
     headers = ["STT", "Xã"]
     if shows_parent:
         headers.append("Đơn vị cấp trên")
-    headers += ["Tiêu chí đạt", "Tổng số tiêu chí", "Chỉ tiêu đạt", "Tổng số chỉ tiêu", "Trạng thái",
-                "Ngày đánh giá", "Đang chờ thẩm định", "Bị trả lại chưa gửi lại"]
+    headers += [
+        "Tiêu chí đạt",
+        "Tổng số tiêu chí",
+        "Chỉ tiêu đạt",
+        "Tổng số chỉ tiêu",
+        "Trạng thái",
+        "Ngày đánh giá",
+        "Đang chờ thẩm định",
+        "Bị trả lại chưa gửi lại",
+    ]
     if with_recognition:
         headers.append("Công nhận")
     headers.append("Ghi chú")  # the incomplete set's note next to the x/N ("bộ tiêu chí chưa đầy đủ: 56/57 chỉ tiêu")
@@ -40,8 +48,12 @@ def table_headers(shows_parent: bool, with_recognition: bool) -> list[str]:
 def _title(ws, board, title: str) -> None:
     # Every value through ntm.lib.sheets: a unit or criterion name such as "=HYPERLINK(…)" stays text.
     sheets.put_at(ws, "A1", f"{title} — {board.area.name}").font = Font(bold=True, size=13)
-    sheets.put_at(ws, "A2", f"Bộ tiêu chí: {board.criteria_set.name if board.criteria_set else '—'} · "
-                            f"tính đến ngày {date_format(board.query['as_of'], 'd/m/Y')}")
+    sheets.put_at(
+        ws,
+        "A2",
+        f"Bộ tiêu chí: {board.criteria_set.name if board.criteria_set else '—'} · "
+        f"tính đến ngày {date_format(board.query['as_of'], 'd/m/Y')}",
+    )
 
 
 def _header(ws, headers: list[str], widths: list[int]) -> None:
@@ -58,14 +70,27 @@ def _table_sheet(ws, board) -> None:
     _title(ws, board, "Bảng theo dõi xây dựng nông thôn mới")
     shows_parent, with_recognition = board.area.shows_parent, board.recognitions.installed
     headers = table_headers(shows_parent, with_recognition)
-    widths = [6, 28] + ([28] if shows_parent else []) + [11, 11, 11, 11, 15, 13, 12, 12] + ([30] if with_recognition else []) + [30]
+    widths = (
+        [6, 28]
+        + ([28] if shows_parent else [])
+        + [11, 11, 11, 11, 15, 13, 12, 12]
+        + ([30] if with_recognition else [])
+        + [30]
+    )
     _header(ws, headers, widths)
     for index, row in enumerate(board.rows, start=1):
         s = row.summary or {}
         values = [index, row.commune.name] + ([row.parent_name] if shows_parent else [])
-        values += [s.get("criteria_met"), s.get("criteria_total"), s.get("indicators_met"), s.get("indicators_total"),
-                   _status_text(row), s.get("as_of"),
-                   row.pending.submitted if row.pending else 0, row.pending.returned if row.pending else 0]
+        values += [
+            s.get("criteria_met"),
+            s.get("criteria_total"),
+            s.get("indicators_met"),
+            s.get("indicators_total"),
+            _status_text(row),
+            s.get("as_of"),
+            row.pending.submitted if row.pending else 0,
+            row.pending.returned if row.pending else 0,
+        ]
         if with_recognition:
             values.append(_recognition_text(row))
         values.append(row.set_note)
@@ -94,8 +119,9 @@ def _heatmap_sheet(ws, board, criteria) -> None:
     _header(ws, headers, [28] + [12] * len(criteria))
     ws.row_dimensions[HEADER_ROW].height = 60
     for row in board.rows:
-        sheets.append(ws, [row.commune.name] + [CELL_TEXT[cell] or NONE_TEXT
-                                                for cell in figures.heatmap_cells(row, criteria)])
+        sheets.append(
+            ws, [row.commune.name] + [CELL_TEXT[cell] or NONE_TEXT for cell in figures.heatmap_cells(row, criteria)]
+        )
     # Column B onwards, the data rows: green for met, red for not met, grey for not assessed.
     if criteria and board.rows:
         area = f"B{HEADER_ROW + 1}:{get_column_letter(len(criteria) + 1)}{HEADER_ROW + len(board.rows)}"
@@ -106,8 +132,17 @@ def _heatmap_sheet(ws, board, criteria) -> None:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
 
 
-CHILD_HEADERS = ["STT", "Đơn vị", "Số xã", "Xã đạt chuẩn", "Bình quân tiêu chí/xã", "Còn thiếu 1 tiêu chí",
-                 "Còn thiếu 2 tiêu chí", "Chưa có đánh giá được duyệt", "Phường, thị trấn, đặc khu (không tính)"]
+CHILD_HEADERS = [
+    "STT",
+    "Đơn vị",
+    "Số xã",
+    "Xã đạt chuẩn",
+    "Bình quân tiêu chí/xã",
+    "Còn thiếu 1 tiêu chí",
+    "Còn thiếu 2 tiêu chí",
+    "Chưa có đánh giá được duyệt",
+    "Phường, thị trấn, đặc khu (không tính)",
+]
 
 
 def _children_sheet(ws, summary) -> None:
@@ -118,11 +153,33 @@ def _children_sheet(ws, summary) -> None:
     for index, row in enumerate(summary.children, start=1):
         f = row.figures
         average = round(f.average, 1) if f.average is not None else None
-        ws.append([index, row.unit.name, f.communes, f.reaching, average, f.short_one, f.short_two, f.not_assessed,
-                   row.others])
+        ws.append(
+            [
+                index,
+                row.unit.name,
+                f.communes,
+                f.reaching,
+                average,
+                f.short_one,
+                f.short_two,
+                f.not_assessed,
+                row.others,
+            ]
+        )
     h = summary.headline
-    ws.append(["", "Tổng cộng", h.communes, h.reaching, round(h.average, 1) if h.average is not None else None,
-               h.short_one, h.short_two, h.not_assessed, sum(row.others for row in summary.children)])
+    ws.append(
+        [
+            "",
+            "Tổng cộng",
+            h.communes,
+            h.reaching,
+            round(h.average, 1) if h.average is not None else None,
+            h.short_one,
+            h.short_two,
+            h.not_assessed,
+            sum(row.others for row in summary.children),
+        ]
+    )
     ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
     ws.append([])
     ws.append(["", "Chỉ các xã được tính; phường, thị trấn và đặc khu được đếm riêng."])

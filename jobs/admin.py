@@ -12,9 +12,14 @@ from jobs.models import Job, SentReminder
 def start_job_from_admin(request, *, kind: str, params: dict) -> Job:
     """Start a job for the admin user and tell them where to watch it (a message with a link)."""
     job = services.job_start(kind=kind, by=request.user, params=params)
-    messages.info(request, format_html(
-        _('Đã bắt đầu "{}" chạy nền: <a href="{}">xem tiến độ</a>.'), registry.label_of(kind), job.get_absolute_url()
-    ))
+    messages.info(
+        request,
+        format_html(
+            _('Đã bắt đầu "{}" chạy nền: <a href="{}">xem tiến độ</a>.'),
+            registry.label_of(kind),
+            job.get_absolute_url(),
+        ),
+    )
     return job
 
 

@@ -36,7 +36,11 @@ class JobQuerySet(models.QuerySet):
 class Job(models.Model):
     kind = models.CharField(_("loại công việc"), max_length=50)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="jobs",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
         verbose_name=_("người bắt đầu"),
     )
     created_at = models.DateTimeField(_("bắt đầu lúc"), auto_now_add=True)

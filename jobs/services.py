@@ -42,7 +42,10 @@ def job_start(*, kind: str, by=None, params: dict | None = None) -> Job:
     registry.get(kind)  # an unknown kind is a programming error: fail now, not in the worker
     now = timezone.now()
     job = Job.objects.create(
-        kind=kind, created_by=by, params=params or {}, language=translation.get_language() or "",
+        kind=kind,
+        created_by=by,
+        params=params or {},
+        language=translation.get_language() or "",
         expires_at=now + datetime.timedelta(days=settings.JOBS_KEEP_DAYS),
     )
     transaction.on_commit(functools.partial(job_enqueue, job_id=job.pk))

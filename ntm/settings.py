@@ -147,8 +147,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the test database through it
 DATABASE_ROUTERS = ["ntm.replica.ReplicaRouter"]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "ntm.replica.ReplicaMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "ntm.replica.ReplicaMiddleware"
+)
 NTM_REPLICA_VIEWS = envlist("NTM_REPLICA_VIEWS", "dashboards:,api:,workbooks:template")
 NTM_REPLICA_PIN_SECONDS = envint("NTM_REPLICA_PIN_SECONDS", "15")
 

@@ -39,9 +39,7 @@ def unit_document(area: Area, query: dict, frame: content.Frame, day: datetime.d
     board = data.dashboard_for(area, query, with_since=False, with_pending=False)
     if board.criteria_set is None:
         return None
-    by_criterion, _by_indicator = figures.holdbacks(
-        board.all_rows, selectors.criteria_of(board.criteria_set), []
-    )
+    by_criterion, _by_indicator = figures.holdbacks(board.all_rows, selectors.criteria_of(board.criteria_set), [])
     return content.unit_document(area, board, by_criterion, frame, day)
 
 
@@ -49,10 +47,18 @@ def report_start(*, area: Area, query: dict, values: dict, day: datetime.date, f
     params = {**dashboard_forms.as_params(query), "as_of": query["as_of"].isoformat()}
     frame = {name: values.get(name, "") for name in content.Frame.__dataclass_fields__ if name != "recipients"}
     frame["recipients"] = values.get("recipients", "")
-    return jobs.job_start(kind=KIND, by=by, params={
-        "era": area.era, "code": area.unit.code, "query": params, "frame": frame,
-        "day": day.isoformat(), "format": file_format,
-    })
+    return jobs.job_start(
+        kind=KIND,
+        by=by,
+        params={
+            "era": area.era,
+            "code": area.unit.code,
+            "query": params,
+            "frame": frame,
+            "day": day.isoformat(),
+            "format": file_format,
+        },
+    )
 
 
 def report_run(job: Job) -> dict:
@@ -67,6 +73,7 @@ def report_run(job: Job) -> dict:
     if document is None:
         raise ValueError("No criteria set has assessments in this unit.")
     jobs.job_progress(job, done=2, total=3, message=area.name)
-    jobs.job_attach_file(job, name=file_name(area.unit, day, params["format"]),
-                         content=file_bytes(document, params["format"]))
+    jobs.job_attach_file(
+        job, name=file_name(area.unit, day, params["format"]), content=file_bytes(document, params["format"])
+    )
     return {"unit_name": str(area.name), "as_of": query["as_of"].isoformat(), "format": params["format"]}

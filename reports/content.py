@@ -69,7 +69,7 @@ class Document:
 
     @property
     def number_line(self) -> str:
-        """"Số: 12/BC-UBND", or with no number yet "Số:      /BC-UBND" (filled by hand when registered)."""
+        """ "Số: 12/BC-UBND", or with no number yet "Số:      /BC-UBND" (filled by hand when registered)."""
         number = self.frame.number.strip() or "\u00a0" * 6
         return _("Số: %(number)s/%(sign)s") % {"number": number, "sign": self.frame.sign.strip()}
 
@@ -79,24 +79,28 @@ class Document:
 
 
 def place_and_date(place: str, day: datetime.date) -> str:
-    """"Can Lộc, ngày 04 tháng 02 năm 2026": days below 10 and months below 3 take a leading zero (NĐ 30)."""
-    values = {"place": place, "day": f"{day.day:02d}", "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
-              "year": day.year}
+    """ "Can Lộc, ngày 04 tháng 02 năm 2026": days below 10 and months below 3 take a leading zero (NĐ 30)."""
+    values = {
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
+        "year": day.year,
+    }
     return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % values
 
 
 def place_of(unit) -> str:
-    """"Thiên Lộc" for "Xã Thiên Lộc": the name without its kind word."""
+    """ "Thiên Lộc" for "Xã Thiên Lộc": the name without its kind word."""
     name = unit.name.strip()
     lowered = name.lower()
     for prefix in _KIND_PREFIXES:
         if lowered.startswith(prefix + " "):
-            return name[len(prefix) + 1:].strip()
+            return name[len(prefix) + 1 :].strip()
     return name
 
 
 def in_sentence(name: str) -> str:
-    """"xã Thiên Lộc" for "Xã Thiên Lộc": inside a sentence the kind word is written in lower case."""
+    """ "xã Thiên Lộc" for "Xã Thiên Lộc": inside a sentence the kind word is written in lower case."""
     lowered = name.lower()
     if any(lowered.startswith(prefix + " ") for prefix in _KIND_PREFIXES):
         return name[:1].lower() + name[1:]
@@ -117,7 +121,9 @@ def default_frame(unit) -> dict:
                 ([f"Ban Chỉ đạo các CTMTQG {in_sentence(parent.name)} (b/c)"] if parent else [])
                 + ["Đảng ủy, HĐND xã", "Lưu: VT"]
             ),
-            "place": place_of(unit), "number": "", "signer_name": "",
+            "place": place_of(unit),
+            "number": "",
+            "signer_name": "",
         }
     return {
         "governing_body": f"ỦY BAN NHÂN DÂN {unit.name.upper()}",
@@ -126,11 +132,16 @@ def default_frame(unit) -> dict:
         "signer_authority": "",
         "signer_title": "TRƯỞNG BAN",
         "recipients": "\n".join(
-            [f"Ban Chỉ đạo các CTMTQG {in_sentence(parent.name)} (b/c)" if parent
-             else "Văn phòng Điều phối NTM Trung ương (b/c)"]
+            [
+                f"Ban Chỉ đạo các CTMTQG {in_sentence(parent.name)} (b/c)"
+                if parent
+                else "Văn phòng Điều phối NTM Trung ương (b/c)"
+            ]
             + ["Thành viên Ban Chỉ đạo", "UBND các xã", "Lưu: VT"]
         ),
-        "place": place_of(unit), "number": "", "signer_name": "",
+        "place": place_of(unit),
+        "number": "",
+        "signer_name": "",
     }
 
 
@@ -139,10 +150,15 @@ def frame_from(values: dict) -> Frame:
     if isinstance(recipients, str):
         recipients = [line.strip(" -;.") for line in recipients.splitlines() if line.strip(" -;.")]
     return Frame(
-        governing_body=values.get("governing_body", ""), issuing_body=values.get("issuing_body", ""),
-        number=values.get("number", ""), sign=values.get("sign", ""), place=values.get("place", ""),
-        signer_authority=values.get("signer_authority", ""), signer_title=values.get("signer_title", ""),
-        signer_name=values.get("signer_name", ""), recipients=list(recipients),
+        governing_body=values.get("governing_body", ""),
+        issuing_body=values.get("issuing_body", ""),
+        number=values.get("number", ""),
+        sign=values.get("sign", ""),
+        place=values.get("place", ""),
+        signer_authority=values.get("signer_authority", ""),
+        signer_title=values.get("signer_title", ""),
+        signer_name=values.get("signer_name", ""),
+        recipients=list(recipients),
     )
 
 
@@ -177,36 +193,65 @@ def criteria_table(rows) -> Table:
     `rows`: assessments.selectors.review.criteria_rows of the assessment's results.
     """
     table = Table(
-        headers=[_("STT"), _("Tiêu chí, chỉ tiêu"), _("Chỉ tiêu, ngưỡng cần đạt"), _("Kết quả thực hiện"),
-                 _("Tự đánh giá")],
-        widths=[0.08, 0.40, 0.20, 0.16, 0.16], label="criteria",
+        headers=[
+            _("STT"),
+            _("Tiêu chí, chỉ tiêu"),
+            _("Chỉ tiêu, ngưỡng cần đạt"),
+            _("Kết quả thực hiện"),
+            _("Tự đánh giá"),
+        ],
+        widths=[0.08, 0.40, 0.20, 0.16, 0.16],
+        label="criteria",
     )
     for row in rows:
         criterion = row.criterion
         verdict = self_assessment(row.met, any(r.value is not None for r in row.results))
-        table.rows.append(TableRow([str(criterion.number), _("Tiêu chí số %(number)s: %(name)s") % {
-            "number": criterion.number, "name": criterion.name}, "", "", verdict], bold=True))
+        table.rows.append(
+            TableRow(
+                [
+                    str(criterion.number),
+                    _("Tiêu chí số %(number)s: %(name)s") % {"number": criterion.number, "name": criterion.name},
+                    "",
+                    "",
+                    verdict,
+                ],
+                bold=True,
+            )
+        )
         for result in row.results:
             indicator = result.indicator
             target = result.target_applied or indicator_target(indicator) or "—"
             has_value = result.value is not None
-            table.rows.append(TableRow([indicator.code, indicator.name, target, _result_value(result),
-                                   self_assessment(result.met, has_value)]))
+            table.rows.append(
+                TableRow(
+                    [
+                        indicator.code,
+                        indicator.name,
+                        target,
+                        _result_value(result),
+                        self_assessment(result.met, has_value),
+                    ]
+                )
+            )
     return table
 
 
 def commune_document(assessment, rows, frame: Frame, day: datetime.date) -> Document:
     commune = assessment.commune
     subject = _("Kết quả tự đánh giá thực hiện %(set)s của %(commune)s (số liệu đến ngày %(date)s)") % {
-        "set": assessment.criteria_set.name, "commune": in_sentence(commune.name),
+        "set": assessment.criteria_set.name,
+        "commune": in_sentence(commune.name),
         "date": assessment.as_of.strftime("%d/%m/%Y"),
     }
     sentence = rollup.sentence(assessment.summary)
     opening = _("Ủy ban nhân dân %(commune)s báo cáo kết quả tự đánh giá mức độ đạt %(set)s như sau:") % {
-        "set": assessment.criteria_set.name, "commune": in_sentence(commune.name),
+        "set": assessment.criteria_set.name,
+        "commune": in_sentence(commune.name),
     }
     summary = _("Tính đến ngày %(date)s, %(commune)s %(sentence)s") % {
-        "date": assessment.as_of.strftime("%d/%m/%Y"), "commune": in_sentence(commune.name), "sentence": sentence,
+        "date": assessment.as_of.strftime("%d/%m/%Y"),
+        "commune": in_sentence(commune.name),
+        "sentence": sentence,
     }
     document = Document(frame, day, subject, sentence)
     document.sections = [
@@ -231,7 +276,8 @@ def commune_status(row) -> str:
 def communes_table(rows) -> Table:
     table = Table(
         headers=[_("STT"), _("Xã"), _("Ngày đánh giá"), _("Tiêu chí đạt"), _("Chỉ tiêu đạt"), _("Tình trạng")],
-        widths=[0.08, 0.26, 0.17, 0.13, 0.13, 0.23], label="communes",
+        widths=[0.08, 0.26, 0.17, 0.13, 0.13, 0.23],
+        label="communes",
     )
     for index, row in enumerate(rows, 1):
         s = row.summary
@@ -249,7 +295,8 @@ def holdbacks_table(holdbacks) -> Table:
     """The criteria that hold communes back, most failed first (dashboards.figures.holdbacks), failing ones only."""
     table = Table(
         headers=[_("STT"), _("Tiêu chí"), _("Số xã chưa đạt"), _("Tỷ lệ")],
-        widths=[0.08, 0.56, 0.18, 0.18], label="holdbacks",
+        widths=[0.08, 0.56, 0.18, 0.18],
+        label="holdbacks",
     )
     for index, item in enumerate([h for h in holdbacks if h.failing], 1):
         name = _("Tiêu chí số %(number)s: %(name)s") % {"number": item.key, "name": item.name}
@@ -262,31 +309,42 @@ def unit_document(area, board, holdbacks, frame: Frame, day: datetime.date) -> D
     """`board`: dashboards.data.dashboard_for of the area; `holdbacks`: figures.holdbacks' criteria."""
     criteria_set, headline, as_of = board.criteria_set, board.headline, board.query["as_of"]
     values = {
-        "set": criteria_set.name, "unit": in_sentence(area.name), "date": as_of.strftime("%d/%m/%Y"),
-        "communes": numbers.grouped(headline.communes), "assessed": numbers.grouped(headline.assessed),
-        "reaching": numbers.grouped(headline.reaching), "total": criteria_set_total(board),
+        "set": criteria_set.name,
+        "unit": in_sentence(area.name),
+        "date": as_of.strftime("%d/%m/%Y"),
+        "communes": numbers.grouped(headline.communes),
+        "assessed": numbers.grouped(headline.assessed),
+        "reaching": numbers.grouped(headline.reaching),
+        "total": criteria_set_total(board),
         "average": numbers.one_decimal(headline.average) if headline.average is not None else "—",
     }
     subject = _("Kết quả thực hiện %(set)s trên địa bàn %(unit)s (số liệu đến ngày %(date)s)") % values
-    sentence = _(
-        "Tính đến ngày %(date)s, %(unit)s có %(communes)s xã thực hiện %(set)s; %(assessed)s xã đã có kết quả "
-        "đánh giá được thẩm định, trong đó %(reaching)s xã đạt đủ %(total)s tiêu chí; bình quân đạt %(average)s "
-        "tiêu chí/xã."
-    ) % values
+    sentence = (
+        _(
+            "Tính đến ngày %(date)s, %(unit)s có %(communes)s xã thực hiện %(set)s; %(assessed)s xã đã có kết quả "
+            "đánh giá được thẩm định, trong đó %(reaching)s xã đạt đủ %(total)s tiêu chí; bình quân đạt %(average)s "
+            "tiêu chí/xã."
+        )
+        % values
+    )
     if board.set_note:
         sentence = f"{sentence[:-1]} ({board.set_note})."
     document = Document(frame, day, subject, sentence)
-    opening = _("Ban Chỉ đạo các Chương trình mục tiêu quốc gia %(unit)s báo cáo kết quả thực hiện %(set)s "
-                "trên địa bàn như sau:") % {"set": criteria_set.name, "unit": in_sentence(area.name)}
+    opening = _(
+        "Ban Chỉ đạo các Chương trình mục tiêu quốc gia %(unit)s báo cáo kết quả thực hiện %(set)s "
+        "trên địa bàn như sau:"
+    ) % {"set": criteria_set.name, "unit": in_sentence(area.name)}
     failing = holdbacks_table(holdbacks)
     none_failing = [] if failing.rows else [_("Không có tiêu chí nào có xã chưa đạt.")]
     document.sections = [
         Section("", [opening]),
         Section(_("I. KẾT QUẢ CHUNG"), [sentence]),
-        Section(_("II. KẾT QUẢ CỦA TỪNG XÃ"), [_("Theo kết quả đánh giá đã được thẩm định mới nhất của mỗi xã:")],
-                communes_table(board.all_rows)),
-        Section(_("III. CÁC TIÊU CHÍ CÒN NHIỀU XÃ CHƯA ĐẠT"),
-                none_failing, failing if failing.rows else None),
+        Section(
+            _("II. KẾT QUẢ CỦA TỪNG XÃ"),
+            [_("Theo kết quả đánh giá đã được thẩm định mới nhất của mỗi xã:")],
+            communes_table(board.all_rows),
+        ),
+        Section(_("III. CÁC TIÊU CHÍ CÒN NHIỀU XÃ CHƯA ĐẠT"), none_failing, failing if failing.rows else None),
     ]
     return document
 

@@ -10,14 +10,26 @@ FORMATS = (("docx", _("Word (.docx)")), ("pdf", _("PDF")))
 
 
 class ReportForm(forms.ModelForm):
-    report_date = forms.DateField(label=_("Ngày báo cáo"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    report_date = forms.DateField(
+        label=_("Ngày báo cáo"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     file_format = forms.ChoiceField(label=_("Định dạng"), choices=FORMATS, initial="docx", widget=forms.RadioSelect)
 
     class Meta:
         model = ReportSettings
-        fields = ["governing_body", "issuing_body", "number", "sign", "place", "signer_authority", "signer_title",
-                  "signer_name", "recipients"]
+        fields = [
+            "governing_body",
+            "issuing_body",
+            "number",
+            "sign",
+            "place",
+            "signer_authority",
+            "signer_title",
+            "signer_name",
+            "recipients",
+        ]
         widgets = {"recipients": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "governing_body": _("Để trống nếu cơ quan ban hành không có cơ quan chủ quản (như Ủy ban nhân dân)."),

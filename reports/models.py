@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportSettings(models.Model):
     unit = models.OneToOneField(
-        "communes.AdministrativeUnit", models.CASCADE, related_name="report_settings", verbose_name=_("đơn vị"),
+        "communes.AdministrativeUnit",
+        models.CASCADE,
+        related_name="report_settings",
+        verbose_name=_("đơn vị"),
     )
     governing_body = models.CharField(_("cơ quan, tổ chức chủ quản"), max_length=200, blank=True)
     issuing_body = models.CharField(_("cơ quan, tổ chức ban hành"), max_length=200)

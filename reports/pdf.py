@@ -37,20 +37,31 @@ GAP = 3 * mm
 
 @cache
 def _fonts() -> str:
-    faces = {"": "DejaVuSerif", "-Bold": "DejaVuSerif-Bold", "-Italic": "DejaVuSerif-Italic",
-             "-BoldItalic": "DejaVuSerif-BoldItalic"}
+    faces = {
+        "": "DejaVuSerif",
+        "-Bold": "DejaVuSerif-Bold",
+        "-Italic": "DejaVuSerif-Italic",
+        "-BoldItalic": "DejaVuSerif-BoldItalic",
+    }
     for suffix, file in faces.items():
         pdfmetrics.registerFont(TTFont(f"{FAMILY}{suffix}", FONT_DIR / f"{file}.ttf"))
-    pdfmetrics.registerFontFamily(FAMILY, normal=FAMILY, bold=f"{FAMILY}-Bold", italic=f"{FAMILY}-Italic",
-                                  boldItalic=f"{FAMILY}-BoldItalic")
+    pdfmetrics.registerFontFamily(
+        FAMILY, normal=FAMILY, bold=f"{FAMILY}-Bold", italic=f"{FAMILY}-Italic", boldItalic=f"{FAMILY}-BoldItalic"
+    )
     return FAMILY
 
 
 def _style(size=13, *, bold=False, italic=False, align=TA_LEFT, first_line=0, after=0, before=0) -> ParagraphStyle:
     name = FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
     return ParagraphStyle(
-        f"s{size}{bold}{italic}{align}{first_line}{after}{before}", fontName=name, fontSize=size,
-        leading=size * 1.25, alignment=align, firstLineIndent=first_line, spaceAfter=after, spaceBefore=before,
+        f"s{size}{bold}{italic}{align}{first_line}{after}{before}",
+        fontName=name,
+        fontSize=size,
+        leading=size * 1.25,
+        alignment=align,
+        firstLineIndent=first_line,
+        spaceAfter=after,
+        spaceBefore=before,
     )
 
 
@@ -70,8 +81,14 @@ def pdf_bytes(document: Document) -> bytes:
     _fonts()
     out = io.BytesIO()
     template = SimpleDocTemplate(
-        out, pagesize=A4, topMargin=TOP, bottomMargin=BOTTOM, leftMargin=LEFT, rightMargin=RIGHT,
-        title=f"{_('BÁO CÁO')} {document.subject}", author=document.frame.issuing_body,
+        out,
+        pagesize=A4,
+        topMargin=TOP,
+        bottomMargin=BOTTOM,
+        leftMargin=LEFT,
+        rightMargin=RIGHT,
+        title=f"{_('BÁO CÁO')} {document.subject}",
+        author=document.frame.issuing_body,
     )
     story = _header_block(document) + _title(document)
     for section in document.sections:
@@ -95,12 +112,18 @@ def _page_number(canvas, doc) -> None:
 
 def _columns(left: list, right: list, left_width: float) -> PdfTable:
     table = PdfTable([[left, right]], colWidths=[left_width, TEXT_WIDTH - left_width])
-    table.setStyle(TableStyle([
-        # CENTER places the short rules (narrower than the cell); each paragraph keeps its own alignment.
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (0, 0), GAP),  # the left block keeps clear of the right one
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                # CENTER places the short rules (narrower than the cell); each paragraph keeps its own alignment.
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), GAP),  # the left block keeps clear of the right one
+            ]
+        )
+    )
     return table
 
 
@@ -126,8 +149,14 @@ def _header_block(document: Document) -> list:
         _p(motto, _style(_fitting(motto, 12, right_width - 2), bold=True, align=TA_CENTER)),
         _p(motto_line, _style(12, bold=True, align=TA_CENTER)),
         _rule(min(pdfmetrics.stringWidth(motto_line, f"{FAMILY}-Bold", 12), right_width)),
-        _p(document.place_date, _style(_fitting(document.place_date, 12, right_width - 2, bold=False, italic=True),
-                                       italic=True, align=TA_CENTER)),
+        _p(
+            document.place_date,
+            _style(
+                _fitting(document.place_date, 12, right_width - 2, bold=False, italic=True),
+                italic=True,
+                align=TA_CENTER,
+            ),
+        ),
     ]
     return [_columns(left, right, LEFT_COLUMN)]
 
@@ -156,9 +185,12 @@ def _table(table: Table) -> PdfTable:
             bold_rows.append(index)
     grid = PdfTable(data, colWidths=[TEXT_WIDTH * share for share in table.widths], repeatRows=1)
     commands = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     commands += [("BACKGROUND", (0, i), (-1, i), colors.Color(0.93, 0.93, 0.93)) for i in bold_rows]
     grid.setStyle(TableStyle(commands))

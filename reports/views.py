@@ -46,10 +46,19 @@ def commune_report(request, pk):
             assessment, rows, content.frame_from(form.cleaned_data), form.cleaned_data["report_date"]
         )
         return _download(document, commune, form.cleaned_data)
-    return render(request, "reports/form.html", {
-        "form": form, "unit": commune, "assessment": assessment, "criteria_set": assessment.criteria_set,
-        "as_of": assessment.as_of, "back_url": reverse("web:assessment", args=[assessment.pk]),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "unit": commune,
+            "assessment": assessment,
+            "criteria_set": assessment.criteria_set,
+            "as_of": assessment.as_of,
+            "back_url": reverse("web:assessment", args=[assessment.pk]),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -67,13 +76,29 @@ def unit_report(request, era, code):
         services.report_settings_save(unit=area.unit, values=cleaned, by=request.user)
         query["set"] = criteria_set.code
         if background:
-            job = build.report_start(area=area, query=query, values=cleaned, day=cleaned["report_date"],
-                                     file_format=cleaned["file_format"], by=request.user)
+            job = build.report_start(
+                area=area,
+                query=query,
+                values=cleaned,
+                day=cleaned["report_date"],
+                file_format=cleaned["file_format"],
+                by=request.user,
+            )
             return redirect("jobs:detail", job.pk)
         document = build.unit_document(area, query, content.frame_from(cleaned), cleaned["report_date"])
         return _download(document, area.unit, cleaned)
-    return render(request, "reports/form.html", {
-        "form": form, "unit": area.unit, "area": area, "criteria_set": criteria_set, "as_of": query["as_of"],
-        "communes": communes, "background": background,
-        "back_url": area.url("unit", dashboard_forms.as_params(query, p=None, view=None, kind=None)),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "unit": area.unit,
+            "area": area,
+            "criteria_set": criteria_set,
+            "as_of": query["as_of"],
+            "communes": communes,
+            "background": background,
+            "back_url": area.url("unit", dashboard_forms.as_params(query, p=None, view=None, kind=None)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -79,8 +79,19 @@ def _page_field(paragraph) -> None:
             run._r.append(element)
 
 
-def _paragraph(container, text: str, *, bold=False, italic=False, size=14, center=False, justify=False,
-               first_line=False, space_before=0, space_after=6):
+def _paragraph(
+    container,
+    text: str,
+    *,
+    bold=False,
+    italic=False,
+    size=14,
+    center=False,
+    justify=False,
+    first_line=False,
+    space_before=0,
+    space_after=6,
+):
     paragraph = container.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -50,26 +50,43 @@ class Completion:
 def _latest_current(commune_ids) -> dict[int, Assessment]:
     """Each commune's latest approved assessment under a 2026-2030 NTM set (one query, summaries only)."""
     latest = (
-        Assessment.objects.filter(commune_id=OuterRef("commune_id"), status=Status.APPROVED,
-                                  criteria_set__level=SetLevel.NTM, criteria_set__period_start__gte=GROUP_PERIOD_START)
-        .order_by("-as_of", "-id").values("pk")[:1]
+        Assessment.objects.filter(
+            commune_id=OuterRef("commune_id"),
+            status=Status.APPROVED,
+            criteria_set__level=SetLevel.NTM,
+            criteria_set__period_start__gte=GROUP_PERIOD_START,
+        )
+        .order_by("-as_of", "-id")
+        .values("pk")[:1]
     )
-    rows = (Assessment.objects.filter(commune_id__in=commune_ids, pk=Subquery(latest))
-            .select_related("criteria_set").only("commune_id", "meets_standard", "criteria_set__code",
-                                                 "criteria_set__name", "criteria_set__is_synthetic",
-                                                 "criteria_set__published_by_demo"))
+    rows = (
+        Assessment.objects.filter(commune_id__in=commune_ids, pk=Subquery(latest))
+        .select_related("criteria_set")
+        .only(
+            "commune_id",
+            "meets_standard",
+            "criteria_set__code",
+            "criteria_set__name",
+            "criteria_set__is_synthetic",
+            "criteria_set__published_by_demo",
+        )
+    )
     return {a.commune_id: a for a in rows}
 
 
 def province_completion(province: AdministrativeUnit) -> Completion:
     """The figures of the completion page, from stored summaries and recognitions (three queries)."""
-    units = list(AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE)
-                 .only("id", "kind", "commune_group"))
+    units = list(
+        AdministrativeUnit.objects.under(province).filter(level=Level.COMMUNE).only("id", "kind", "commune_group")
+    )
     xa = [u for u in units if u.kind == UnitKind.XA]
     ids = [u.pk for u in xa]
     latest = _latest_current(ids)
-    recognised = set(Recognition.objects.filter(commune_id__in=ids, level=SetLevel.NTM,
-                                                decision_date__gte=PERIOD_START).values_list("commune_id", flat=True))
+    recognised = set(
+        Recognition.objects.filter(commune_id__in=ids, level=SetLevel.NTM, decision_date__gte=PERIOD_START).values_list(
+            "commune_id", flat=True
+        )
+    )
     lines = {value: GroupLine(value, label) for value, label in CommuneGroup.choices}
     lines[""] = GroupLine("", "")
     total = GroupLine("total", "")
@@ -81,5 +98,6 @@ def province_completion(province: AdministrativeUnit) -> Completion:
             line.meeting += bool(assessment and assessment.meets_standard)
             line.recognised += unit.pk in recognised
     sets = {a.criteria_set.code: a.criteria_set for a in latest.values()}
-    return Completion(province, list(lines.values()), total, len(units) - len(xa),
-                      sorted(sets.values(), key=lambda cs: cs.code))
+    return Completion(
+        province, list(lines.values()), total, len(units) - len(xa), sorted(sets.values(), key=lambda cs: cs.code)
+    )

@@ -10,11 +10,18 @@ class PlanForm(forms.Form):
     """The planned year of one level; an empty year removes the plan."""
 
     target_year = forms.IntegerField(
-        label=_("Năm phấn đấu đạt chuẩn"), required=False, min_value=2010, max_value=2100,
+        label=_("Năm phấn đấu đạt chuẩn"),
+        required=False,
+        min_value=2010,
+        max_value=2100,
         help_text=_("Để trống để xóa lộ trình của mức này."),
     )
-    note = forms.CharField(label=_("Ghi chú"), required=False, validators=[notes.validate_note_length],
-                           widget=forms.Textarea(attrs={"rows": 2, "maxlength": notes.max_chars()}))
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        validators=[notes.validate_note_length],
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": notes.max_chars()}),
+    )
 
 
 class RecognitionForm(forms.ModelForm):

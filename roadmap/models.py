@@ -34,14 +34,21 @@ def rank(level: str) -> int:
 
 class Plan(models.Model):
     commune = models.ForeignKey(
-        "communes.AdministrativeUnit", models.CASCADE, related_name="plans", verbose_name=_("xã"),
+        "communes.AdministrativeUnit",
+        models.CASCADE,
+        related_name="plans",
+        verbose_name=_("xã"),
         limit_choices_to={"level": 3},
     )
     level = models.CharField(_("mức"), max_length=20, choices=LEVEL_CHOICES)
     target_year = models.PositiveSmallIntegerField(_("năm phấn đấu đạt chuẩn"))
     note = models.TextField(_("ghi chú"), blank=True, validators=[validate_note_length])
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("người cập nhật"),
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -64,7 +71,10 @@ class Plan(models.Model):
 
 class Recognition(models.Model):
     commune = models.ForeignKey(
-        "communes.AdministrativeUnit", models.PROTECT, related_name="recognitions", verbose_name=_("xã"),
+        "communes.AdministrativeUnit",
+        models.PROTECT,
+        related_name="recognitions",
+        verbose_name=_("xã"),
         limit_choices_to={"level": 3},
     )
     level = models.CharField(_("mức"), max_length=20, choices=LEVEL_CHOICES)
@@ -73,7 +83,11 @@ class Recognition(models.Model):
     issuing_body = models.CharField(_("cơ quan ban hành"), max_length=200)
     note = models.TextField(_("ghi chú"), blank=True, validators=[validate_note_length])
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("người ghi nhận"),
     )
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
@@ -84,9 +98,7 @@ class Recognition(models.Model):
         verbose_name_plural = _("quyết định công nhận")
         ordering = ["commune__path", "-decision_date"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["commune", "level", "decision_number"], name="recognition_unique_decision"
-            ),
+            models.UniqueConstraint(fields=["commune", "level", "decision_number"], name="recognition_unique_decision"),
         ]
         indexes = [models.Index(fields=["commune", "-decision_date"], name="recognition_latest")]
 
@@ -101,14 +113,18 @@ class Recognition(models.Model):
             return
         shown = formats.date_format(date, "SHORT_DATE_FORMAT")
         if date < RECOGNITION_START:
-            message = _("Ngày quyết định %(date)s không hợp lệ: chương trình xây dựng nông thôn mới bắt đầu từ năm "
-                        "2010, chưa có quyết định công nhận nào trước đó.") % {"date": shown}
+            message = _(
+                "Ngày quyết định %(date)s không hợp lệ: chương trình xây dựng nông thôn mới bắt đầu từ năm "
+                "2010, chưa có quyết định công nhận nào trước đó."
+            ) % {"date": shown}
         elif date > timezone.localdate():
             message = _("Ngày quyết định không thể ở tương lai.")
         elif self.commune_id and self.commune.valid_from and date < self.commune.valid_from:
             message = _("Ngày quyết định %(date)s trước ngày thành lập %(unit)s (%(from)s).") % {
-                "date": shown, "unit": self.commune.name,
-                "from": formats.date_format(self.commune.valid_from, "SHORT_DATE_FORMAT")}
+                "date": shown,
+                "unit": self.commune.name,
+                "from": formats.date_format(self.commune.valid_from, "SHORT_DATE_FORMAT"),
+            }
         else:
             return
         raise ValidationError({"decision_date": message}, code="implausible_date")

@@ -49,14 +49,16 @@ def commune_rows(communes: list[AdministrativeUnit], user, today: datetime.date)
     recognitions = selectors.recognitions_by_commune_level(ids)
     latest = selectors.latest_approved_by_level(ids)
     return [
-        build_row(c, plans.get(c.pk, []), recognitions.get(c.pk, {}), latest.get(c.pk, {}), today,
-                  editable=can_edit(user, c))
+        build_row(
+            c, plans.get(c.pk, []), recognitions.get(c.pk, {}), latest.get(c.pk, {}), today, editable=can_edit(user, c)
+        )
         for c in communes
     ]
 
 
-def build_row(commune, plans: list[Plan], recognitions: dict[str, Recognition], latest: dict, today,
-              *, editable: bool) -> PlanRow:
+def build_row(
+    commune, plans: list[Plan], recognitions: dict[str, Recognition], latest: dict, today, *, editable: bool
+) -> PlanRow:
     by_level = {p.level: p for p in plans}
     top = max(recognitions.values(), key=lambda r: (selectors.rank(r.level), r.decision_date), default=None)
     cells = []
@@ -94,8 +96,7 @@ def by_year(rows: list[PlanRow]) -> list[tuple[int, list[YearLevel]]]:
             entry.rows.append((row.commune, cell.status))
     order = [level for level, _label in LEVEL_CHOICES]
     return [
-        (year, sorted(levels.values(), key=lambda e: order.index(e.level)))
-        for year, levels in sorted(years.items())
+        (year, sorted(levels.values(), key=lambda e: order.index(e.level))) for year, levels in sorted(years.items())
     ]
 
 
@@ -132,15 +133,20 @@ def commune_section(commune: AdministrativeUnit, user, today: datetime.date, com
     approved assessment per level comes from the commune page's own summaries when given.
     """
     history = list(
-        Plan.history.filter(commune_id=commune.pk).select_related("history_user").order_by("id", "history_date", "history_id")
+        Plan.history.filter(commune_id=commune.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
     )
     plans, changes = _replay(history)
     recognitions = list(selectors.recognitions_for_commune(commune.pk))
     by_level: dict[str, Recognition] = {}
     for recognition in sorted(recognitions, key=lambda r: (r.decision_date, r.pk), reverse=True):
         by_level.setdefault(recognition.level, recognition)
-    latest = _latest_from_page(commune_page) if commune_page is not None else \
-        selectors.latest_approved_by_level([commune.pk]).get(commune.pk, {})
+    latest = (
+        _latest_from_page(commune_page)
+        if commune_page is not None
+        else selectors.latest_approved_by_level([commune.pk]).get(commune.pk, {})
+    )
     row = build_row(commune, plans, by_level, latest, today, editable=can_edit(user, commune))
     changes.sort(key=lambda c: c.when, reverse=True)
     return CommuneSection(row, recognitions, changes)
@@ -153,11 +159,16 @@ def _replay(history: list) -> tuple[list[Plan], list[PlanChange]]:
     for record in history:
         before = current.get(record.id)
         deleted = record.history_type == "-"
-        changes.append(PlanChange(
-            record.history_date, record.history_user, labels.get(record.level, record.level),
-            before.target_year if before is not None else None,
-            None if deleted else record.target_year, "" if deleted else record.note,
-        ))
+        changes.append(
+            PlanChange(
+                record.history_date,
+                record.history_user,
+                labels.get(record.level, record.level),
+                before.target_year if before is not None else None,
+                None if deleted else record.target_year,
+                "" if deleted else record.note,
+            )
+        )
         if deleted:
             current.pop(record.id, None)
         else:

@@ -24,8 +24,11 @@ DEFAULT_BEHIND_FROM_MONTH = 7
 
 
 def _level_rank():
-    return Case(*(When(level=level, then=Value(i)) for i, level in enumerate(LEVELS)),
-                default=Value(-1), output_field=IntegerField())
+    return Case(
+        *(When(level=level, then=Value(i)) for i, level in enumerate(LEVELS)),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
 
 
 def recognitions_by_commune(commune_ids: Iterable[int] | QuerySet) -> dict[int, Recognition]:
@@ -78,7 +81,8 @@ def latest_approved_by_level(commune_ids: Iterable[int] | QuerySet) -> dict[int,
     """
     latest = (
         Assessment.objects.filter(
-            commune_id=OuterRef("commune_id"), criteria_set__level=OuterRef("criteria_set__level"),
+            commune_id=OuterRef("commune_id"),
+            criteria_set__level=OuterRef("criteria_set__level"),
             status=Status.APPROVED,
         )
         .order_by("-as_of", "-id")
@@ -88,9 +92,18 @@ def latest_approved_by_level(commune_ids: Iterable[int] | QuerySet) -> dict[int,
         Assessment.objects.filter(commune_id__in=commune_ids, status=Status.APPROVED, pk=Subquery(latest))
         .select_related("criteria_set")
         .only(
-            "commune_id", "as_of", "status", "criteria_met", "criteria_total", "indicators_met",
-            "indicators_total", "meets_standard", "unmet",
-            "criteria_set__code", "criteria_set__name", "criteria_set__level",
+            "commune_id",
+            "as_of",
+            "status",
+            "criteria_met",
+            "criteria_total",
+            "indicators_met",
+            "indicators_total",
+            "meets_standard",
+            "unmet",
+            "criteria_set__code",
+            "criteria_set__name",
+            "criteria_set__level",
         )
     )
     by_commune: dict[int, dict[str, Assessment]] = {}
@@ -99,8 +112,9 @@ def latest_approved_by_level(commune_ids: Iterable[int] | QuerySet) -> dict[int,
     return by_commune
 
 
-def plan_status(plan: Plan, latest_approved_assessment: Assessment | None, recognition: Recognition | None,
-                today: datetime.date) -> str:
+def plan_status(
+    plan: Plan, latest_approved_assessment: Assessment | None, recognition: Recognition | None, today: datetime.date
+) -> str:
     """Where a commune stands against one plan: "achieved", "on_track" or "behind".
 
     - achieved: recognised at the planned level or a higher one (recognition is the commune's top
@@ -126,7 +140,7 @@ def plan_status(plan: Plan, latest_approved_assessment: Assessment | None, recog
 
 
 def at_risk(recognition: Recognition | None, latest_by_level: dict[str, Assessment]) -> list[Assessment]:
-    """"Có nguy cơ rớt chuẩn": the approved assessments below the standard of a level the commune
+    """ "Có nguy cơ rớt chuẩn": the approved assessments below the standard of a level the commune
     is recognised at (its top recognition's level or a lower one). Empty when not at risk.
 
     A commune recognised nâng cao must keep the NTM standard too, hence the lower levels.
@@ -135,15 +149,18 @@ def at_risk(recognition: Recognition | None, latest_by_level: dict[str, Assessme
         return []
     top = rank(recognition.level)
     return [
-        a for level, a in latest_by_level.items()
+        a
+        for level, a in latest_by_level.items()
         if 0 <= rank(level) <= top and not a.meets_held  # an incomplete set is no sign of losing the standard
     ]
 
 
 def recognitions_for_commune(commune_id: int) -> QuerySet[Recognition]:
     """Every recognition of one commune, newest decision first, with who recorded it."""
-    return Recognition.objects.filter(commune_id=commune_id).select_related("recorded_by").order_by(
-        "-decision_date", "-id"
+    return (
+        Recognition.objects.filter(commune_id=commune_id)
+        .select_related("recorded_by")
+        .order_by("-decision_date", "-id")
     )
 
 

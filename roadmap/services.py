@@ -38,15 +38,21 @@ def plan_set(*, commune, level: str, target_year: int | None, note: str = "", by
 
 
 @transaction.atomic
-def recognition_record(*, commune, level: str, decision_number: str, decision_date, issuing_body: str,
-                       note: str = "", by) -> Recognition:
+def recognition_record(
+    *, commune, level: str, decision_number: str, decision_date, issuing_body: str, note: str = "", by
+) -> Recognition:
     """Record that `commune` was recognised at `level` by a decision; the same decision twice is refused."""
     note = notes.clean_note(note)
     if Recognition.objects.filter(commune=commune, level=level, decision_number=decision_number).exists():
         raise ValidationError(_("Quyết định này đã được ghi nhận cho xã."), code="duplicate")
     recognition = Recognition(
-        commune=commune, level=level, decision_number=decision_number.strip(), decision_date=decision_date,
-        issuing_body=issuing_body.strip(), note=note, recorded_by=by,
+        commune=commune,
+        level=level,
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        issuing_body=issuing_body.strip(),
+        note=note,
+        recorded_by=by,
     )
     recognition._history_user = by
     recognition.full_clean(exclude=["commune"])

@@ -25,9 +25,12 @@ def unit_roadmap(request, era, code):
     rows = pages.commune_rows(pages.unit_communes(unit), request.user, timezone.localdate())
     shown = request.GET.get("status")
     ctx = {
-        "unit": unit, "levels": LEVEL_CHOICES, "by_year": request.GET.get("by") == "year",
+        "unit": unit,
+        "levels": LEVEL_CHOICES,
+        "by_year": request.GET.get("by") == "year",
         "status_filter": shown if shown in STATUS_FILTERS else "",
-        "total": len(rows), "behind_count": sum(r.behind for r in rows),
+        "total": len(rows),
+        "behind_count": sum(r.behind for r in rows),
         "at_risk_count": sum(bool(r.at_risk) for r in rows),
     }
     if ctx["by_year"]:
@@ -46,7 +49,9 @@ def _commune_for_edit(request, era, code):
     if not commune.is_commune:
         raise Http404
     if not pages.can_edit(request.user, commune):
-        raise PermissionDenied(_("Chỉ người thẩm định của đơn vị cấp trên mới sửa được lộ trình và ghi nhận công nhận."))
+        raise PermissionDenied(
+            _("Chỉ người thẩm định của đơn vị cấp trên mới sửa được lộ trình và ghi nhận công nhận.")
+        )
     return commune
 
 
@@ -72,12 +77,22 @@ def plan_edit(request, era, code, level):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Đã lưu lộ trình %(level)s của %(commune)s.") % {
-                "level": labels[level], "commune": commune.name})
+            messages.success(
+                request,
+                _("Đã lưu lộ trình %(level)s của %(commune)s.") % {"level": labels[level], "commune": commune.name},
+            )
             return redirect(_back(request, commune))
-    return render(request, "roadmap/plan_edit.html", {
-        "commune": commune, "level_label": labels[level], "form": form, "plan": plan, "next": _back(request, commune),
-    })
+    return render(
+        request,
+        "roadmap/plan_edit.html",
+        {
+            "commune": commune,
+            "level_label": labels[level],
+            "form": form,
+            "plan": plan,
+            "next": _back(request, commune),
+        },
+    )
 
 
 @login_required
@@ -90,12 +105,20 @@ def recognition_add(request, era, code):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Đã ghi nhận quyết định công nhận của %(commune)s.") % {"commune": commune.name})
+            messages.success(
+                request, _("Đã ghi nhận quyết định công nhận của %(commune)s.") % {"commune": commune.name}
+            )
             return redirect(_back(request, commune))
-    return render(request, "roadmap/recognition_add.html", {
-        "commune": commune, "form": form, "next": _back(request, commune),
-        "recognitions": list(selectors.recognitions_for_commune(commune.pk)),
-    })
+    return render(
+        request,
+        "roadmap/recognition_add.html",
+        {
+            "commune": commune,
+            "form": form,
+            "next": _back(request, commune),
+            "recognitions": list(selectors.recognitions_for_commune(commune.pk)),
+        },
+    )
 
 
 @login_required

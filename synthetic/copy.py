@@ -16,8 +16,18 @@ from assessments.models import IndicatorResult, VerificationState
 # The columns written, in order; checked against the model so that a new column fails loudly here
 # instead of being silently left to its database default.
 COLUMNS = (
-    "assessment_id", "indicator_id", "value", "met", "target_applied", "note", "updated_by_id", "updated_at",
-    "verification_state", "verification_comment", "verified_by_id", "verified_at",
+    "assessment_id",
+    "indicator_id",
+    "value",
+    "met",
+    "target_applied",
+    "note",
+    "updated_by_id",
+    "updated_at",
+    "verification_state",
+    "verification_comment",
+    "verified_by_id",
+    "verified_at",
 )
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -43,8 +53,10 @@ def copy_results(results: list[IndicatorResult]) -> None:
     write = buffer.write
     for r in results:
         value = "\\N" if r.value is None else str(r.value)
-        write(f"{r.assessment_id}\t{r.indicator_id}\t{value}\t{met_text[r.met]}\t{_text(r.target_applied)}\t"
-              f"{_text(r.note)}\t\\N\t{now}\t{unchecked}\t\t\\N\t\\N\n")
+        write(
+            f"{r.assessment_id}\t{r.indicator_id}\t{value}\t{met_text[r.met]}\t{_text(r.target_applied)}\t"
+            f"{_text(r.note)}\t\\N\t{now}\t{unchecked}\t\t\\N\t\\N\n"
+        )
     buffer.seek(0)
     table = IndicatorResult._meta.db_table
     with connection.cursor() as cursor:  # Django's wrapper; .cursor is psycopg2's own

@@ -34,8 +34,15 @@ from synthetic import copy
 from synthetic import sets as synthetic_sets
 
 # Share of indicators met in the last round, by region (the first round is DRIFT lower).
-REGION_LEVEL = {Region.DBSH: 0.93, Region.DNB: 0.92, Region.DBSCL: 0.88, Region.BTB: 0.88, Region.DHNTB: 0.87,
-                Region.TN: 0.82, Region.TDMNPB: 0.78}
+REGION_LEVEL = {
+    Region.DBSH: 0.93,
+    Region.DNB: 0.92,
+    Region.DBSCL: 0.88,
+    Region.BTB: 0.88,
+    Region.DHNTB: 0.87,
+    Region.TN: 0.82,
+    Region.TDMNPB: 0.78,
+}
 DRIFT = 0.14
 SET_OFFSET = {"ntm": 0.0, "ntm_nang_cao": -0.06}
 RETURN_REASON = "Thiếu biên bản kiểm tra thực tế; đề nghị bổ sung minh chứng (dữ liệu tổng hợp)."
@@ -114,10 +121,16 @@ def specs_for(commune, criteria_set: CriteriaSet, answers: Answers, dates, seed:
     for step, as_of in enumerate(dates):
         level = final - DRIFT * (len(dates) - 1 - step) / max(1, len(dates) - 1)
         status = latest if step == len(dates) - 1 else Status.APPROVED
-        specs.append(AssessmentSpec(
-            commune=commune, criteria_set=criteria_set, as_of=as_of, status=status,
-            answers=answers(commune, as_of, level, ease, rng), stamps=_stamps(status, as_of),
-        ))
+        specs.append(
+            AssessmentSpec(
+                commune=commune,
+                criteria_set=criteria_set,
+                as_of=as_of,
+                status=status,
+                answers=answers(commune, as_of, level, ease, rng),
+                stamps=_stamps(status, as_of),
+            )
+        )
     return specs
 
 
@@ -135,11 +148,19 @@ def _stamps(status: str, as_of: datetime.date) -> dict:
 
 def batches(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
-def seed(*, communes: int | None, per_commune: int, seed: int, era: str = "pre2025", batch_communes: int = 100,
-         jobs: int = 1, log: Callable[[str], None] = lambda _: None) -> dict:
+def seed(
+    *,
+    communes: int | None,
+    per_commune: int,
+    seed: int,
+    era: str = "pre2025",
+    batch_communes: int = 100,
+    jobs: int = 1,
+    log: Callable[[str], None] = lambda _: None,
+) -> dict:
     """Create the data; communes that already have assessments in a set are skipped (resumable).
 
     With jobs > 1 the batches are shared among forked processes (one connection each): on two
@@ -150,7 +171,7 @@ def seed(*, communes: int | None, per_commune: int, seed: int, era: str = "pre20
         return {"assessments": 0, "results": 0, "seconds": 0.0}
     all_sets = synthetic_sets.synthetic_sets()
     work = []  # (set, dates, communes of one batch)
-    for current_era in (["pre2025", "2025"] if era == "both" else [era]):
+    for current_era in ["pre2025", "2025"] if era == "both" else [era]:
         units = pick_communes(current_era, communes, seed)
         if current_era == "2025":
             _record_groups(all_sets[f"{synthetic_sets.PREFIX}xa-ntm-2026-2030"], assign_groups(units, seed))
@@ -183,8 +204,9 @@ def _run(work, seed_value: int, log, started) -> tuple[int, int]:
         specs = [spec for commune in chunk for spec in specs_for(commune, cs, book_answers, dates, seed_value)]
         with transaction.atomic():
             _fast_session()
-            assessments_bulk_create(specs, is_demo=True, with_history=False, batch_size=5000,
-                                    insert_results=copy.results_writer())
+            assessments_bulk_create(
+                specs, is_demo=True, with_history=False, batch_size=5000, insert_results=copy.results_writer()
+            )
         created += len(specs)
         results += len(specs) * len(book_answers.book.indicators)
         log(f"{cs.code}: {created} assessments, {results} results, {time.monotonic() - started:.0f} s")
@@ -234,12 +256,16 @@ def reset() -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         marks = ", ".join(["%s"] * len(ids))
         assessments = f"SELECT id FROM assessments_assessment WHERE criteria_set_id IN ({marks})"
-        for table, column in (("assessments_evidencefile", "result_id IN (SELECT id FROM assessments_indicatorresult "
-                                                            f"WHERE assessment_id IN ({assessments}))"),
-                              ("assessments_indicatorresult", f"assessment_id IN ({assessments})"),
-                              ("assessments_historicalindicatorresult", f"assessment_id IN ({assessments})"),
-                              ("assessments_historicalassessment", f"criteria_set_id IN ({marks})"),
-                              ("assessments_assessment", f"criteria_set_id IN ({marks})")):
+        for table, column in (
+            (
+                "assessments_evidencefile",
+                f"result_id IN (SELECT id FROM assessments_indicatorresult WHERE assessment_id IN ({assessments}))",
+            ),
+            ("assessments_indicatorresult", f"assessment_id IN ({assessments})"),
+            ("assessments_historicalindicatorresult", f"assessment_id IN ({assessments})"),
+            ("assessments_historicalassessment", f"criteria_set_id IN ({marks})"),
+            ("assessments_assessment", f"criteria_set_id IN ({marks})"),
+        ):
             cursor.execute(f"DELETE FROM {table} WHERE {column}", ids)
         deleted = cursor.rowcount
         AdministrativeUnit.objects.filter(era="2025", code__in=grouped).update(commune_group="")

@@ -45,27 +45,61 @@ class Shape:
 
 
 SHAPES = [
-    Shape(f"{PREFIX}xa-ntm-2021-2025", "Bộ tiêu chí tổng hợp dạng xã NTM 2021-2025 (19 tiêu chí, 57 chỉ tiêu)",
-          SetLevel.NTM, "pre2025", (2021, 2025), "qd318-xa-ntm-2021-2025.yaml",
-          (1, 5, 4, 1, 2, 3, 2, 4, 2, 1, 1, 3, 3, 4, 6, 1, 7, 6, 1), "region"),
-    Shape(f"{PREFIX}xa-ntm-nang-cao-2021-2025",
-          "Bộ tiêu chí tổng hợp dạng xã NTM nâng cao 2021-2025 (19 tiêu chí, 75 chỉ tiêu)",
-          SetLevel.NANG_CAO, "pre2025", (2021, 2025), "qd318-xa-ntm-2021-2025.yaml",
-          (2, 6, 5, 2, 3, 3, 2, 4, 3, 2, 1, 3, 4, 5, 7, 3, 9, 8, 3), "region"),
-    Shape(f"{PREFIX}xa-ntm-2026-2030", "Bộ tiêu chí tổng hợp dạng xã NTM 2026-2030 (10 tiêu chí, 47 chỉ tiêu)",
-          SetLevel.NTM, "2025", (2026, 2030), "qd51-2025-xa-ntm-2026-2030.yaml",
-          (2, 8, 5, 4, 6, 5, 4, 6, 4, 3), "group"),
+    Shape(
+        f"{PREFIX}xa-ntm-2021-2025",
+        "Bộ tiêu chí tổng hợp dạng xã NTM 2021-2025 (19 tiêu chí, 57 chỉ tiêu)",
+        SetLevel.NTM,
+        "pre2025",
+        (2021, 2025),
+        "qd318-xa-ntm-2021-2025.yaml",
+        (1, 5, 4, 1, 2, 3, 2, 4, 2, 1, 1, 3, 3, 4, 6, 1, 7, 6, 1),
+        "region",
+    ),
+    Shape(
+        f"{PREFIX}xa-ntm-nang-cao-2021-2025",
+        "Bộ tiêu chí tổng hợp dạng xã NTM nâng cao 2021-2025 (19 tiêu chí, 75 chỉ tiêu)",
+        SetLevel.NANG_CAO,
+        "pre2025",
+        (2021, 2025),
+        "qd318-xa-ntm-2021-2025.yaml",
+        (2, 6, 5, 2, 3, 3, 2, 4, 3, 2, 1, 3, 4, 5, 7, 3, 9, 8, 3),
+        "region",
+    ),
+    Shape(
+        f"{PREFIX}xa-ntm-2026-2030",
+        "Bộ tiêu chí tổng hợp dạng xã NTM 2026-2030 (10 tiêu chí, 47 chỉ tiêu)",
+        SetLevel.NTM,
+        "2025",
+        (2026, 2030),
+        "qd51-2025-xa-ntm-2026-2030.yaml",
+        (2, 8, 5, 4, 6, 5, 4, 6, 4, 3),
+        "group",
+    ),
 ]
 
 # Invented regional offsets of numeric targets (percentage points); harder targets where the
 # programme is further along, as the real tables do.
-REGION_SHIFT = {Region.TDMNPB: -10, Region.DBSH: 5, Region.BTB: 0, Region.DHNTB: 0, Region.TN: -5,
-                Region.DNB: 5, Region.DBSCL: -5}
+REGION_SHIFT = {
+    Region.TDMNPB: -10,
+    Region.DBSH: 5,
+    Region.BTB: 0,
+    Region.DHNTB: 0,
+    Region.TN: -5,
+    Region.DNB: 5,
+    Region.DBSCL: -5,
+}
 GROUP_SHIFT = {CommuneGroup.NHOM1: 5, CommuneGroup.NHOM2: 0, CommuneGroup.NHOM3: -10}
 # Income (triệu đồng/người/năm) by region in the first year, rising every year: the shape of the
 # income criterion's table, with invented numbers.
-INCOME_START = {Region.TDMNPB: 36, Region.DBSH: 46, Region.BTB: 39, Region.DHNTB: 41, Region.TN: 40,
-                Region.DNB: 50, Region.DBSCL: 43}
+INCOME_START = {
+    Region.TDMNPB: 36,
+    Region.DBSH: 46,
+    Region.BTB: 39,
+    Region.DHNTB: 41,
+    Region.TN: 40,
+    Region.DNB: 50,
+    Region.DBSCL: 43,
+}
 
 
 def criterion_names(filename: str) -> list[str]:
@@ -92,16 +126,24 @@ def _create(shape: Shape) -> CriteriaSet:
     assert len(names) == len(shape.per_criterion), shape.code
     rng = random.Random(shape.code)  # the structure never depends on the run's seed
     cs = CriteriaSet.objects.create(
-        code=shape.code, name=shape.name, level=shape.level, period_start=shape.period[0],
-        period_end=shape.period[1], status=SetStatus.DRAFT, is_synthetic=True, completeness="synthetic",
-        stated_criteria_count=len(names), stated_indicator_count=sum(shape.per_criterion),
+        code=shape.code,
+        name=shape.name,
+        level=shape.level,
+        period_start=shape.period[0],
+        period_end=shape.period[1],
+        status=SetStatus.DRAFT,
+        is_synthetic=True,
+        completeness="synthetic",
+        stated_criteria_count=len(names),
+        stated_indicator_count=sum(shape.per_criterion),
         notes="Bộ tiêu chí sinh tự động để thử tải và đo hiệu năng (manage.py seed_synthetic); "
-              "chỉ tiêu và ngưỡng là giả định, không phải văn bản chính thức.",
+        "chỉ tiêu và ngưỡng là giả định, không phải văn bản chính thức.",
         provenance={"generator": "synthetic.sets", "shape_of": shape.names_from, "official": False},
     )
     criteria = Criterion.objects.bulk_create(
-        Criterion(criteria_set=cs, number=n, name=name,
-                  note="Tên tiêu chí theo bộ chính thức; nội dung chỉ tiêu giả định.")
+        Criterion(
+            criteria_set=cs, number=n, name=name, note="Tên tiêu chí theo bộ chính thức; nội dung chỉ tiêu giả định."
+        )
         for n, name in enumerate(names, start=1)
     )
     indicators, targets = [], []
@@ -110,9 +152,14 @@ def _create(shape: Shape) -> CriteriaSet:
             code = str(criterion.number) if count == 1 else f"{criterion.number}.{position}"
             numeric = position % 3 == 1 and count > 1
             indicator = Indicator(
-                criteria_set=cs, criterion=criterion, code=code, position=position,
-                name=f"Chỉ tiêu tổng hợp {code} ({criterion.name})", verified=False,
-                note="Dữ liệu tổng hợp.", provenance={"synthetic": True},
+                criteria_set=cs,
+                criterion=criterion,
+                code=code,
+                position=position,
+                name=f"Chỉ tiêu tổng hợp {code} ({criterion.name})",
+                verified=False,
+                note="Dữ liệu tổng hợp.",
+                provenance={"synthetic": True},
             )
             if criterion.name == "Thu nhập" and position == 1:
                 indicator.kind, indicator.unit = IndicatorKind.NUMERIC, "triệu đồng/người/năm"
@@ -137,9 +184,16 @@ def _variants(indicator: Indicator, shape: Shape) -> list[IndicatorTarget]:
         return []
     if indicator.unit != "%":  # income: by region and by year
         return [
-            IndicatorTarget(indicator=indicator, region=region, year=year, operator=">=",
-                            value=Decimal(start + 3 * (year - shape.period[0])), unit=indicator.unit)
-            for region, start in INCOME_START.items() for year in range(shape.period[0], shape.period[1] + 1)
+            IndicatorTarget(
+                indicator=indicator,
+                region=region,
+                year=year,
+                operator=">=",
+                value=Decimal(start + 3 * (year - shape.period[0])),
+                unit=indicator.unit,
+            )
+            for region, start in INCOME_START.items()
+            for year in range(shape.period[0], shape.period[1] + 1)
         ]
     if shape.by == "group":
         shifts = [(dict(commune_group=g), s) for g, s in GROUP_SHIFT.items()]
@@ -148,7 +202,12 @@ def _variants(indicator: Indicator, shape: Shape) -> list[IndicatorTarget]:
     else:
         return []
     return [
-        IndicatorTarget(indicator=indicator, operator=">=", unit="%",
-                        value=min(Decimal(100), max(Decimal(30), indicator.target_value + shift)), **where)
+        IndicatorTarget(
+            indicator=indicator,
+            operator=">=",
+            unit="%",
+            value=min(Decimal(100), max(Decimal(30), indicator.target_value + shift)),
+            **where,
+        )
         for where, shift in shifts
     ]

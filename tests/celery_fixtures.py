@@ -59,7 +59,9 @@ def broker_at(url: str):
     keys = ("broker_url", "task_always_eager", "worker_hijack_root_logger", "broker_transport_options")
     saved = {key: celery_app.conf[key] for key in keys}
     celery_app.conf.update(
-        broker_url=url, task_always_eager=False, worker_hijack_root_logger=False,
+        broker_url=url,
+        task_always_eager=False,
+        worker_hijack_root_logger=False,
         broker_transport_options={**saved["broker_transport_options"], "global_keyprefix": KEY_PREFIX},
     )
     _reset_producer_pools(celery_app)

@@ -36,8 +36,12 @@ def make_succession(old, new, partial=False) -> UnitSuccession:
     return UnitSuccession.objects.create(predecessor=old, successor=new, partial=partial)
 
 
-def make_set(*, criteria=((1, "Quy hoạch", ["1.1", "1.2"]), (2, "Giao thông", ["2.1", "2.2"]), (3, "Thu nhập", ["3"])),
-             status=SetStatus.PUBLISHED, **kw) -> CriteriaSet:
+def make_set(
+    *,
+    criteria=((1, "Quy hoạch", ["1.1", "1.2"]), (2, "Giao thông", ["2.1", "2.2"]), (3, "Thu nhập", ["3"])),
+    status=SetStatus.PUBLISHED,
+    **kw,
+) -> CriteriaSet:
     """A set whose criteria are (number, name, [codes]); every indicator is yes/no unless changed."""
     n = next(_seq)
     kw.setdefault("code", f"set-{n}")

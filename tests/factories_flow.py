@@ -22,7 +22,11 @@ D = datetime.date(2024, 6, 30)
 
 # Every indicator of make_flow_set answered: 2.1 is numeric (≥70%), the rest yes/no.
 ANSWERS = {
-    "1.1": {"met": True}, "1.2": {"met": False}, "2.1": {"value": "75"}, "2.2": {"met": True}, "3": {"met": True},
+    "1.1": {"met": True},
+    "1.2": {"met": False},
+    "2.1": {"value": "75"},
+    "2.2": {"met": True},
+    "3": {"met": True},
 }
 
 

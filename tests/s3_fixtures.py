@@ -56,8 +56,13 @@ class S3Server:
     def client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+        )
 
     def new_bucket(self, prefix: str = "ntm-test") -> str:
         name = f"{prefix}-{uuid.uuid4().hex[:12]}"
@@ -65,8 +70,10 @@ class S3Server:
         return name
 
     def storage_url(self, bucket: str) -> str:
-        return (f"s3://{bucket}?endpoint_url={self.endpoint}&region={REGION}"
-                f"&access_key={ACCESS_KEY}&secret_key={SECRET_KEY}")
+        return (
+            f"s3://{bucket}?endpoint_url={self.endpoint}&region={REGION}"
+            f"&access_key={ACCESS_KEY}&secret_key={SECRET_KEY}"
+        )
 
     def keys(self, bucket: str, prefix: str = "") -> list[str]:
         listing = self.client().list_objects_v2(Bucket=bucket, Prefix=prefix)
@@ -91,8 +98,9 @@ def s3_server(tmp_path_factory):
     """moto's S3 server on a free loopback port, for the whole test session."""
     port = free_port()
     log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
-    process = subprocess.Popen([*_moto_command(), "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [*_moto_command(), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/moto-api/", process=process)
         yield S3Server(f"http://127.0.0.1:{port}")
@@ -111,8 +119,12 @@ def s3_storage(s3_server, settings):
     from ntm.lib.scale import file_storage
 
     bucket = s3_server.new_bucket()
-    settings.STORAGES = {**settings.STORAGES, "default": file_storage(
-        {"STORAGE_URL": s3_server.storage_url(bucket)}, url_expiry=settings.NTM_STORAGE_URL_EXPIRY)}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": file_storage(
+            {"STORAGE_URL": s3_server.storage_url(bucket)}, url_expiry=settings.NTM_STORAGE_URL_EXPIRY
+        ),
+    }
 
     class Bucket:
         name = bucket

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from communes.models import AdministrativeUnit, CommuneGroup, Region, UnitSuccession
-from criteria.models import Criterion, CriteriaSet, SetStatus
+from criteria.models import CriteriaSet, Criterion, SetStatus
 from jobs.models import Job
 from roadmap.models import Plan
 from tests import factories
@@ -43,19 +43,26 @@ def url(name, *args):
 
 
 def _list_edit(client, unit, *, region, group):
-    return client.post(url("communes_administrativeunit_changelist"), {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
-        "form-0-id": str(unit.pk), "form-0-region": region, "form-0-commune_group": group, "_save": "Lưu",
-    })
+    return client.post(
+        url("communes_administrativeunit_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(unit.pk),
+            "form-0-region": region,
+            "form-0-commune_group": group,
+            "_save": "Lưu",
+        },
+    )
 
 
 def _recomputes():
     return Job.objects.filter(kind="recompute_summaries").count()
 
 
-def test_a_list_editable_save_of_a_unit_outside_the_scope_changes_nothing_and_recomputes_nothing(
-    province_admin, world
-):
+def test_a_list_editable_save_of_a_unit_outside_the_scope_changes_nothing_and_recomputes_nothing(province_admin, world):
     before = (world.cq.region, world.cq.commune_group)
     _list_edit(province_admin, world.cq, region=Region.TDMNPB, group=CommuneGroup.NHOM3)
     world.cq.refresh_from_db()
@@ -72,8 +79,10 @@ def test_a_list_editable_save_inside_the_scope_is_saved_and_recomputes_the_commu
 
 
 def test_the_change_page_of_a_unit_outside_the_scope_saves_nothing(province_admin, world):
-    response = province_admin.post(url("communes_administrativeunit_change", world.cq.pk),
-                                    {"name": "Đổi tên", "region": Region.TDMNPB, "_save": "Lưu"})
+    response = province_admin.post(
+        url("communes_administrativeunit_change", world.cq.pk),
+        {"name": "Đổi tên", "region": Region.TDMNPB, "_save": "Lưu"},
+    )
     assert response.status_code == 302 and response["Location"] == url("index")
     world.cq.refresh_from_db()
     assert world.cq.name == "Xã CQ" and _recomputes() == 0
@@ -94,9 +103,15 @@ def test_a_new_unit_hangs_under_a_unit_in_the_scope_in_its_era(province_admin, w
 
 
 def test_unit_autocomplete_offers_only_units_in_the_scope(province_admin, world):
-    response = province_admin.get(reverse("admin:autocomplete"), {
-        "app_label": "communes", "model_name": "unitsuccession", "field_name": "predecessor", "term": "Xã",
-    })
+    response = province_admin.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "communes",
+            "model_name": "unitsuccession",
+            "field_name": "predecessor",
+            "term": "Xã",
+        },
+    )
     names = {row["text"].split(" (")[0] for row in response.json()["results"]}
     assert {"Xã A", "Xã B", "Xã C"} <= names and not names & {"Xã CQ", "Xã CQ2", "Xã N"}
 
@@ -122,13 +137,22 @@ def test_lineage_rows_outside_the_scope_cannot_be_changed_or_deleted(province_ad
     half = world.tree.a.succession_to.get()
     for row in (outside, half):
         province_admin.post(url("communes_unitsuccession_delete", row.pk), {"post": "yes"})
-        province_admin.post(url("communes_unitsuccession_change", row.pk),
-                            {"predecessor": row.predecessor_id, "successor": row.successor_id, "partial": "on",
-                             "effective": "01/01/2020", "_save": "Lưu"})
+        province_admin.post(
+            url("communes_unitsuccession_change", row.pk),
+            {
+                "predecessor": row.predecessor_id,
+                "successor": row.successor_id,
+                "partial": "on",
+                "effective": "01/01/2020",
+                "_save": "Lưu",
+            },
+        )
         row.refresh_from_db()
         assert (row.partial, row.effective) == (False, datetime.date(2025, 7, 1))
-    province_admin.post(url("communes_unitsuccession_changelist"),
-                        {"action": "delete_selected", "_selected_action": [outside.pk, half.pk], "post": "yes"})
+    province_admin.post(
+        url("communes_unitsuccession_changelist"),
+        {"action": "delete_selected", "_selected_action": [outside.pk, half.pk], "post": "yes"},
+    )
     assert UnitSuccession.objects.filter(pk__in=[outside.pk, half.pk]).count() == 2
     assert province_admin.get(url("communes_unitsuccession_change", half.pk)).status_code == 200
     inside = factories.make_succession(world.tree.b, world.tree.a)
@@ -174,8 +198,10 @@ def national(world):
 def test_a_national_set_is_read_only_for_a_provincial_admin(province_admin, national):
     page = province_admin.get(url("criteria_criteriaset_change", national.pk))
     assert page.status_code == 200 and "nên chỉ xem được" in page.text
-    province_admin.post(url("criteria_criteriaset_change", national.pk),
-                        {"code": "quoc-gia", "name": "Đã sửa", "level": "ntm", "_save": "Lưu"})
+    province_admin.post(
+        url("criteria_criteriaset_change", national.pk),
+        {"code": "quoc-gia", "name": "Đã sửa", "level": "ntm", "_save": "Lưu"},
+    )
     criterion = national.criteria.first()
     province_admin.post(url("criteria_criterion_change", criterion.pk), {"number": 1, "name": "Đã sửa", "_save": "Lưu"})
     province_admin.post(url("criteria_criteriaset_delete", national.pk), {"post": "yes"})
@@ -190,8 +216,15 @@ def test_a_national_set_is_read_only_for_a_provincial_admin(province_admin, nati
 
 def test_a_provincial_admin_creates_sets_of_their_province_only(province_admin, world):
     add = url("criteria_criteriaset_add")
-    data = {"code": "bo-moi", "name": "Bộ mới", "level": "ntm", "completeness": "", "_save": "Lưu",
-            "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0"}
+    data = {
+        "code": "bo-moi",
+        "name": "Bộ mới",
+        "level": "ntm",
+        "completeness": "",
+        "_save": "Lưu",
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
+    }
     assert province_admin.post(add, data).status_code == 200  # national: refused
     assert "ngoài phạm vi" in province_admin.post(add, data | {"province": world.q.pk}).text
     assert not CriteriaSet.objects.filter(code="bo-moi").exists()
@@ -202,8 +235,13 @@ def test_a_provincial_admin_creates_sets_of_their_province_only(province_admin, 
 def test_a_criterion_is_added_only_to_a_set_the_admin_may_change(province_admin, world, national):
     mine = factories.make_set(code="bo-p", status=SetStatus.DRAFT, province=world.tree.p)
     add = url("criteria_criterion_add")
-    data = {"number": 9, "name": "Môi trường", "_save": "Lưu", "indicators-TOTAL_FORMS": "0",
-            "indicators-INITIAL_FORMS": "0"}
+    data = {
+        "number": 9,
+        "name": "Môi trường",
+        "_save": "Lưu",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+    }
     assert province_admin.post(add, data | {"criteria_set": national.pk}).status_code == 200
     assert not Criterion.objects.filter(number=9).exists()
     assert province_admin.post(add, data | {"criteria_set": mine.pk}).status_code == 302

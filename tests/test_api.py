@@ -50,18 +50,35 @@ def summary_path(unit):
 def test_the_set_list_shows_each_set_with_counts_province_and_parent(client, tree):
     parent = factories.make_set(code="qd318-test", status=SetStatus.ARCHIVED)
     factories.make_set(
-        code="ha-tinh-test", name="Bộ tiêu chí xã NTM tỉnh P", province=tree.p, derived_from=parent, version=2,
-        decision_number="05/2022/QĐ-UBND", decision_date=datetime.date(2022, 4, 1),
-        effective_date=datetime.date(2022, 4, 15), period_start=2021, period_end=2025,
+        code="ha-tinh-test",
+        name="Bộ tiêu chí xã NTM tỉnh P",
+        province=tree.p,
+        derived_from=parent,
+        version=2,
+        decision_number="05/2022/QĐ-UBND",
+        decision_date=datetime.date(2022, 4, 1),
+        effective_date=datetime.date(2022, 4, 15),
+        period_start=2021,
+        period_end=2025,
     )
     body = get(client, factories.make_user(), "/criteria-sets/").json()
     assert body["count"] == 2
     row = next(r for r in body["results"] if r["code"] == "ha-tinh-test")
     assert row == {
-        "code": "ha-tinh-test", "name": "Bộ tiêu chí xã NTM tỉnh P", "level": "ntm", "status": "published",
-        "decision_number": "05/2022/QĐ-UBND", "decision_date": "2022-04-01", "effective_date": "2022-04-15",
-        "period_start": 2021, "period_end": 2025, "province": {"era": "pre2025", "code": "42", "name": "Tỉnh P"},
-        "derived_from": "qd318-test", "version": 2, "criteria_count": 3, "indicator_count": 5,
+        "code": "ha-tinh-test",
+        "name": "Bộ tiêu chí xã NTM tỉnh P",
+        "level": "ntm",
+        "status": "published",
+        "decision_number": "05/2022/QĐ-UBND",
+        "decision_date": "2022-04-01",
+        "effective_date": "2022-04-15",
+        "period_start": 2021,
+        "period_end": 2025,
+        "province": {"era": "pre2025", "code": "42", "name": "Tỉnh P"},
+        "derived_from": "qd318-test",
+        "version": 2,
+        "criteria_count": 3,
+        "indicator_count": 5,
         "url": "http://testserver/api/v1/criteria-sets/ha-tinh-test/",
     }
     national = next(r for r in body["results"] if r["code"] == "qd318-test")
@@ -85,8 +102,11 @@ def test_the_set_list_filters_by_status_and_level(client):
 
 def test_the_set_tree_lists_criteria_indicators_and_target_variants(client):
     cs = factories.make_set(
-        code="tree-test", criteria=[(1, "Quy hoạch", ["1.1", "1.2"]), (10, "Thu nhập", ["10"])],
-        stated_criteria_count=19, stated_indicator_count=57, completeness="partial",
+        code="tree-test",
+        criteria=[(1, "Quy hoạch", ["1.1", "1.2"]), (10, "Thu nhập", ["10"])],
+        stated_criteria_count=19,
+        stated_indicator_count=57,
+        completeness="partial",
     )
     department = Department.objects.create(code="kt-ht", name="Phòng Kinh tế - Hạ tầng")
     Criterion.objects.filter(criteria_set=cs, number=1).update(
@@ -96,7 +116,10 @@ def test_the_set_tree_lists_criteria_indicators_and_target_variants(client):
         verified=True, confidence="medium", sources="S1, Q2", note="Bảng 1", target_text="Đạt"
     )
     factories.make_numeric(
-        cs, "10", value="48", unit="triệu đồng/người/năm",
+        cs,
+        "10",
+        value="48",
+        unit="triệu đồng/người/năm",
         variants=[{"region": "btb", "year": 2025, "value": "52.5"}, {"region": "btb", "year": 2022, "value": 39}],
     )
     body = get(client, factories.make_user(), "/criteria-sets/tree-test/").json()
@@ -104,25 +127,51 @@ def test_the_set_tree_lists_criteria_indicators_and_target_variants(client):
     assert (body["stated_criteria_count"], body["stated_indicator_count"], body["completeness"]) == (19, 57, "partial")
     first, income = body["criteria"]
     assert {k: first[k] for k in ("number", "name", "group", "department", "name_verified", "sources")} == {
-        "number": 1, "name": "Quy hoạch", "group": {"number": 1, "name": "Quy hoạch"},
-        "department": {"code": "kt-ht", "name": "Phòng Kinh tế - Hạ tầng"}, "name_verified": True, "sources": "S1",
+        "number": 1,
+        "name": "Quy hoạch",
+        "group": {"number": 1, "name": "Quy hoạch"},
+        "department": {"code": "kt-ht", "name": "Phòng Kinh tế - Hạ tầng"},
+        "name_verified": True,
+        "sources": "S1",
     }
     assert [i["code"] for i in first["indicators"]] == ["1.1", "1.2"]
     keys = ("kind", "target_text", "verified", "confidence", "sources", "note")
     assert {k: first["indicators"][0][k] for k in keys} == {
-        "kind": "boolean", "target_text": "Đạt", "verified": True, "confidence": "medium", "sources": "S1, Q2",
+        "kind": "boolean",
+        "target_text": "Đạt",
+        "verified": True,
+        "confidence": "medium",
+        "sources": "S1, Q2",
         "note": "Bảng 1",
     }
     assert (income["group"], income["department"]) == ({"number": None, "name": ""}, None)
     indicator = income["indicators"][0]
     assert {k: indicator[k] for k in ("code", "kind", "operator", "target_value", "unit")} == {
-        "code": "10", "kind": "numeric", "operator": ">=", "target_value": "48", "unit": "triệu đồng/người/năm",
+        "code": "10",
+        "kind": "numeric",
+        "operator": ">=",
+        "target_value": "48",
+        "unit": "triệu đồng/người/năm",
     }
     assert indicator["targets"] == [
-        {"region": "btb", "commune_group": "", "year": 2022, "operator": ">=", "value": "39", "text": "",
-         "unit": "triệu đồng/người/năm"},
-        {"region": "btb", "commune_group": "", "year": 2025, "operator": ">=", "value": "52.5", "text": "",
-         "unit": "triệu đồng/người/năm"},
+        {
+            "region": "btb",
+            "commune_group": "",
+            "year": 2022,
+            "operator": ">=",
+            "value": "39",
+            "text": "",
+            "unit": "triệu đồng/người/năm",
+        },
+        {
+            "region": "btb",
+            "commune_group": "",
+            "year": 2025,
+            "operator": ">=",
+            "value": "52.5",
+            "text": "",
+            "unit": "triệu đồng/người/năm",
+        },
     ]
 
 
@@ -138,9 +187,18 @@ def test_an_unknown_set_is_a_404_with_a_translated_detail(client):
 def test_a_commune_shows_its_parent_and_its_successor_in_the_new_era(client, tree, admin):
     body = get(client, admin, "/units/pre2025/18436/").json()
     assert body == {
-        "era": "pre2025", "code": "18436", "name": "Xã A", "kind": "xa", "level": 3, "region": "btb",
-        "commune_group": "", "valid_from": None, "valid_to": "2025-06-30",
-        "parent": {"era": "pre2025", "code": "443", "name": "Huyện H"}, "children": [], "predecessors": [],
+        "era": "pre2025",
+        "code": "18436",
+        "name": "Xã A",
+        "kind": "xa",
+        "level": 3,
+        "region": "btb",
+        "commune_group": "",
+        "valid_from": None,
+        "valid_to": "2025-06-30",
+        "parent": {"era": "pre2025", "code": "443", "name": "Huyện H"},
+        "children": [],
+        "predecessors": [],
         "successors": [{"era": "2025", "code": "18436", "name": "Xã N", "partial": False, "effective": "2025-07-01"}],
         "url": "http://testserver/api/v1/units/pre2025/18436/",
     }
@@ -198,8 +256,14 @@ def test_unit_search_by_name_level_and_parent(client, tree, admin):
     body = get(client, admin, "/units/", era="pre2025", q="xã", level=3, parent="443").json()
     assert body["count"] == 2
     assert body["results"][0] == {
-        "era": "pre2025", "code": "18436", "name": "Xã A", "kind": "xa", "level": 3, "region": "btb",
-        "commune_group": "", "parent": {"era": "pre2025", "code": "443", "name": "Huyện H"},
+        "era": "pre2025",
+        "code": "18436",
+        "name": "Xã A",
+        "kind": "xa",
+        "level": 3,
+        "region": "btb",
+        "commune_group": "",
+        "parent": {"era": "pre2025", "code": "443", "name": "Huyện H"},
         "url": "http://testserver/api/v1/units/pre2025/18436/",
     }
     districts = get(client, admin, "/units/", era="pre2025", level=2).json()["results"]
@@ -280,9 +344,18 @@ def test_the_summary_reports_the_stored_roll_up(client, tree, reviewer, cs):
     body = get(client, reviewer, summary_path(tree.a), set=cs.code).json()
     assert body == {
         "commune": {"era": "pre2025", "code": "18436", "name": "Xã A"},
-        "criteria_set": "xa-ntm-test", "assessment_id": assessment.pk, "as_of": "2023-12-31", "status": "approved",
-        "criteria_met": 1, "criteria_total": 3, "indicators_met": 3, "indicators_total": 5, "indicators_unknown": 0,
-        "meets_standard": False, "set_complete": True, "indicators_stated": None,
+        "criteria_set": "xa-ntm-test",
+        "assessment_id": assessment.pk,
+        "as_of": "2023-12-31",
+        "status": "approved",
+        "criteria_met": 1,
+        "criteria_total": 3,
+        "indicators_met": 3,
+        "indicators_total": 5,
+        "indicators_unknown": 0,
+        "meets_standard": False,
+        "set_complete": True,
+        "indicators_stated": None,
         "unmet": [
             {"number": 2, "name": "Giao thông", "codes": ["2.2"]},
             {"number": 3, "name": "Thu nhập", "codes": ["3"]},
@@ -298,7 +371,11 @@ def test_the_summary_reports_the_stored_roll_up(client, tree, reviewer, cs):
 def test_a_commune_meeting_every_criterion_meets_the_standard(client, tree, reviewer, cs):
     make_assessment(tree.b, cs, EARLY, met=["1.1", "1.2", "2.1", "2.2", "3"])
     body = get(client, reviewer, summary_path(tree.b), set=cs.code).json()
-    assert (body["meets_standard"], body["unmet"], body["sentence"]) == (True, [], "đạt 3/3 tiêu chí, 5/5 chỉ tiêu xây dựng NTM.")
+    assert (body["meets_standard"], body["unmet"], body["sentence"]) == (
+        True,
+        [],
+        "đạt 3/3 tiêu chí, 5/5 chỉ tiêu xây dựng NTM.",
+    )
 
 
 def test_the_summary_picks_the_latest_approved_and_ignores_a_newer_draft(client, tree, reviewer, cs):
@@ -307,11 +384,17 @@ def test_the_summary_picks_the_latest_approved_and_ignores_a_newer_draft(client,
     draft = make_assessment(tree.a, cs, LATE, met=["1.1", "1.2", "2.1", "2.2", "3"], status=Status.DRAFT)
     body = get(client, reviewer, summary_path(tree.a), set=cs.code).json()
     assert (body["assessment_id"], body["as_of"], body["status"], body["criteria_met"]) == (
-        approved.pk, "2023-12-31", "approved", 1
+        approved.pk,
+        "2023-12-31",
+        "approved",
+        1,
     )
     body = get(client, reviewer, summary_path(tree.a), set=cs.code, status="any").json()
     assert (body["assessment_id"], body["as_of"], body["status"], body["criteria_met"]) == (
-        draft.pk, "2024-06-30", "draft", 3
+        draft.pk,
+        "2024-06-30",
+        "draft",
+        3,
     )
 
 
@@ -372,8 +455,11 @@ def test_the_schema_describes_every_endpoint(client):
     assert response.status_code == 200
     text = response.content.decode()
     for path in (
-        "/api/v1/criteria-sets/:", "/api/v1/criteria-sets/{code}/:", "/api/v1/units/:",
-        "/api/v1/units/{era}/{code}/:", "/api/v1/units/{era}/{code}/summary/:",
+        "/api/v1/criteria-sets/:",
+        "/api/v1/criteria-sets/{code}/:",
+        "/api/v1/units/:",
+        "/api/v1/units/{era}/{code}/:",
+        "/api/v1/units/{era}/{code}/summary/:",
     ):
         assert path in text
     assert "name: set" in text and "name: era" in text

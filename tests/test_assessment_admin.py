@@ -48,7 +48,8 @@ def _post_results(client, assessment, changes: dict):
 
 def test_the_assessment_pages_open(admin_client, assessment):
     for page in [
-        reverse("admin:assessments_assessment_changelist"), change_url(assessment),
+        reverse("admin:assessments_assessment_changelist"),
+        change_url(assessment),
         reverse("admin:assessments_assessment_history", args=[assessment.pk]),
     ]:
         assert admin_client.get(page).status_code == 200, page
@@ -110,9 +111,11 @@ def test_membership_pages_open(admin_client, tree):
     user = factories.make_user("xa-a", unit=tree.a, role=Role.COMMUNE_STAFF)
     membership = Membership.objects.get(user=user)
     for page in [
-        reverse("admin:accounts_membership_changelist"), reverse("admin:accounts_membership_add"),
+        reverse("admin:accounts_membership_changelist"),
+        reverse("admin:accounts_membership_add"),
         reverse("admin:accounts_membership_change", args=[membership.pk]),
-        reverse("admin:auth_user_change", args=[user.pk]), reverse("admin:auth_user_add"),
+        reverse("admin:auth_user_change", args=[user.pk]),
+        reverse("admin:auth_user_add"),
     ]:
         response = admin_client.get(page)
         assert response.status_code == 200, page

@@ -36,9 +36,18 @@ def cs(cast):
 def pair(tree, cast, cs):
     """Xã A approved on D1 (1.2 not met, 2.1 at 50%) and on D2 (1.2 met, 2.1 at 72%, 3 not met)."""
     old = make_approved(cast, cs, tree.a, as_of=D1, answers=ANSWERS | {"2.1": {"value": "50"}})
-    new = make_approved(cast, cs, tree.a, as_of=D2, answers=ANSWERS | {
-        "1.2": {"met": True}, "2.1": {"value": "72.5"}, "3": {"met": False},
-    })
+    new = make_approved(
+        cast,
+        cs,
+        tree.a,
+        as_of=D2,
+        answers=ANSWERS
+        | {
+            "1.2": {"met": True},
+            "2.1": {"value": "72.5"},
+            "3": {"met": False},
+        },
+    )
     return old, new
 
 
@@ -122,9 +131,18 @@ def test_two_sets_are_matched_by_indicator_code_only(tree, cast, cs, pair):
         criteria=((1, "Quy hoạch", ["1.1", "1.3"]), (2, "Hạ tầng", ["2.1"]), (4, "Môi trường", ["4.1"]))
     )
     factories.make_numeric(other, "2.1", value="80")
-    newer = make_approved(cast, other, tree.a, as_of=D3, answers={
-        "1.1": {"met": False}, "1.3": {"met": True}, "2.1": {"value": "85"}, "4.1": {"met": True},
-    })
+    newer = make_approved(
+        cast,
+        other,
+        tree.a,
+        as_of=D3,
+        answers={
+            "1.1": {"met": False},
+            "1.3": {"met": True},
+            "2.1": {"value": "85"},
+            "4.1": {"met": True},
+        },
+    )
     result = comparison.compare(old, newer)
     assert not result.same_set
     assert result.matched_count == 2
@@ -132,8 +150,13 @@ def test_two_sets_are_matched_by_indicator_code_only(tree, cast, cs, pair):
     assert {row.code for row in result.changed} == {"1.1", "2.1"}
     # The criteria keep their own set's status: the left set's criteria say nothing of the right side.
     owners = [(b.number, b.owner, b.left_met, b.right_met) for b in result.blocks]
-    assert owners == [(1, "left", False, None), (2, "left", False, None), (3, "left", True, None),
-                      (1, "right", None, True), (4, "right", None, True)]
+    assert owners == [
+        (1, "left", False, None),
+        (2, "left", False, None),
+        (3, "left", True, None),
+        (1, "right", None, True),
+        (4, "right", None, True),
+    ]
 
 
 def test_with_no_second_the_previous_approved_one_of_the_same_set_is_taken(tree, cast, cs, pair):
@@ -238,8 +261,17 @@ def test_outside_the_scope_it_is_404(client, cast, pair, query):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("staff", 404), ("reviewer", 404), ("officer", 404), ("viewer", 404), ("admin", 404), ("outsider", 404),
-     ("staff_c", 404), ("province_reviewer", 200), ("superuser", 200)],
+    [
+        ("staff", 404),
+        ("reviewer", 404),
+        ("officer", 404),
+        ("viewer", 404),
+        ("admin", 404),
+        ("outsider", 404),
+        ("staff_c", 404),
+        ("province_reviewer", 200),
+        ("superuser", 200),
+    ],
 )
 def test_one_side_outside_the_scope_is_enough_for_a_404(client, tree, cast, cs, who, status):
     """Xã A (huyện H) against xã C (huyện H2): only who covers both sees the comparison."""

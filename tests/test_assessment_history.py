@@ -55,8 +55,13 @@ def reviewed(tree, cast, cs):
 def test_each_step_records_who_made_it(reviewed, cast):
     steps = list(reviewed.history.order_by("history_date").values_list("status", "history_user__username"))
     assert [s for s in steps if s[0] != "draft"] == [
-        ("submitted", "canbo.xa-a"), ("returned", "thamdinh.h"), ("returned", "canbo.xa-a"),
-        ("submitted", "canbo.xa-a"), ("submitted", "phong.kt"), ("approved", "thamdinh.h"), ("returned", "quantri.h"),
+        ("submitted", "canbo.xa-a"),
+        ("returned", "thamdinh.h"),
+        ("returned", "canbo.xa-a"),
+        ("submitted", "canbo.xa-a"),
+        ("submitted", "phong.kt"),
+        ("approved", "thamdinh.h"),
+        ("returned", "quantri.h"),
     ]
     assert set(reviewed.history.filter(status="draft").values_list("history_user__username", flat=True)) == {
         "canbo.xa-a"
@@ -78,7 +83,10 @@ def test_result_changes_record_the_user_and_reason(reviewed):
 def test_the_department_check_is_in_the_results_history(reviewed, cast):
     last = result(reviewed, "2.1").history.latest("history_date")
     assert (last.verification_state, last.verification_comment, last.verified_by, last.history_user) == (
-        "flagged", "Số liệu cũ.", cast.officer, cast.officer,
+        "flagged",
+        "Số liệu cũ.",
+        cast.officer,
+        cast.officer,
     )
     assert last.history_change_reason == "Số liệu cũ."
 
@@ -145,7 +153,11 @@ def test_the_api_serves_the_timeline(client, reviewed, cast):
     client.force_login(cast.viewer)
     body = client.get(f"{BASE}/assessments/{reviewed.pk}/timeline/").json()
     assert body[-1] | {"at": None} == {
-        "at": None, "user": "quantri.h", "subject": "assessment", "action": "changed", "indicator_code": "",
+        "at": None,
+        "user": "quantri.h",
+        "subject": "assessment",
+        "action": "changed",
+        "indicator_code": "",
         "changes": [{"field": "status", "label": "trạng thái", "old": "Đã duyệt", "new": "Bị trả lại"}],
         "reason": "Cập nhật số liệu 2.1.",
     }
@@ -161,7 +173,8 @@ def test_changes_list_each_indicator_whose_value_or_met_moved(tree, cast, cs, dj
         comparison = selectors.changes_since_previous_approved(current)
     assert comparison.previous.as_of == datetime.date(2023, 12, 31)
     assert [(c.code, c.old_value, c.new_value, c.old_met, c.new_met) for c in comparison.changes] == [
-        ("1.2", None, None, False, True), ("2.1", Decimal("75"), Decimal("65"), True, False),
+        ("1.2", None, None, False, True),
+        ("2.1", Decimal("75"), Decimal("65"), True, False),
     ]
 
 
@@ -185,7 +198,15 @@ def test_the_api_serves_the_changes(client, tree, cast, cs):
     client.force_login(cast.reviewer)
     assert client.get(f"{BASE}/assessments/{current.pk}/changes/").json() == {
         "previous": {"id": previous.pk, "as_of": "2023-12-31"},
-        "changes": [{"code": "2.1", "name": "Chỉ tiêu 2.1", "old_value": "75", "new_value": "65.5",
-                     "old_met": True, "new_met": False}],
+        "changes": [
+            {
+                "code": "2.1",
+                "name": "Chỉ tiêu 2.1",
+                "old_value": "75",
+                "new_value": "65.5",
+                "old_met": True,
+                "new_met": False,
+            }
+        ],
     }
     assert Assessment.objects.count() == 2

@@ -27,7 +27,13 @@ def cs():
 def test_a_new_assessment_has_one_empty_result_per_indicator(tree, cs):
     a = services.assessment_create(commune=tree.a, criteria_set=cs, as_of=D)
     assert a.results.count() == 5
-    assert (a.criteria_met, a.criteria_total, a.indicators_met, a.indicators_total, a.indicators_unknown) == (0, 3, 0, 5, 5)
+    assert (a.criteria_met, a.criteria_total, a.indicators_met, a.indicators_total, a.indicators_unknown) == (
+        0,
+        3,
+        0,
+        5,
+        5,
+    )
     assert a.results.get(indicator__code="2.1").target_applied == "≥60%"
     cs.refresh_from_db()
     assert cs.in_use
@@ -37,7 +43,13 @@ def test_updating_results_recomputes_the_stored_summary(tree, cs):
     a = services.assessment_create(commune=tree.a, criteria_set=cs, as_of=D)
     services.indicator_results_update(
         assessment=a,
-        entries={"1.1": {"met": True}, "1.2": {"met": True}, "2.1": {"value": "65"}, "2.2": {"met": False}, "11": {"met": False}},
+        entries={
+            "1.1": {"met": True},
+            "1.2": {"met": True},
+            "2.1": {"value": "65"},
+            "2.2": {"met": False},
+            "11": {"met": False},
+        },
     )
     a.refresh_from_db()
     assert (a.criteria_met, a.indicators_met, a.indicators_unknown) == (1, 3, 0)
@@ -122,7 +134,9 @@ def test_every_result_change_is_kept_in_history(tree, cs):
     user = factories.make_user()
     a = services.assessment_create(commune=tree.a, criteria_set=cs, as_of=D, by=user)
     services.indicator_results_update(assessment=a, entries={"2.1": {"value": "50"}}, by=user)
-    services.indicator_results_update(assessment=a, entries={"2.1": {"value": "65", "note": "Báo cáo 12/2023"}}, by=user)
+    services.indicator_results_update(
+        assessment=a, entries={"2.1": {"value": "65", "note": "Báo cáo 12/2023"}}, by=user
+    )
     result = IndicatorResult.objects.get(assessment=a, indicator__code="2.1")
     values = [h.value for h in result.history.order_by("history_date")]
     assert [str(v) if v is not None else None for v in values] == [None, "50.000", "65.000"]

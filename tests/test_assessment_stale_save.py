@@ -98,8 +98,11 @@ def test_a_reviewer_cannot_approve_what_a_department_flagged_after_they_looked(t
     seen = submitted.revision
     result = IndicatorResult.objects.get(assessment=submitted, indicator__code="2.2")
     services.indicator_verify(result=result, state="flagged", comment="Chưa có biên bản.", by=cast.officer)
-    error = stale(lambda: services.assessment_approve(
-        assessment=submitted, by=cast.reviewer, expected_revision=seen, confirm_unverified=True))
+    error = stale(
+        lambda: services.assessment_approve(
+            assessment=submitted, by=cast.reviewer, expected_revision=seen, confirm_unverified=True
+        )
+    )
     assert error.params["indicators"] == ["2.2"]
 
 
@@ -132,7 +135,8 @@ def test_the_api_answers_a_stale_save_with_409_and_what_changed(client, draft, c
     assert response.status_code == 409
     assert response.json() == {
         "detail": "Đánh giá vừa được người khác sửa ở các chỉ tiêu 2.1; hãy tải lại trang để xem thay đổi.",
-        "code": "stale", "params": {"indicators": ["2.1"], "codes": "2.1", "revision": 2},
+        "code": "stale",
+        "params": {"indicators": ["2.1"], "codes": "2.1", "revision": 2},
     }
 
 

@@ -38,7 +38,10 @@ def test_save_and_send_shows_the_sentence_and_sends_nothing_yet(client, tree, ca
     response = client.post(url, {"revision": draft.revision, **ALL_MET})
     assertRedirects(response, url)
     page = client.get(url)
-    assertContains(page, "đạt 3/3 tiêu chí, 5/5 chỉ tiêu", )
+    assertContains(
+        page,
+        "đạt 3/3 tiêu chí, 5/5 chỉ tiêu",
+    )
     assertContains(page, 'data-testid="submit-confirm-form"')
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT and draft.indicators_met == 5
@@ -70,7 +73,9 @@ def test_the_commune_withdraws_a_submission_nobody_has_checked(tree, cast, cs):
     assert withdrawn.status == Status.DRAFT
     last = Assessment.history.filter(id=submitted.pk).order_by("-history_date").first()
     assert (last.status, last.history_user, last.history_change_reason) == (
-        Status.DRAFT, cast.staff, "Xã rút lại để sửa."
+        Status.DRAFT,
+        cast.staff,
+        "Xã rút lại để sửa.",
     )
 
 
@@ -107,8 +112,9 @@ def test_the_assessment_page_offers_the_withdrawal_to_the_commune(client, tree, 
     assertNotContains(client.get(page_url), 'data-testid="withdraw-form"')
     client.force_login(cast.staff)
     assertContains(client.get(page_url), 'data-testid="withdraw-form"')
-    response = client.post(reverse("web:assessment_withdraw", kwargs={"pk": submitted.pk}),
-                           {"revision": submitted.revision}, follow=True)
+    response = client.post(
+        reverse("web:assessment_withdraw", kwargs={"pk": submitted.pk}), {"revision": submitted.revision}, follow=True
+    )
     assertContains(response, "Đã rút lại đánh giá về nháp")
     assertContains(response, "Xã rút lại để sửa")  # the timeline's headline
     submitted.refresh_from_db()

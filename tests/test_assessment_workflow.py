@@ -120,7 +120,9 @@ def test_the_reviewer_returns_a_submitted_assessment_with_a_reason(tree, cast, c
         assessment=submitted, by=cast.reviewer, reason="  Thiếu biên bản giao thông. ", expected_revision=3
     )
     assert (returned.status, returned.return_reason, returned.returned_by) == (
-        Status.RETURNED, "Thiếu biên bản giao thông.", cast.reviewer,
+        Status.RETURNED,
+        "Thiếu biên bản giao thông.",
+        cast.reviewer,
     )
     assert returned.revision == 4 and returned.returned_at is not None
 
@@ -161,7 +163,8 @@ def test_a_returned_assessment_is_corrected_and_submitted_again(tree, cast, cs):
 def test_the_reviewer_approves_a_submitted_assessment(tree, cast, cs):
     submitted = make_submitted(cast, cs, tree.a)
     approved = services.assessment_approve(
-        assessment=submitted, by=cast.reviewer, expected_revision=3, confirm_unverified=True)
+        assessment=submitted, by=cast.reviewer, expected_revision=3, confirm_unverified=True
+    )
     assert (approved.status, approved.approved_by, approved.revision) == (Status.APPROVED, cast.reviewer, 4)
     assert approved.approved_at is not None
 
@@ -285,7 +288,9 @@ def test_the_criteria_admin_reopens_an_approved_assessment_as_returned(approved,
         assessment=approved, by=cast.admin, reason="Sai số liệu tiêu chí 2.", expected_revision=revision
     )
     assert (reopened.status, reopened.return_reason, reopened.returned_by) == (
-        Status.RETURNED, "Sai số liệu tiêu chí 2.", cast.admin,
+        Status.RETURNED,
+        "Sai số liệu tiêu chí 2.",
+        cast.admin,
     )
     assert (reopened.approved_by, reopened.approved_at, reopened.revision) == (None, None, revision + 1)
 
@@ -393,7 +398,9 @@ def test_a_corrected_result_loses_its_department_check(tree, cast, cs):
     services.indicator_results_update(assessment=submitted, entries={"2.2": {"met": False}}, by=cast.staff)
     corrected, untouched = result(submitted, "2.2"), result(submitted, "2.1")
     assert (corrected.verification_state, corrected.verification_comment, corrected.verified_by) == (
-        VerificationState.UNCHECKED, "", None,
+        VerificationState.UNCHECKED,
+        "",
+        None,
     )
     assert untouched.verification_state == VerificationState.VERIFIED
 
@@ -436,10 +443,10 @@ def test_copying_leaves_evidence_and_department_checks_behind(tree, cast, cs):
 
 
 def test_without_an_earlier_assessment_the_copy_starts_empty(tree, cast, cs):
-    new = services.assessment_create(commune=tree.a, criteria_set=cs, as_of=datetime.date(2024, 12, 31),
-                                     by=cast.staff, copy_from_latest=True)
+    new = services.assessment_create(
+        commune=tree.a, criteria_set=cs, as_of=datetime.date(2024, 12, 31), by=cast.staff, copy_from_latest=True
+    )
     assert not new.results.exclude(met=None).exists() and new.indicators_unknown == 5
-
 
 
 def test_the_admins_bulk_delete_refuses_a_selection_with_an_approved_assessment(client, approved, tree, cast, cs):

@@ -55,7 +55,7 @@ def english(msgid: str) -> str:
 def test_the_login_page_is_in_vietnamese(client):
     response = client.get(LOGIN)
     assertContains(response, '<html lang="vi">')
-    assertContains(response, "<h1 class=\"h4 mb-1\">Đăng nhập</h1>", html=False)
+    assertContains(response, '<h1 class="h4 mb-1">Đăng nhập</h1>', html=False)
     assertContains(response, "Tên đăng nhập")
     assertContains(response, "Mật khẩu")
     assertContains(response, f'href="{reverse("password_reset")}"')
@@ -262,7 +262,7 @@ def test_after_choosing_english_the_pages_are_in_english(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": LOGIN}, follow=True)
     assertRedirects(response, LOGIN)
     assertContains(response, '<html lang="en">')
-    assertContains(response, f"<h1 class=\"h4 mb-1\">{sign_in_en}</h1>", html=False)
+    assertContains(response, f'<h1 class="h4 mb-1">{sign_in_en}</h1>', html=False)
     assertContains(response, "Username")
     assertNotContains(response, "Tên đăng nhập")
     # ... and back.

@@ -111,13 +111,15 @@ def test_a_restore_refuses_files_that_do_not_match_their_checksums(tmp_path):
     (backup / "files" / "evidence").mkdir(parents=True)
     (backup / "files" / "evidence" / "a.pdf").write_bytes(b"%PDF-1.4 original")
     (backup / "files.sha256").write_text(
-        subprocess.run(["sha256sum", "./evidence/a.pdf"], cwd=backup / "files", capture_output=True, text=True,
-                       check=True).stdout
+        subprocess.run(
+            ["sha256sum", "./evidence/a.pdf"], cwd=backup / "files", capture_output=True, text=True, check=True
+        ).stdout
     )
     (backup / "ntm.dump").write_bytes(b"not read")
     (backup / "files" / "evidence" / "a.pdf").write_bytes(b"%PDF-1.4 changed")
     env = {**os.environ, "DATABASE_URL": _url("ntm_never_touched"), "MEDIA_ROOT": str(tmp_path / "media")}
-    result = subprocess.run(["bash", "scripts/restore.sh", str(backup)], cwd=ROOT, env=env, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        ["bash", "scripts/restore.sh", str(backup)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "FAILED" in result.stdout + result.stderr
     assert not (tmp_path / "media").exists()

@@ -21,8 +21,11 @@ def circle(cx, cy, r=0.01, n=1000):
 
 
 def feature(code, ring=None, field="ma", geometry=None):
-    return {"type": "Feature", "properties": {field: code},
-            "geometry": geometry or {"type": "Polygon", "coordinates": [ring or circle(105.7, 18.4)]}}
+    return {
+        "type": "Feature",
+        "properties": {field: code},
+        "geometry": geometry or {"type": "Polygon", "coordinates": [ring or circle(105.7, 18.4)]},
+    }
 
 
 def write(tmp_path, features, name="ranh-gioi.geojson", **extra):
@@ -81,16 +84,30 @@ def test_a_multipolygon_and_several_features_of_one_code_make_one_multipolygon(t
     assert geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 3
 
 
-@pytest.mark.parametrize(("features", "message"), [
-    ([feature("18439"), feature("18436", geometry={"type": "LineString", "coordinates": [[105, 18], [106, 18]]})],
-     "Đối tượng thứ 2: hình học phải là Polygon hoặc MultiPolygon (tệp có LineString)."),
-    ([feature("18439"), {"type": "Feature", "properties": {"ten": "Xã A"}, "geometry": None}],
-     "Đối tượng thứ 2: không có thuộc tính mã “ma”."),
-    ([feature("18439"), feature("18436", [[500, 18], [501, 18], [501, 19], [500, 18]])],
-     "Đối tượng thứ 2: tọa độ 500.0, 18.0 không phải kinh độ, vĩ độ (WGS 84)."),
-    ([feature("18439"), feature("18436", [[105.7, 18.4], [105.7, 18.4], [105.7, 18.4], [105.7, 18.4]])],
-     "Mã 18436: ranh giới quá nhỏ"),
-])
+@pytest.mark.parametrize(
+    ("features", "message"),
+    [
+        (
+            [
+                feature("18439"),
+                feature("18436", geometry={"type": "LineString", "coordinates": [[105, 18], [106, 18]]}),
+            ],
+            "Đối tượng thứ 2: hình học phải là Polygon hoặc MultiPolygon (tệp có LineString).",
+        ),
+        (
+            [feature("18439"), {"type": "Feature", "properties": {"ten": "Xã A"}, "geometry": None}],
+            "Đối tượng thứ 2: không có thuộc tính mã “ma”.",
+        ),
+        (
+            [feature("18439"), feature("18436", [[500, 18], [501, 18], [501, 19], [500, 18]])],
+            "Đối tượng thứ 2: tọa độ 500.0, 18.0 không phải kinh độ, vĩ độ (WGS 84).",
+        ),
+        (
+            [feature("18439"), feature("18436", [[105.7, 18.4], [105.7, 18.4], [105.7, 18.4], [105.7, 18.4]])],
+            "Mã 18436: ranh giới quá nhỏ",
+        ),
+    ],
+)
 def test_a_bad_file_changes_nothing_and_says_why(tree, tmp_path, features, message):
     load(write(tmp_path, [feature("18439", circle(105.0, 18.0))], name="truoc.geojson"))
     before = Boundary.objects.get(unit=tree.b).geometry
@@ -103,7 +120,7 @@ def test_a_bad_file_changes_nothing_and_says_why(tree, tmp_path, features, messa
 
 def test_not_json_or_not_a_collection_is_refused(tree, tmp_path):
     broken = tmp_path / "hong.geojson"
-    broken.write_text("{\"type\": \"FeatureCollection\", ", encoding="utf-8")
+    broken.write_text('{"type": "FeatureCollection", ', encoding="utf-8")
     with pytest.raises(CommandError, match="không phải JSON hợp lệ"):
         load(str(broken))
     (tmp_path / "feature.geojson").write_text(json.dumps(feature("18436")), encoding="utf-8")
@@ -130,14 +147,20 @@ def test_the_bundled_illustrative_file_is_marked_and_the_demo_keeps_real_shapes(
     load(write(tmp_path, [feature("18436")]))
     real = Boundary.objects.get(unit=tree.a).geometry
     generated = illustrative.collection([tree.a, tree.b, tree.c], center=(105.7, 18.4), size=0.02, name="Thử")
-    report = boundaries.load_collection(generated, era=Era.PRE_2025, code_field=illustrative.CODE_FIELD,
-                                        illustrative=True, keep_existing=True)
+    report = boundaries.load_collection(
+        generated, era=Era.PRE_2025, code_field=illustrative.CODE_FIELD, illustrative=True, keep_existing=True
+    )
     assert report.loaded == 2 and Boundary.objects.get(unit=tree.a).geometry == real
     assert Boundary.objects.get(unit=tree.b).illustrative and not Boundary.objects.get(unit=tree.a).illustrative
     # The file's own "illustrative": true marks what the command loads.
     out = io.StringIO()
-    call_command("load_boundaries", write(tmp_path, generated["features"], name="minh-hoa.geojson", illustrative=True),
-                 era="pre2025", code_field=illustrative.CODE_FIELD, stdout=out)
+    call_command(
+        "load_boundaries",
+        write(tmp_path, generated["features"], name="minh-hoa.geojson", illustrative=True),
+        era="pre2025",
+        code_field=illustrative.CODE_FIELD,
+        stdout=out,
+    )
     assert Boundary.objects.get(unit=tree.c).illustrative and Boundary.objects.get(unit=tree.a).illustrative
 
 

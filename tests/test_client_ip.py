@@ -20,8 +20,9 @@ def behind_one_proxy(settings):
 
 
 def sign_in(client, username, password, forwarded_for):
-    return client.post(LOGIN, {"username": username, "password": password},
-                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for
+    )
 
 
 def test_two_clients_behind_one_proxy_are_locked_out_separately(client, tree, behind_one_proxy):
@@ -48,16 +49,19 @@ def test_without_a_configured_proxy_the_header_is_ignored(client, tree):
     assert sign_in(client, "canbo.a", "pw-canbo.a", "198.51.100.20").status_code == 429
 
 
-@pytest.mark.parametrize(("count", "header", "value", "expected"), [
-    (0, "X-Forwarded-For", "203.0.113.7", PROXY),
-    (1, "X-Forwarded-For", "203.0.113.7", "203.0.113.7"),
-    (1, "X-Forwarded-For", "spoofed, 203.0.113.7", "203.0.113.7"),
-    (2, "X-Forwarded-For", "203.0.113.7, 10.0.0.2", "203.0.113.7"),
-    (2, "X-Forwarded-For", "10.0.0.2", PROXY),  # fewer entries than proxies: not through them all
-    (1, "X-Forwarded-For", "not-an-address", PROXY),
-    (1, "X-Forwarded-For", "2001:db8::1", "2001:db8::1"),
-    (1, "X-Real-IP", "203.0.113.9", "203.0.113.9"),
-])
+@pytest.mark.parametrize(
+    ("count", "header", "value", "expected"),
+    [
+        (0, "X-Forwarded-For", "203.0.113.7", PROXY),
+        (1, "X-Forwarded-For", "203.0.113.7", "203.0.113.7"),
+        (1, "X-Forwarded-For", "spoofed, 203.0.113.7", "203.0.113.7"),
+        (2, "X-Forwarded-For", "203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        (2, "X-Forwarded-For", "10.0.0.2", PROXY),  # fewer entries than proxies: not through them all
+        (1, "X-Forwarded-For", "not-an-address", PROXY),
+        (1, "X-Forwarded-For", "2001:db8::1", "2001:db8::1"),
+        (1, "X-Real-IP", "203.0.113.9", "203.0.113.9"),
+    ],
+)
 def test_client_ip_takes_the_entry_the_trusted_proxies_wrote(settings, count, header, value, expected):
     settings.NTM_PROXY_COUNT, settings.NTM_CLIENT_IP_HEADER = count, header
     key = "HTTP_" + header.upper().replace("-", "_")

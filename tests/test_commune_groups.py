@@ -26,15 +26,30 @@ pytestmark = pytest.mark.django_db
 def world(tree):
     """Tỉnh P mới with xã N and M and a phường; another province Q with xã Z; their users."""
     m = factories.make_unit(parent=tree.p_new, code="18440", name="Xã M", level=Level.COMMUNE)
-    ward = factories.make_unit(parent=tree.p_new, code="18441", name="Phường W", level=Level.COMMUNE,
-                               kind=UnitKind.PHUONG)
+    ward = factories.make_unit(
+        parent=tree.p_new, code="18441", name="Phường W", level=Level.COMMUNE, kind=UnitKind.PHUONG
+    )
     q = factories.make_unit(code="44", name="Tỉnh Q", era=Era.CURRENT)
     z = factories.make_unit(parent=q, code="19000", name="Xã Z", level=Level.COMMUNE)
     admin = factories.make_user("qt.p", unit=tree.p_new, role=Role.CRITERIA_ADMIN)
     outsider = factories.make_user("qt.q", unit=q, role=Role.CRITERIA_ADMIN)
     reviewer = factories.make_user("td.p", unit=tree.p_new, role=Role.REVIEWER)
-    return type("World", (), dict(tree=tree, n=tree.n, m=m, ward=ward, q=q, z=z, admin=admin, outsider=outsider,
-                                  reviewer=reviewer, province=tree.p_new))
+    return type(
+        "World",
+        (),
+        dict(
+            tree=tree,
+            n=tree.n,
+            m=m,
+            ward=ward,
+            q=q,
+            z=z,
+            admin=admin,
+            outsider=outsider,
+            reviewer=reviewer,
+            province=tree.p_new,
+        ),
+    )
 
 
 def page_url(province):
@@ -42,8 +57,9 @@ def page_url(province):
 
 
 def upload(client, world, name, content):
-    return client.post(page_url(world.province), {"action": "upload", "file": SimpleUploadedFile(name, content)},
-                       follow=True)
+    return client.post(
+        page_url(world.province), {"action": "upload", "file": SimpleUploadedFile(name, content)}, follow=True
+    )
 
 
 def groups(*units):
@@ -82,7 +98,10 @@ def test_the_list_saves_changed_groups_with_history_and_recomputes_after_commit(
     assert groups(world.n, world.m) == ["nhom1", ""]
     record = world.n.history.first()
     assert (record.history_user, record.history_change_reason, record.commune_group) == (
-        world.admin, services.GROUP_REASON, "nhom1")
+        world.admin,
+        services.GROUP_REASON,
+        "nhom1",
+    )
     job = Job.objects.get()
     assert (job.kind, job.params, job.status) == ("recompute_summaries", {"unit": "2025/42"}, JobStatus.SUCCEEDED)
     assert "Xã N: Nhóm 1" in client.get(page_url(world.province)).text  # the recent changes list
@@ -131,8 +150,9 @@ def test_the_service_refuses_a_unit_that_is_not_a_province(world):
 
 def test_an_empty_group_in_a_file_is_an_error_but_clears_on_the_list(world):
     with pytest.raises(ValidationError, match="Dòng 1: thiếu nhóm."):
-        services.commune_groups_assign(province=world.province, assignments=[(1, "18436", "")], by=None,
-                                       allow_clear=False)
+        services.commune_groups_assign(
+            province=world.province, assignments=[(1, "18436", "")], by=None, allow_clear=False
+        )
 
 
 def test_the_targets_follow_the_group(client, world, django_capture_on_commit_callbacks):
@@ -142,12 +162,14 @@ def test_the_targets_follow_the_group(client, world, django_capture_on_commit_ca
     Indicator.objects.filter(pk=indicator.pk).update(kind="numeric", unit="%")
     for group, value in (("nhom1", 90), ("nhom2", 80), ("nhom3", 70)):
         IndicatorTarget.objects.create(indicator=indicator, commune_group=group, operator=">=", value=value, unit="%")
-    services.commune_groups_assign(province=world.province, assignments=[(1, "18436", "nhom2")], by=None,
-                                   recompute=False)
+    services.commune_groups_assign(
+        province=world.province, assignments=[(1, "18436", "nhom2")], by=None, recompute=False
+    )
     staff = factories.make_user("cb.n", unit=world.n, role=Role.COMMUNE_STAFF)
     n = AdministrativeUnit.objects.get(pk=world.n.pk)
-    draft = assessment_services.assessment_create(commune=n, criteria_set=cs, as_of=datetime.date(2026, 6, 30),
-                                                  by=staff)
+    draft = assessment_services.assessment_create(
+        commune=n, criteria_set=cs, as_of=datetime.date(2026, 6, 30), by=staff
+    )
     assessment_services.indicator_results_update(assessment=draft, entries={"1.1": {"value": Decimal(85)}}, by=staff)
     draft.refresh_from_db()
     assert draft.meets_standard

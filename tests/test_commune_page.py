@@ -50,9 +50,10 @@ def squeezed(response) -> str:
 def by_testid(response, name: str) -> list[str]:
     """The text of every element carrying data-testid=`name` whose content has no nested tag of the same kind."""
     html = response.content.decode()
-    return [" ".join(re.sub(r"<[^>]+>", " ", m).split()) for m in re.findall(
-        rf'data-testid="{name}"[^>]*>(.*?)</(?:div|p|span|td|ul)>', html, re.DOTALL
-    )]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", m).split())
+        for m in re.findall(rf'data-testid="{name}"[^>]*>(.*?)</(?:div|p|span|td|ul)>', html, re.DOTALL)
+    ]
 
 
 def timeline_rows(response) -> list[tuple[str, str, str]]:
@@ -81,8 +82,9 @@ def test_a_viewer_sees_the_approved_figures_and_not_a_newer_drafts(client, tree,
     response = page_as(client, cast.viewer, tree.a)
     assert by_testid(response, "figures")[0].startswith("2/3 tiêu chí, 4/5 chỉ tiêu")
     assertContains(
-        response, "đạt 2/3 tiêu chí, 4/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: tiêu chí quy hoạch "
-        "(chỉ tiêu 1.2)."
+        response,
+        "đạt 2/3 tiêu chí, 4/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: tiêu chí quy hoạch "
+        "(chỉ tiêu 1.2).",
     )
     assertContains(response, f'href="/assessments/{approved.pk}/"')
     assertNotContains(response, "3/3")
@@ -100,7 +102,8 @@ def test_commune_staff_see_a_note_about_their_newer_draft_under_the_approved_fig
     assert "Có đánh giá mới hơn chưa được duyệt: ngày 31/12/2024 (Nháp)." in note
     assertContains(response, f'href="/assessments/{draft.pk}/" class="alert-link"')
     assert timeline_rows(response) == [
-        ("31/12/2024", flow_set.code, "draft"), ("31/12/2023", flow_set.code, "approved"),
+        ("31/12/2024", flow_set.code, "draft"),
+        ("31/12/2023", flow_set.code, "approved"),
     ]
 
 
@@ -166,11 +169,13 @@ def test_each_set_shows_its_own_latest_approved_assessment(client, tree, cast, f
     make_approved(cast, flow_set, tree.a, as_of=Y2023)
     response = page_as(client, cast.viewer, tree.a)
     assert re.findall(r'data-testid="assessment" data-set="([\w-]+)"', response.content.decode()) == [
-        flow_set.code, old_set.code,
+        flow_set.code,
+        old_set.code,
     ]
     assert by_testid(response, "as-of") == ["31/12/2023", "31/12/2020"]
     assert [f.split(" Đạt chuẩn")[0] for f in by_testid(response, "figures")] == [
-        "2/3 tiêu chí, 4/5 chỉ tiêu", "3/3 tiêu chí, 5/5 chỉ tiêu",
+        "2/3 tiêu chí, 4/5 chỉ tiêu",
+        "3/3 tiêu chí, 5/5 chỉ tiêu",
     ]
 
 
@@ -178,11 +183,17 @@ def test_each_set_shows_its_own_latest_approved_assessment(client, tree, cast, f
 
 
 def _approved_with_evidence(cast, flow_set, tree) -> Assessment:
-    draft = make_draft(cast, flow_set, tree.a, as_of=Y2023, answers={
-        **{code: dict(answer) for code, answer in ALL_MET.items()},
-        "1.2": {"met": False, "note": "Chưa có quy hoạch chi tiết khu trung tâm."},
-        "2.1": {"value": "75", "note": "Theo biên bản kiểm tra ngày 15/12/2023."},
-    })
+    draft = make_draft(
+        cast,
+        flow_set,
+        tree.a,
+        as_of=Y2023,
+        answers={
+            **{code: dict(answer) for code, answer in ALL_MET.items()},
+            "1.2": {"met": False, "note": "Chưa có quy hoạch chi tiết khu trung tâm."},
+            "2.1": {"value": "75", "note": "Theo biên bản kiểm tra ngày 15/12/2023."},
+        },
+    )
     result = draft.results.get(indicator__code="2.1")
     services.evidence_file_add(result=result, upload=upload("bien-ban-giao-thong.pdf", PDF), by=cast.staff)
     services.assessment_submit(assessment=draft, by=cast.staff)
@@ -195,10 +206,13 @@ def test_the_criteria_table_lists_each_criterion_with_its_status_and_counts(clie
     rows = re.findall(
         r'data-testid="criterion" data-number="(\d+)">.*?aria-controls="[^"]+">\s*(.*?)\s*</button>.*?'
         r'<span class="badge text-bg-\w+">(.*?)</span>.*?data-testid="criterion-count">(.*?)</td>',
-        html, re.DOTALL,
+        html,
+        re.DOTALL,
     )
     assert rows == [
-        ("1", "Quy hoạch", "Chưa đạt", "1/2"), ("2", "Giao thông", "Đạt", "2/2"), ("3", "Thu nhập", "Đạt", "1/1"),
+        ("1", "Quy hoạch", "Chưa đạt", "1/2"),
+        ("2", "Giao thông", "Đạt", "2/2"),
+        ("3", "Thu nhập", "Đạt", "1/1"),
     ]
 
 
@@ -251,8 +265,9 @@ def test_the_timeline_lists_every_assessment_newest_first(client, tree, cast, fl
         ("31/12/2020", old_set.code, "approved"),
         ("31/12/2019", old_set.code, "approved"),
     ]
-    assert "2/3" in re.search(r'data-status="approved" data-set="[\w-]+">(.*?)</tr>', response.content.decode(),
-                              re.DOTALL).group(1)
+    assert "2/3" in re.search(
+        r'data-status="approved" data-set="[\w-]+">(.*?)</tr>', response.content.decode(), re.DOTALL
+    ).group(1)
 
 
 def test_the_chart_draws_the_approved_criteria_met_one_line_per_set(client, tree, cast, flow_set):

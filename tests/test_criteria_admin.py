@@ -11,7 +11,13 @@ from django.utils.html import escape
 
 from assessments import services as assessment_services
 from criteria.models import (
-    FROZEN_MESSAGE, Criterion, CriteriaSet, Department, Indicator, SetStatus, SourceDocument,
+    FROZEN_MESSAGE,
+    CriteriaSet,
+    Criterion,
+    Department,
+    Indicator,
+    SetStatus,
+    SourceDocument,
 )
 from tests import factories
 from tests.factories_admin import change_form_data
@@ -27,7 +33,10 @@ def url(name, *args):
 def draft():
     """A draft set with a gap of every kind: a criterion without indicators, unverified, untargeted."""
     cs = factories.make_set(
-        code="draft-set", status=SetStatus.DRAFT, stated_criteria_count=5, stated_indicator_count=9,
+        code="draft-set",
+        status=SetStatus.DRAFT,
+        stated_criteria_count=5,
+        stated_indicator_count=9,
         criteria=[(1, "Quy hoạch", ["1.1", "1.2"]), (2, "Giao thông", ["2.1"]), (4, "Y tế", [])],
     )
     SourceDocument.objects.create(key="S1", url="https://example.gov.vn/qd318", description="QĐ 318")
@@ -52,11 +61,20 @@ def test_every_criteria_page_opens(admin_client, draft):
     criterion = draft.criteria.get(number=1)
     indicator = draft.indicators.get(code="2.1")
     pages = [
-        url("criteriaset_changelist"), url("criteriaset_change", draft.pk), url("criteriaset_add"),
-        url("criteriaset_history", draft.pk), url("criterion_changelist"), url("criterion_change", criterion.pk),
-        url("criterion_add"), url("indicator_changelist"), url("indicator_change", indicator.pk),
-        url("indicator_add"), url("department_changelist"), url("department_change", Department.objects.get().pk),
-        url("sourcedocument_changelist"), url("sourcedocument_change", SourceDocument.objects.get().pk),
+        url("criteriaset_changelist"),
+        url("criteriaset_change", draft.pk),
+        url("criteriaset_add"),
+        url("criteriaset_history", draft.pk),
+        url("criterion_changelist"),
+        url("criterion_change", criterion.pk),
+        url("criterion_add"),
+        url("indicator_changelist"),
+        url("indicator_change", indicator.pk),
+        url("indicator_add"),
+        url("department_changelist"),
+        url("department_change", Department.objects.get().pk),
+        url("sourcedocument_changelist"),
+        url("sourcedocument_change", SourceDocument.objects.get().pk),
     ]
     for page in pages:
         assert admin_client.get(page).status_code == 200, page
@@ -181,8 +199,13 @@ def test_a_criterion_name_change_is_saved_on_a_draft(admin_client, draft):
 
 def test_a_criterion_name_change_on_a_frozen_set_is_refused(admin_client, frozen):
     criterion = frozen.criteria.get(number=1)
-    draft_like = {"name": "Quy hoạch mới", "number": "1", "indicators-TOTAL_FORMS": "0",
-                  "indicators-INITIAL_FORMS": "0", "_save": "Lưu"}
+    draft_like = {
+        "name": "Quy hoạch mới",
+        "number": "1",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+        "_save": "Lưu",
+    }
     response = admin_client.post(url("criterion_change", criterion.pk), draft_like, follow=True)
     assert "Thay đổi chưa được lưu." in response.text and str(FROZEN_MESSAGE) in response.text
     criterion.refresh_from_db()
@@ -191,9 +214,16 @@ def test_a_criterion_name_change_on_a_frozen_set_is_refused(admin_client, frozen
 
 def test_a_criterion_name_change_through_the_frozen_set_page_is_refused(admin_client, frozen):
     criterion = frozen.criteria.get(number=1)
-    data = {"name": frozen.name, "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "1",
-            "criteria-0-id": criterion.pk, "criteria-0-criteria_set": frozen.pk, "criteria-0-number": "1",
-            "criteria-0-name": "Quy hoạch mới", "_save": "Lưu"}
+    data = {
+        "name": frozen.name,
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "1",
+        "criteria-0-id": criterion.pk,
+        "criteria-0-criteria_set": frozen.pk,
+        "criteria-0-number": "1",
+        "criteria-0-name": "Quy hoạch mới",
+        "_save": "Lưu",
+    }
     response = admin_client.post(url("criteriaset_change", frozen.pk), data, follow=True)
     assert str(FROZEN_MESSAGE) in response.text
     criterion.refresh_from_db()
@@ -212,9 +242,20 @@ def test_an_indicator_target_change_is_saved_on_a_draft(admin_client, draft):
 def test_an_indicator_target_change_on_a_frozen_set_is_refused(admin_client, frozen):
     indicator = frozen.indicators.get(code="2.1")
     variant = indicator.targets.get()
-    data = {"code": "2.1", "kind": "numeric", "operator": ">=", "target_value": "50", "name": "x",
-            "targets-TOTAL_FORMS": "1", "targets-INITIAL_FORMS": "1", "targets-0-id": variant.pk,
-            "targets-0-indicator": indicator.pk, "targets-0-region": "btb", "targets-0-value": "10", "_save": "Lưu"}
+    data = {
+        "code": "2.1",
+        "kind": "numeric",
+        "operator": ">=",
+        "target_value": "50",
+        "name": "x",
+        "targets-TOTAL_FORMS": "1",
+        "targets-INITIAL_FORMS": "1",
+        "targets-0-id": variant.pk,
+        "targets-0-indicator": indicator.pk,
+        "targets-0-region": "btb",
+        "targets-0-value": "10",
+        "_save": "Lưu",
+    }
     response = admin_client.post(url("indicator_change", indicator.pk), data, follow=True)
     assert "Thay đổi chưa được lưu." in response.text and str(FROZEN_MESSAGE) in response.text
     indicator.refresh_from_db()
@@ -223,8 +264,14 @@ def test_an_indicator_target_change_on_a_frozen_set_is_refused(admin_client, fro
 
 
 def test_adding_a_criterion_to_a_frozen_set_is_refused_with_the_message(admin_client, frozen):
-    data = {"criteria_set": frozen.pk, "number": "9", "name": "Mới", "indicators-TOTAL_FORMS": "0",
-            "indicators-INITIAL_FORMS": "0", "_save": "Lưu"}
+    data = {
+        "criteria_set": frozen.pk,
+        "number": "9",
+        "name": "Mới",
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+        "_save": "Lưu",
+    }
     response = admin_client.post(url("criterion_add"), data)
     assert response.status_code == 200 and str(FROZEN_MESSAGE) in response.text
     assert not Criterion.objects.filter(criteria_set=frozen, number=9).exists()
@@ -232,8 +279,16 @@ def test_adding_a_criterion_to_a_frozen_set_is_refused_with_the_message(admin_cl
 
 def test_adding_an_indicator_to_a_frozen_set_is_refused_with_the_message(admin_client, frozen):
     criterion = frozen.criteria.get(number=1)
-    data = {"criterion": criterion.pk, "code": "1.9", "name": "Mới", "kind": "boolean", "position": "0",
-            "targets-TOTAL_FORMS": "0", "targets-INITIAL_FORMS": "0", "_save": "Lưu"}
+    data = {
+        "criterion": criterion.pk,
+        "code": "1.9",
+        "name": "Mới",
+        "kind": "boolean",
+        "position": "0",
+        "targets-TOTAL_FORMS": "0",
+        "targets-INITIAL_FORMS": "0",
+        "_save": "Lưu",
+    }
     response = admin_client.post(url("indicator_add"), data)
     assert response.status_code == 200 and str(FROZEN_MESSAGE) in response.text
     assert not Indicator.objects.filter(criteria_set=frozen, code="1.9").exists()
@@ -262,8 +317,14 @@ def test_a_frozen_indicator_page_shows_its_variants_read_only(admin_client, froz
 
 
 def _new_set_data(*criteria):
-    data = {"code": "new-set", "name": "Bộ mới", "level": "ntm", "criteria-TOTAL_FORMS": str(len(criteria)),
-            "criteria-INITIAL_FORMS": "0", "_save": "Lưu"}
+    data = {
+        "code": "new-set",
+        "name": "Bộ mới",
+        "level": "ntm",
+        "criteria-TOTAL_FORMS": str(len(criteria)),
+        "criteria-INITIAL_FORMS": "0",
+        "_save": "Lưu",
+    }
     for i, (number, name) in enumerate(criteria):
         data |= {f"criteria-{i}-number": str(number), f"criteria-{i}-name": name}
     return data
@@ -286,8 +347,12 @@ def test_a_repeated_indicator_code_in_one_save_is_a_form_error(admin_client, dra
     data = change_form_data(admin_client.get(url("criterion_change", criterion.pk)))
     data |= {"indicators-TOTAL_FORMS": "2"}
     for i in range(2):
-        data |= {f"indicators-{i}-code": "4.1", f"indicators-{i}-name": "Y tế", f"indicators-{i}-kind": "boolean",
-                 f"indicators-{i}-position": str(i)}
+        data |= {
+            f"indicators-{i}-code": "4.1",
+            f"indicators-{i}-name": "Y tế",
+            f"indicators-{i}-kind": "boolean",
+            f"indicators-{i}-position": str(i),
+        }
     response = admin_client.post(url("criterion_change", criterion.pk), data)
     assert response.status_code == 200 and "Mã chỉ tiêu 4.1 bị lặp." in response.text
     assert not criterion.indicators.exists()

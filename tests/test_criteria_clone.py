@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments import services as assessment_services
 from criteria import services
-from criteria.models import Criterion, CriteriaSet, Department, Indicator, IndicatorTarget, SetStatus
+from criteria.models import CriteriaSet, Criterion, Department, Indicator, IndicatorTarget, SetStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,12 @@ def user():
 @pytest.fixture
 def source():
     cs = factories.make_set(
-        code="qd318", name="Bộ tiêu chí xã NTM", published_by_demo=True, stated_criteria_count=3,
-        period_start=2021, period_end=2025,
+        code="qd318",
+        name="Bộ tiêu chí xã NTM",
+        published_by_demo=True,
+        stated_criteria_count=3,
+        period_start=2021,
+        period_end=2025,
     )
     variants = [{"region": "btb", "value": 60}, {"region": "tn", "value": 50}]
     factories.make_numeric(cs, "2.1", value="70", variants=variants)

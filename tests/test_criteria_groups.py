@@ -31,10 +31,17 @@ def fill_qd51_workbook(cs: CriteriaSet):
     for number, count in enumerate(PER_CRITERION, start=1):
         for k in range(1, count + 1):
             numeric = k % 2 == 1
-            values = {"criterion": number, "code": f"{number}.{k}", "position": k, "name": f"Chỉ tiêu thử {number}.{k}",
-                      "kind": "numeric" if numeric else "boolean", "unit": "%" if numeric else None,
-                      "nhom1": "≥90" if numeric else "Đạt", "nhom2": "> 80" if numeric else "Đạt",
-                      "nhom3": ">= 70,5" if numeric else "Đạt"}
+            values = {
+                "criterion": number,
+                "code": f"{number}.{k}",
+                "position": k,
+                "name": f"Chỉ tiêu thử {number}.{k}",
+                "kind": "numeric" if numeric else "boolean",
+                "unit": "%" if numeric else None,
+                "nhom1": "≥90" if numeric else "Đạt",
+                "nhom2": "> 80" if numeric else "Đạt",
+                "nhom3": ">= 70,5" if numeric else "Đạt",
+            }
             for key, value in values.items():
                 ws.cell(row, columns[key], value)
             row += 1
@@ -48,15 +55,18 @@ def qd51_draft(tree):
     return services.criteria_set_clone(source=official, by=None, province=tree.p)
 
 
-@pytest.mark.parametrize(("typed", "default", "parsed"), [
-    ("≥ 80%", "", (">=", Decimal("80.000"), "")),
-    ("<=5", "", ("<=", Decimal("5.000"), "")),
-    ("70,5", ">=", (">=", Decimal("70.500"), "")),
-    (80, ">=", (">=", Decimal("80.000"), "")),
-    ("Đạt", "", ("", None, "Đạt")),
-    ("", ">=", ("", None, "")),
-    (None, "", ("", None, "")),
-])
+@pytest.mark.parametrize(
+    ("typed", "default", "parsed"),
+    [
+        ("≥ 80%", "", (">=", Decimal("80.000"), "")),
+        ("<=5", "", ("<=", Decimal("5.000"), "")),
+        ("70,5", ">=", (">=", Decimal("70.500"), "")),
+        (80, ">=", (">=", Decimal("80.000"), "")),
+        ("Đạt", "", ("", None, "Đạt")),
+        ("", ">=", ("", None, "")),
+        (None, "", ("", None, "")),
+    ],
+)
 def test_a_typed_target_cell_is_read_as_operator_value_or_words(typed, default, parsed):
     assert parse_target_cell(typed, default_operator=default) == parsed
 
@@ -111,7 +121,7 @@ def test_a_bad_group_cell_is_reported_with_its_cell_and_nothing_is_written(qd51_
     column = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "nhom2")
     ws.cell(io_.FIRST_ROW + 1, column, "75")  # 1.2 is yes/no: no operator to borrow
     result = refused(as_file(wb), update=qd51_draft)
-    (sheet, cell, message), = problems(result)
+    ((sheet, cell, message),) = problems(result)
     assert (sheet, cell) == (io_.INDICATORS_SHEET, f"{ws.cell(1, column).column_letter}{io_.FIRST_ROW + 1}")
     assert "cần phép so sánh" in message
 
@@ -153,15 +163,27 @@ def test_the_criterion_page_types_an_indicator_with_its_three_group_targets(admi
     criterion = qd51_draft.criteria.get(number=2)
     change = reverse("admin:criteria_criterion_change", args=[criterion.pk])
     data = change_form_data(admin_client.get(change))
-    data |= {"indicators-TOTAL_FORMS": "1", "indicators-0-code": "2.1", "indicators-0-name": "Thử",
-             "indicators-0-position": "1", "indicators-0-kind": "numeric",
-             "indicators-0-unit": "%", "indicators-0-nhom1": "≥95", "indicators-0-nhom2": ">=85",
-             "indicators-0-nhom3": "Đạt"}
+    data |= {
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-0-code": "2.1",
+        "indicators-0-name": "Thử",
+        "indicators-0-position": "1",
+        "indicators-0-kind": "numeric",
+        "indicators-0-unit": "%",
+        "indicators-0-nhom1": "≥95",
+        "indicators-0-nhom2": ">=85",
+        "indicators-0-nhom3": "Đạt",
+    }
     assert admin_client.post(change, data).status_code == 302
-    targets = {t.commune_group: (t.operator, t.value, t.text) for t in
-               IndicatorTarget.objects.filter(indicator__criteria_set=qd51_draft)}
-    assert targets == {"nhom1": (">=", Decimal("95"), ""), "nhom2": (">=", Decimal("85"), ""),
-                       "nhom3": ("", None, "Đạt")}
+    targets = {
+        t.commune_group: (t.operator, t.value, t.text)
+        for t in IndicatorTarget.objects.filter(indicator__criteria_set=qd51_draft)
+    }
+    assert targets == {
+        "nhom1": (">=", Decimal("95"), ""),
+        "nhom2": (">=", Decimal("85"), ""),
+        "nhom3": ("", None, "Đạt"),
+    }
     page = admin_client.get(change).text
     assert 'value="≥95"' in page and 'value="Đạt"' in page
     data = change_form_data(admin_client.get(change)) | {"indicators-0-nhom3": ""}
@@ -173,8 +195,14 @@ def test_a_bad_group_cell_on_the_criterion_page_is_a_form_error(admin_client, qd
     criterion = qd51_draft.criteria.get(number=2)
     change = reverse("admin:criteria_criterion_change", args=[criterion.pk])
     data = change_form_data(admin_client.get(change))
-    data |= {"indicators-TOTAL_FORMS": "1", "indicators-0-code": "2.1", "indicators-0-name": "Thử",
-             "indicators-0-position": "1", "indicators-0-kind": "boolean", "indicators-0-nhom1": "90"}
+    data |= {
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-0-code": "2.1",
+        "indicators-0-name": "Thử",
+        "indicators-0-position": "1",
+        "indicators-0-kind": "boolean",
+        "indicators-0-nhom1": "90",
+    }
     before = counts()
     response = admin_client.post(change, data)
     assert response.status_code == 200 and "cần phép so sánh" in response.text and counts() == before
@@ -193,10 +221,17 @@ def test_the_set_page_types_indicators_of_any_criterion_with_their_group_targets
     data = change_form_data(page)
     rows = [("1", "1.1", "numeric", "%", "≥90", "≥80", "≥70"), ("10", "10.1", "boolean", "", "Đạt", "Đạt", "Đạt")]
     for i, (criterion, code, kind, unit, g1, g2, g3) in enumerate(rows):
-        data |= {f"indicators-{i}-criterion": str(qd51_draft.criteria.get(number=int(criterion)).pk),
-                 f"indicators-{i}-code": code, f"indicators-{i}-name": f"Thử {code}", f"indicators-{i}-position": "1",
-                 f"indicators-{i}-kind": kind, f"indicators-{i}-unit": unit, f"indicators-{i}-nhom1": g1,
-                 f"indicators-{i}-nhom2": g2, f"indicators-{i}-nhom3": g3}
+        data |= {
+            f"indicators-{i}-criterion": str(qd51_draft.criteria.get(number=int(criterion)).pk),
+            f"indicators-{i}-code": code,
+            f"indicators-{i}-name": f"Thử {code}",
+            f"indicators-{i}-position": "1",
+            f"indicators-{i}-kind": kind,
+            f"indicators-{i}-unit": unit,
+            f"indicators-{i}-nhom1": g1,
+            f"indicators-{i}-nhom2": g2,
+            f"indicators-{i}-nhom3": g3,
+        }
     response = admin_client.post(change, data)
     assert response.status_code == 302, response.context and response.context["errors"]
     assert Indicator.objects.get(criteria_set=qd51_draft, code="10.1").criterion.number == 10

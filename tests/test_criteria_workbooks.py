@@ -19,18 +19,53 @@ pytestmark = pytest.mark.django_db
 
 def snapshot(cs: CriteriaSet) -> dict:
     """Everything a set says, without ids: criteria, indicators with their targets, provenance."""
-    criteria = [(c.number, c.name, c.group_number, c.group_name, c.department_id, c.name_verified, c.sources, c.note)
-                for c in cs.criteria.order_by("number")]
+    criteria = [
+        (c.number, c.name, c.group_number, c.group_name, c.department_id, c.name_verified, c.sources, c.note)
+        for c in cs.criteria.order_by("number")
+    ]
     indicators = [
-        (i.criterion.number, i.code, i.position, i.name, i.kind, i.operator, i.target_value, i.target_text, i.unit,
-         i.evidence_guidance, i.verified, i.confidence, i.sources, i.note, i.provenance,
-         sorted((t.region, t.commune_group, t.year, t.operator, t.value, t.text, t.unit) for t in i.targets.all()))
+        (
+            i.criterion.number,
+            i.code,
+            i.position,
+            i.name,
+            i.kind,
+            i.operator,
+            i.target_value,
+            i.target_text,
+            i.unit,
+            i.evidence_guidance,
+            i.verified,
+            i.confidence,
+            i.sources,
+            i.note,
+            i.provenance,
+            sorted((t.region, t.commune_group, t.year, t.operator, t.value, t.text, t.unit) for t in i.targets.all()),
+        )
         for i in Indicator.objects.filter(criteria_set=cs).select_related("criterion").order_by("code")
     ]
-    fields = {f: getattr(cs, f) for f in ("name", "level", "decision_number", "decision_date", "effective_date",
-                                          "issuer", "signer", "appendix", "period_start", "period_end",
-                                          "province_id", "completeness", "stated_criteria_count",
-                                          "stated_indicator_count", "notes", "provenance", "is_synthetic")}
+    fields = {
+        f: getattr(cs, f)
+        for f in (
+            "name",
+            "level",
+            "decision_number",
+            "decision_date",
+            "effective_date",
+            "issuer",
+            "signer",
+            "appendix",
+            "period_start",
+            "period_end",
+            "province_id",
+            "completeness",
+            "stated_criteria_count",
+            "stated_indicator_count",
+            "notes",
+            "provenance",
+            "is_synthetic",
+        )
+    }
     return {"set": fields, "criteria": criteria, "indicators": indicators}
 
 
@@ -53,8 +88,12 @@ def set_field(wb, key, value):
 
 
 def counts():
-    return (CriteriaSet.objects.count(), Criterion.objects.count(), Indicator.objects.count(),
-            IndicatorTarget.objects.count())
+    return (
+        CriteriaSet.objects.count(),
+        Criterion.objects.count(),
+        Indicator.objects.count(),
+        IndicatorTarget.objects.count(),
+    )
 
 
 def problems(result):
@@ -122,8 +161,9 @@ def test_a_published_or_archived_set_is_never_updated(db, status):
 def test_an_existing_code_is_refused_for_a_new_set(db):
     cs = factories.make_set(code="trung-ma")
     result = refused(as_file(workbook_of(cs)))
-    assert problems(result) == [("Bộ tiêu chí", "C3", "Đã có bộ tiêu chí mã “trung-ma”; hãy đặt mã mới, hoặc cập "
-                                                      "nhật bộ nháp đó.")]
+    assert problems(result) == [
+        ("Bộ tiêu chí", "C3", "Đã có bộ tiêu chí mã “trung-ma”; hãy đặt mã mới, hoặc cập nhật bộ nháp đó.")
+    ]
 
 
 def test_every_bad_cell_is_listed_and_nothing_is_written(db):
@@ -143,22 +183,29 @@ def test_every_bad_cell_is_listed_and_nothing_is_written(db):
     result = refused(as_file(wb))
     assert problems(result) == [
         ("Bộ tiêu chí", "C3", "Mã “Mã Có Dấu” chỉ được gồm chữ thường không dấu, số và dấu gạch ngang."),
-        ("Bộ tiêu chí", level_cell, "“xa-ntm” không hợp lệ; chọn một trong: ntm, ntm_nang_cao, ntm_kieu_mau, "
-                                    "ntm_hien_dai, other."),
+        (
+            "Bộ tiêu chí",
+            level_cell,
+            "“xa-ntm” không hợp lệ; chọn một trong: ntm, ntm_nang_cao, ntm_kieu_mau, ntm_hien_dai, other.",
+        ),
         ("Chỉ tiêu", f"A{rows['1.2']}", "Không có tiêu chí số 9."),
         ("Chỉ tiêu", f"E{rows['1.2']}", "“yes/no” không hợp lệ; chọn một trong: boolean, numeric."),
         ("Chỉ tiêu", f"F{rows['2.1']}", "Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."),
         ("Chỉ tiêu", f"A{rows['2.2']}", f"Trùng với dòng {rows['1.1']}."),
         ("Chỉ tiêu", f"G{rows['3']}", "Ô chứa công thức; hãy nhập giá trị."),
         ("Chỉ tiêu theo vùng-nhóm-năm", "A3", "Không có chỉ tiêu mã 7.7."),
-        ("Chỉ tiêu theo vùng-nhóm-năm", "B3", "“XYZ” không hợp lệ; chọn một trong: "
-         + ", ".join(v for v in Region.values if v) + "."),
+        (
+            "Chỉ tiêu theo vùng-nhóm-năm",
+            "B3",
+            "“XYZ” không hợp lệ; chọn một trong: " + ", ".join(v for v in Region.values if v) + ".",
+        ),
     ]
 
 
 def test_a_file_that_is_not_a_criteria_workbook_is_refused(db):
     assert problems(refused(io.BytesIO(b"not a workbook"))) == [
-        ("", "", "Tệp không phải là sổ tính Excel (.xlsx) đọc được.")]
+        ("", "", "Tệp không phải là sổ tính Excel (.xlsx) đọc được.")
+    ]
     from openpyxl import Workbook
 
     assert "không theo mẫu bộ tiêu chí" in problems(refused(as_file(Workbook())))[0][2]
@@ -190,7 +237,9 @@ def test_the_admin_action_exports_one_set_or_a_zip(client, db):
     assert load_workbook(io.BytesIO(one.content))[io_.SET_SHEET]["C3"].value == "xuat-a"
     both = client.post(url, {"action": "export_excel", "_selected_action": [a.pk, b.pk]})
     assert sorted(zipfile.ZipFile(io.BytesIO(both.content)).namelist()) == [
-        "bo-tieu-chi-xuat-a.xlsx", "bo-tieu-chi-xuat-b.xlsx"]
+        "bo-tieu-chi-xuat-a.xlsx",
+        "bo-tieu-chi-xuat-b.xlsx",
+    ]
 
 
 def test_the_admin_import_page_creates_a_draft_or_lists_the_problems(client, db):

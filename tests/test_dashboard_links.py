@@ -35,8 +35,11 @@ def test_a_dashboard_s_own_links_are_reversed_once_per_process(client, board_url
 
 def test_the_sortable_headers_keep_their_order_links_and_current_sort(client, board_url):
     html = client.get(board_url + "?sort=-criteria").content.decode()
-    headers = re.findall(r'<th scope="col" class="text-nowrap"( aria-sort="\w+")?><a class="sort-link" '
-                         r'href="([^"]*)" data-testid="sort-(\w+)">([^<]*)</a>', html)
+    headers = re.findall(
+        r'<th scope="col" class="text-nowrap"( aria-sort="\w+")?><a class="sort-link" '
+        r'href="([^"]*)" data-testid="sort-(\w+)">([^<]*)</a>',
+        html,
+    )
     assert [h[2] for h in headers] == ["name", "criteria", "indicators", "status", "as_of", "pending"]
     assert [h[3].strip() for h in headers][:3] == ["Xã", "Tiêu chí đạt ▼", "Chỉ tiêu đạt"]
     criteria = headers[1]

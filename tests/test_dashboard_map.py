@@ -22,7 +22,9 @@ SQUARE = '{"type":"Polygon","coordinates":[[[105.7,18.4],[105.71,18.4],[105.71,1
 
 
 def shape(*units, illustrative=False):
-    Boundary.objects.bulk_create([Boundary(unit=u, geometry=SQUARE, points=5, illustrative=illustrative) for u in units])
+    Boundary.objects.bulk_create(
+        [Boundary(unit=u, geometry=SQUARE, points=5, illustrative=illustrative) for u in units]
+    )
 
 
 def map_url(unit=None, era="pre2025", **query):
@@ -74,8 +76,9 @@ def test_each_commune_carries_what_every_mode_colours_by(client, drawn):
 
 def test_not_assessed_other_kinds_and_illustrative_shapes(client, drawn):
     shape(drawn.d, illustrative=True)
-    town = AdministrativeUnit.objects.create(era="pre2025", code="18450", name="Thị trấn T", kind=UnitKind.THI_TRAN,
-                                             level=Level.COMMUNE, parent=drawn.t.h)
+    town = AdministrativeUnit.objects.create(
+        era="pre2025", code="18450", name="Thị trấn T", kind=UnitKind.THI_TRAN, level=Level.COMMUNE, parent=drawn.t.h
+    )
     shape(town)
     data = fetch(client, drawn.cast.viewer, map_url(drawn.t.h))
     props = by_code(data)
@@ -110,7 +113,11 @@ def test_scope_a_district_user_gets_only_their_communes(client, drawn):
     assert client.get(map_url(drawn.t.p)).status_code == 404
     # The province reviewer sees both districts; the superuser the whole era.
     assert set(by_code(fetch(client, drawn.cast.province_reviewer, map_url(drawn.t.p)))) == {
-        "18436", "18439", "18442", "18500"}
+        "18436",
+        "18439",
+        "18442",
+        "18500",
+    }
     assert set(by_code(fetch(client, drawn.cast.superuser, map_url(None, era="2025")))) == {"18436"}
     client.logout()
     assert client.get(map_url(drawn.t.h)).status_code == 302  # to the sign-in page
@@ -125,8 +132,13 @@ def test_an_unchanged_map_is_revalidated_not_downloaded_again(client, drawn):
     assert again.status_code == 304 and again.content == b""
     # Compressed for browsers that accept it; the weakened tag it carries revalidates too.
     packed = client.get(map_url(drawn.t.h), HTTP_ACCEPT_ENCODING="gzip, deflate")
-    assert packed["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(packed.content)) == json.loads(first.content)
-    assert client.get(map_url(drawn.t.h), HTTP_IF_NONE_MATCH=packed["ETag"], HTTP_ACCEPT_ENCODING="gzip").status_code == 304
+    assert packed["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(packed.content)) == json.loads(
+        first.content
+    )
+    assert (
+        client.get(map_url(drawn.t.h), HTTP_IF_NONE_MATCH=packed["ETag"], HTTP_ACCEPT_ENCODING="gzip").status_code
+        == 304
+    )
     # A new shape (saved, as load_boundaries saves it) changes the data version, the map and its tag.
     moved = Boundary.objects.get(unit=drawn.t.a)
     moved.geometry = SQUARE.replace("105.7,", "105.6,")
@@ -146,8 +158,12 @@ def test_the_map_is_built_once_per_data_version(client, drawn, monkeypatch):
 def test_the_dashboards_point_the_map_at_their_data(client, drawn):
     client.force_login(drawn.cast.superuser)
     for unit, address in ((drawn.t.h, "dashboards:unit"), (drawn.t.p, "dashboards:unit")):
-        html = client.get(reverse(address, kwargs={"era": unit.era, "code": unit.code}) + f"?as_of={AS_OF}").content.decode()
-        assert f'data-url="{reverse("dashboards:map", kwargs={"era": unit.era, "code": unit.code})}?as_of={AS_OF}"' in html
+        html = client.get(
+            reverse(address, kwargs={"era": unit.era, "code": unit.code}) + f"?as_of={AS_OF}"
+        ).content.decode()
+        assert (
+            f'data-url="{reverse("dashboards:map", kwargs={"era": unit.era, "code": unit.code})}?as_of={AS_OF}"' in html
+        )
         assert "vendor/leaflet-1.9.4/leaflet.js" in html and "dashboards/map.js" in html
     html = client.get(reverse("dashboards:national", kwargs={"era": "pre2025"}) + f"?as_of={AS_OF}").content.decode()
     assert f'data-url="{reverse("dashboards:national_map", kwargs={"era": "pre2025"})}?as_of={AS_OF}"' in html

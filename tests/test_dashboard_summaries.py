@@ -47,7 +47,9 @@ def towns(world):
 
 def national(**query) -> str:
     query.setdefault("as_of", AS_OF)
-    return reverse("dashboards:national", kwargs={"era": "pre2025"}) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return (
+        reverse("dashboards:national", kwargs={"era": "pre2025"}) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    )
 
 
 def children(response) -> dict:
@@ -95,7 +97,11 @@ def test_child_rows_link_down_to_each_districts_dashboard_with_the_same_set_and_
 
 def test_the_country_shows_one_row_per_province_in_vietnamese_order(client, world, towns):
     other = factories.make_unit(code="40", name="Tỉnh Ân")
-    add(factories.make_unit(parent=factories.make_unit(parent=other, code="420"), code="17000"), world.cs, d("2024-05-01"))
+    add(
+        factories.make_unit(parent=factories.make_unit(parent=other, code="420"), code="17000"),
+        world.cs,
+        d("2024-05-01"),
+    )
     response = get(client, world.cast.superuser, national())
     rows = children(response)
     assert list(rows) == ["40", "42"]  # Ân before P
@@ -135,8 +141,9 @@ def test_towns_are_listed_apart(client, world, towns):
 
 
 def test_a_dac_khu_is_counted_apart_too(client, world):
-    special = factories.make_unit(parent=world.t.p_new, code="18600", name="Đặc khu Z", level=Level.COMMUNE,
-                                  kind=UnitKind.DAC_KHU)
+    special = factories.make_unit(
+        parent=world.t.p_new, code="18600", name="Đặc khu Z", level=Level.COMMUNE, kind=UnitKind.DAC_KHU
+    )
     add(special, world.cs, d("2025-09-30"))
     national_2025 = reverse("dashboards:national", kwargs={"era": "2025"}) + "?as_of=2025-12-31"
     rows = children(get(client, world.cast.superuser, national_2025))
@@ -179,7 +186,9 @@ def test_the_summary_offers_the_commune_list_and_back(client, world):
 def test_the_heatmap_above_a_district_is_the_share_of_xa_meeting_each_criterion(client, world, towns, as_of):
     as_of = timezone.localdate().isoformat() if as_of == "today" else as_of
     response = get(client, world.cast.province_reviewer, url("heatmap", world.t.p, as_of=as_of))
-    grid = {row.unit.code: [(c.meeting, c.assessed) for c in cells] for row, _url, cells in response.context["summary_grid"]}
+    grid = {
+        row.unit.code: [(c.meeting, c.assessed) for c in cells] for row, _url, cells in response.context["summary_grid"]
+    }
     # H: Đông meets all; Yên fails 3; Bình fails 2 and 3 (thị trấn T, 3/3, is not counted).
     assert grid == {"443": [(3, 3), (2, 3), (1, 3)], "444": [(1, 1), (1, 1), (1, 1)]}
     assert 'data-testid="heatmap-row"' not in response.text  # no commune rows
@@ -222,8 +231,9 @@ def test_the_print_report_above_a_district_is_the_summary(client, world, towns):
     assert "2 phường, thị trấn, đặc khu" in html
 
 
-def test_the_province_workbook_has_the_child_units_then_the_communes(client, world, towns,
-                                                                     django_capture_on_commit_callbacks):
+def test_the_province_workbook_has_the_child_units_then_the_communes(
+    client, world, towns, django_capture_on_commit_callbacks
+):
     from jobs.models import Job
 
     client.force_login(world.cast.province_reviewer)
@@ -236,7 +246,13 @@ def test_the_province_workbook_has_the_child_units_then_the_communes(client, wor
     rows = [[c.value for c in row] for row in book["Theo đơn vị"].iter_rows(min_row=4, max_row=6)]
     assert rows[0] == [1, "Huyện H", 4, 1, 2.0, 1, 1, 1, 1]
     assert rows[2][1:4] == ["Tổng cộng", 5, 2]
-    assert {r[1].value for r in book["Bảng theo dõi"].iter_rows(min_row=4)} == {"Xã Đông", "Xã Yên", "Xã Bình", "Xã Ái", "Xã C"}
+    assert {r[1].value for r in book["Bảng theo dõi"].iter_rows(min_row=4)} == {
+        "Xã Đông",
+        "Xã Yên",
+        "Xã Bình",
+        "Xã Ái",
+        "Xã C",
+    }
     assert {r[1].value for r in book["Phường, thị trấn"].iter_rows(min_row=4)} == {"Thị trấn T", "Phường Q"}
 
 
@@ -246,22 +262,48 @@ def test_the_province_workbook_has_the_child_units_then_the_communes(client, wor
 def _country(n_provinces: int, per_province: int, cs) -> None:
     """Provinces with one district of `per_province` xã each, half of them approved 3/3 (flags refreshed)."""
     codes = [f"{c}" for c in range(10, 100) if c != 42][:n_provinces]  # 42: Tỉnh P of the world
-    units = AdministrativeUnit.objects.bulk_create([
-        AdministrativeUnit(era=Era.PRE_2025, code=code, name=f"Tỉnh số {p}", kind=UnitKind.TINH,
-                           level=Level.PROVINCE, path=f"{code}/")
-        for p, code in enumerate(codes)
-    ])
-    districts = AdministrativeUnit.objects.bulk_create([
-        AdministrativeUnit(era=Era.PRE_2025, code=f"{p + 100:03d}", name=f"Huyện số {p}", kind=UnitKind.HUYEN,
-                           level=Level.DISTRICT, parent=province, path=f"{province.path}{p + 100:03d}/")
-        for p, province in enumerate(units)
-    ])
-    communes = AdministrativeUnit.objects.bulk_create([
-        AdministrativeUnit(era=Era.PRE_2025, code=f"{20000 + p * per_province + i}", name=f"Phường {i}" if i % 7 == 0 else f"Xã {i}",
-                           kind=UnitKind.PHUONG if i % 7 == 0 else UnitKind.XA, level=Level.COMMUNE, parent=district,
-                           path=f"{district.path}{20000 + p * per_province + i}/")
-        for p, district in enumerate(districts) for i in range(per_province)
-    ])
+    units = AdministrativeUnit.objects.bulk_create(
+        [
+            AdministrativeUnit(
+                era=Era.PRE_2025,
+                code=code,
+                name=f"Tỉnh số {p}",
+                kind=UnitKind.TINH,
+                level=Level.PROVINCE,
+                path=f"{code}/",
+            )
+            for p, code in enumerate(codes)
+        ]
+    )
+    districts = AdministrativeUnit.objects.bulk_create(
+        [
+            AdministrativeUnit(
+                era=Era.PRE_2025,
+                code=f"{p + 100:03d}",
+                name=f"Huyện số {p}",
+                kind=UnitKind.HUYEN,
+                level=Level.DISTRICT,
+                parent=province,
+                path=f"{province.path}{p + 100:03d}/",
+            )
+            for p, province in enumerate(units)
+        ]
+    )
+    communes = AdministrativeUnit.objects.bulk_create(
+        [
+            AdministrativeUnit(
+                era=Era.PRE_2025,
+                code=f"{20000 + p * per_province + i}",
+                name=f"Phường {i}" if i % 7 == 0 else f"Xã {i}",
+                kind=UnitKind.PHUONG if i % 7 == 0 else UnitKind.XA,
+                level=Level.COMMUNE,
+                parent=district,
+                path=f"{district.path}{20000 + p * per_province + i}/",
+            )
+            for p, district in enumerate(districts)
+            for i in range(per_province)
+        ]
+    )
     summary = summary_of(cs, set())
     assessments = []
     for i, commune in enumerate(communes):

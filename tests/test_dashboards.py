@@ -118,7 +118,9 @@ def test_as_of_date_takes_the_latest_approved_on_or_before_it(client, world):
 
 
 def met_by_code(response) -> dict:
-    return {r.commune.code: r.summary["criteria_met"] if r.summary else None for r in response.context["board"].all_rows}
+    return {
+        r.commune.code: r.summary["criteria_met"] if r.summary else None for r in response.context["board"].all_rows
+    }
 
 
 def test_today_reads_the_stored_latest_approval_not_the_history(client, world, monkeypatch):
@@ -133,8 +135,9 @@ def test_an_approval_dated_ahead_of_the_chosen_day_gives_way_to_the_one_before(c
     today = timezone.localdate()
     add(world.t.a, world.cs, today + datetime.timedelta(days=30), {"1.1"})
     now = met_by_code(get(client, world.cast.viewer, url("unit", world.t.h, as_of=today.isoformat())))
-    ahead = met_by_code(get(client, world.cast.viewer, url(
-        "unit", world.t.h, as_of=(today + datetime.timedelta(days=30)).isoformat())))
+    ahead = met_by_code(
+        get(client, world.cast.viewer, url("unit", world.t.h, as_of=(today + datetime.timedelta(days=30)).isoformat()))
+    )
     assert (now["18436"], ahead["18436"]) == (3, 2)
 
 
@@ -205,29 +208,35 @@ def test_names_sort_in_vietnamese_order(client, world):
     assert row_codes(response) == ["18441", "18442", "18436", "18439"]  # Ái, Bình, Đông, Yên
 
 
-@pytest.mark.parametrize(("sort", "expected"), [
-    ("-criteria", ["18436", "18439", "18442", "18441"]),
-    ("criteria", ["18441", "18442", "18439", "18436"]),
-    ("-name", ["18439", "18436", "18442", "18441"]),
-    ("status", ["18441", "18442", "18439", "18436"]),  # ties (Bình, Yên: chưa đạt) stay alphabetical
-    ("-as_of", ["18436", "18439", "18442", "18441"]),
-    ("-pending", ["18436", "18439", "18441", "18442"]),
-])
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("-criteria", ["18436", "18439", "18442", "18441"]),
+        ("criteria", ["18441", "18442", "18439", "18436"]),
+        ("-name", ["18439", "18436", "18442", "18441"]),
+        ("status", ["18441", "18442", "18439", "18436"]),  # ties (Bình, Yên: chưa đạt) stay alphabetical
+        ("-as_of", ["18436", "18439", "18442", "18441"]),
+        ("-pending", ["18436", "18439", "18441", "18442"]),
+    ],
+)
 def test_sort_by_any_column(client, world, sort, expected):
     assert row_codes(get(client, world.cast.viewer, url("unit", world.t.h, sort=sort))) == expected
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ({"status": "met"}, ["18436"]),
-    ({"status": "unmet"}, ["18442", "18439"]),
-    ({"status": "none"}, ["18441"]),
-    ({"min": "2"}, ["18436", "18439"]),
-    ({"max": "1"}, ["18442"]),
-    ({"q": "dong"}, ["18436"]),
-    ({"fails": "3"}, ["18442", "18439"]),
-    ({"fails_indicator": "2.1"}, ["18442"]),
-    ({"status": "bogus", "min": "x"}, ["18441", "18442", "18436", "18439"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "met"}, ["18436"]),
+        ({"status": "unmet"}, ["18442", "18439"]),
+        ({"status": "none"}, ["18441"]),
+        ({"min": "2"}, ["18436", "18439"]),
+        ({"max": "1"}, ["18442"]),
+        ({"q": "dong"}, ["18436"]),
+        ({"fails": "3"}, ["18442", "18439"]),
+        ({"fails_indicator": "2.1"}, ["18442"]),
+        ({"status": "bogus", "min": "x"}, ["18441", "18442", "18436", "18439"]),
+    ],
+)
 def test_filters(client, world, query, expected):
     response = get(client, world.cast.viewer, url("unit", world.t.h, **query))
     assert row_codes(response) == expected
@@ -241,8 +250,10 @@ def test_heatmap_cells_come_from_the_stored_unmet_list(client, world):
     response = get(client, world.cast.viewer, url("unit", world.t.h).replace("/dashboard/", "/dashboard/heatmap/"))
     grid = {row.commune.code: [state for state, _n, _t in cells] for row, cells in response.context["grid"]}
     assert grid == {
-        "18436": ["met", "met", "met"], "18439": ["met", "met", "unmet"],
-        "18441": ["none", "none", "none"], "18442": ["met", "unmet", "unmet"],
+        "18436": ["met", "met", "met"],
+        "18439": ["met", "met", "unmet"],
+        "18441": ["none", "none", "none"],
+        "18442": ["met", "unmet", "unmet"],
     }
     html = response.content.decode()
     assert f'href="/units/pre2025/18439/#crit-bo-s-3" title="3. Thu nhập: Chưa đạt"' in html
@@ -267,7 +278,10 @@ def test_trend_per_quarter(client, world):
     response = get(client, world.cast.viewer, url("trend", world.t.h))
     periods = [(p.end.isoformat(), p.assessed, p.average, p.reaching) for p in response.context["periods"]]
     assert periods == [
-        ("2024-03-31", 2, 1.0, 0), ("2024-06-30", 3, Decimal("1.3"), 0), ("2024-09-30", 3, 2.0, 1), ("2024-12-31", 3, 2.0, 1),
+        ("2024-03-31", 2, 1.0, 0),
+        ("2024-06-30", 3, Decimal("1.3"), 0),
+        ("2024-09-30", 3, 2.0, 1),
+        ("2024-12-31", 3, 2.0, 1),
     ]
     assert response.context["periods"][0].label == "Quý 1/2024"
 
@@ -312,7 +326,10 @@ def test_print_report_has_figures_table_and_report_sentences(client, world):
     html = " ".join(response.content.decode().split())
     assert "@page" in open("static/dashboards/print.css").read()
     assert "navbar" not in html
-    assert "Xã Yên đạt 2/3 tiêu chí, 4/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: tiêu chí thu nhập." in html
+    assert (
+        "Xã Yên đạt 2/3 tiêu chí, 4/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: tiêu chí thu nhập."
+        in html
+    )
     assert html.count('data-testid="print-row"') == 4
 
 
@@ -323,8 +340,13 @@ def test_recognised_commune_below_the_standard_is_flagged(client, world):
     from roadmap.models import Recognition
 
     for commune in (world.t.a, world.t.b):
-        Recognition.objects.create(commune=commune, level="ntm", decision_number="12/QĐ-UBND",
-                                   decision_date=d("2023-12-01"), issuing_body="UBND tỉnh P")
+        Recognition.objects.create(
+            commune=commune,
+            level="ntm",
+            decision_number="12/QĐ-UBND",
+            decision_date=d("2023-12-01"),
+            issuing_body="UBND tỉnh P",
+        )
     response = get(client, world.cast.viewer, url("unit", world.t.h))
     rows = {r.commune.code: r for r in response.context["board"].all_rows}
     assert rows["18439"].at_risk and not rows["18436"].at_risk
@@ -379,16 +401,28 @@ def test_unit_page_links_to_its_dashboard(client, world):
 
 def make_district(province, n: int, cs) -> AdministrativeUnit:
     district = factories.make_unit(parent=province, code=f"{700 + n % 100:03d}", name=f"Huyện {n}")
-    communes = AdministrativeUnit.objects.bulk_create([
-        AdministrativeUnit(era=district.era, code=f"{60000 + n * 1000 + i}", name=f"Xã {i}", kind=UnitKind.XA,
-                           level=Level.COMMUNE, parent=district, path=f"{district.path}{60000 + n * 1000 + i}/")
-        for i in range(n)
-    ])
+    communes = AdministrativeUnit.objects.bulk_create(
+        [
+            AdministrativeUnit(
+                era=district.era,
+                code=f"{60000 + n * 1000 + i}",
+                name=f"Xã {i}",
+                kind=UnitKind.XA,
+                level=Level.COMMUNE,
+                parent=district,
+                path=f"{district.path}{60000 + n * 1000 + i}/",
+            )
+            for i in range(n)
+        ]
+    )
     summaries = [summary_of(cs, set()), summary_of(cs, {"3"}), summary_of(cs, {"1.1", "2.2"})]
     assessments = []
     for i, commune in enumerate(communes):
-        for as_of, status in ((d("2024-03-31"), Status.APPROVED), (d("2024-09-30"), Status.APPROVED),
-                              (d("2024-12-31"), Status.SUBMITTED if i % 3 else Status.RETURNED)):
+        for as_of, status in (
+            (d("2024-03-31"), Status.APPROVED),
+            (d("2024-09-30"), Status.APPROVED),
+            (d("2024-12-31"), Status.SUBMITTED if i % 3 else Status.RETURNED),
+        ):
             a = Assessment(commune=commune, criteria_set=cs, as_of=as_of, status=status)
             a.apply_summary(summaries[(i + as_of.month) % 3])
             assessments.append(a)
@@ -406,10 +440,18 @@ def queries_for(client, address) -> int:
 # session, user, unit, set choices, communes, latest approved, recognitions (roadmap) are common; then
 # unit: pending, latest at ?since · heatmap: criteria · holdbacks: criteria, indicators · xlsx: pending,
 # criteria · print: pending · trend: only session, user, unit, set choices and the approved history.
-@pytest.mark.parametrize(("page", "extra", "expected"), [
-    ("unit", {"since": "2024-06-30"}, 9), ("unit", {"as_of": "today"}, 8), ("heatmap", {}, 8), ("holdbacks", {}, 9), ("trend", {}, 5),
-    ("xlsx", {}, 9), ("print", {}, 9),  # + the set's criteria names (the sentences' met-form)
-])
+@pytest.mark.parametrize(
+    ("page", "extra", "expected"),
+    [
+        ("unit", {"since": "2024-06-30"}, 9),
+        ("unit", {"as_of": "today"}, 8),
+        ("heatmap", {}, 8),
+        ("holdbacks", {}, 9),
+        ("trend", {}, 5),
+        ("xlsx", {}, 9),
+        ("print", {}, 9),  # + the set's criteria names (the sentences' met-form)
+    ],
+)
 def test_query_count_does_not_grow_with_the_communes(client, world, page, extra, expected):
     if extra.get("as_of") == "today":  # the stored latest-approved flag rather than the ranked history
         extra = {"as_of": timezone.localdate().isoformat()}

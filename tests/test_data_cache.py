@@ -8,8 +8,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db.models import Q
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -36,11 +36,14 @@ def cs(cast):
 def pages(tree, cs):
     """Every cached page: the district (commune rows), the province and the country (summaries by child
     unit), the current-era province; and the uncached commune page and summary API, for good measure."""
+
     def dash(unit):
         return reverse("dashboards:unit", kwargs={"era": unit.era, "code": unit.code}) + f"?set={cs.code}&as_of={AS_OF}"
 
     return {
-        "district": dash(tree.h), "province": dash(tree.p), "current_province": dash(tree.p_new),
+        "district": dash(tree.h),
+        "province": dash(tree.p),
+        "current_province": dash(tree.p_new),
         "national": reverse("dashboards:national", kwargs={"era": "pre2025"}) + f"?set={cs.code}&as_of={AS_OF}",
         "commune": reverse("web:unit", kwargs={"era": tree.a.era, "code": tree.a.code}),
         "summary_api": reverse("api:unit_summary", kwargs={"era": tree.a.era, "code": tree.a.code}) + f"?set={cs.code}",
@@ -54,7 +57,10 @@ def read_all(client, user, urls) -> dict:
         response = client.get(address)
         # The summary API answers 404 once the commune has no approved assessment left (after a reopen).
         assert response.status_code == 200 or (name == "summary_api" and response.status_code == 404), name
-        answers[name] = (response.status_code, TOKEN.sub(b"", response.content))  # the CSRF token is masked anew on every request
+        answers[name] = (
+            response.status_code,
+            TOKEN.sub(b"", response.content),
+        )  # the CSRF token is masked anew on every request
     return answers
 
 
@@ -79,8 +85,11 @@ def test_the_criteria_set_menu_is_cached_with_the_data(cast, tree, cs, monkeypat
     make_approved(cast, cs, tree.a)
     first = selectors.set_choices(Area("pre2025", tree.h))
     monkeypatch.setattr(selectors, "build_set_choices", lambda area: pytest.fail("counted again"))
-    assert [(s.code, s.approved_count) for s in selectors.set_choices(Area("pre2025", tree.h))] == \
-        [(s.code, s.approved_count) for s in first] == [("bo-s", 1)]
+    assert (
+        [(s.code, s.approved_count) for s in selectors.set_choices(Area("pre2025", tree.h))]
+        == [(s.code, s.approved_count) for s in first]
+        == [("bo-s", 1)]
+    )
 
 
 def test_with_the_cache_off_every_request_builds(client, cast, tree, cs, settings):
@@ -97,11 +106,14 @@ def test_with_the_cache_off_every_request_builds(client, cast, tree, cs, setting
 WRITES = {
     "submit": lambda cast, tree, cs, s: services.assessment_submit(assessment=s["draft"], by=cast.staff),
     "return": lambda cast, tree, cs, s: services.assessment_return(
-        assessment=s["submitted"], by=cast.province_reviewer, reason="Thiếu biên bản."),
+        assessment=s["submitted"], by=cast.province_reviewer, reason="Thiếu biên bản."
+    ),
     "approve": lambda cast, tree, cs, s: services.assessment_approve(
-        assessment=s["submitted"], by=cast.province_reviewer, confirm_unverified=True),
+        assessment=s["submitted"], by=cast.province_reviewer, confirm_unverified=True
+    ),
     "reopen": lambda cast, tree, cs, s: services.assessment_reopen(
-        assessment=s["approved"], by=cast.superuser, reason="Sai số liệu."),
+        assessment=s["approved"], by=cast.superuser, reason="Sai số liệu."
+    ),
     "withdraw": lambda cast, tree, cs, s: services.assessment_withdraw(assessment=s["submitted"], by=cast.staff),
     "unit renamed": lambda cast, tree, cs, s: _rename(tree.a, "Xã A đổi tên"),
     "set renamed": lambda cast, tree, cs, s: _rename(cs, "Bộ tiêu chí S (sửa)"),
@@ -119,8 +131,9 @@ def test_every_write_a_page_shows_changes_the_cached_pages(client, cast, tree, c
     if write in ("submit",):
         state["draft"] = make_draft(cast, cs, tree.a, as_of=datetime.date(2024, 9, 30))
     if write in ("return", "approve", "withdraw"):
-        state["submitted"] = make_submitted(cast, cs, tree.a, as_of=datetime.date(2024, 9, 30),
-                                            answers={**ANSWERS, "1.2": {"met": True}})
+        state["submitted"] = make_submitted(
+            cast, cs, tree.a, as_of=datetime.date(2024, 9, 30), answers={**ANSWERS, "1.2": {"met": True}}
+        )
     urls = pages(tree, cs)
     before = read_all(client, cast.superuser, urls)
     assert read_all(client, cast.superuser, urls) == before  # served again (from the cache where cached)
@@ -148,9 +161,19 @@ def test_bulk_writes_and_the_latest_approved_refresh_change_the_cached_pages(cli
     assert refreshed["district"] != before["district"] and refreshed["national"] != before["national"]
     # The bulk writer (demo data, synthetic data) flags what it wrote and bumps the version.
     version = data_version.current()
-    spec = AssessmentSpec(commune=tree.b, criteria_set=cs, as_of=datetime.date(2024, 6, 1),
-                          status=Status.APPROVED, answers={"1.1": {"met": True}, "1.2": {"met": True}, "2.1": {"value": Decimal("90")},
-                                                           "2.2": {"met": True}, "3": {"met": True}})
+    spec = AssessmentSpec(
+        commune=tree.b,
+        criteria_set=cs,
+        as_of=datetime.date(2024, 6, 1),
+        status=Status.APPROVED,
+        answers={
+            "1.1": {"met": True},
+            "1.2": {"met": True},
+            "2.1": {"value": Decimal("90")},
+            "2.2": {"met": True},
+            "3": {"met": True},
+        },
+    )
     assessments_bulk_create([spec], is_demo=True)
     assert data_version.current() != version
     assert read_all(client, cast.superuser, urls)["district"] != refreshed["district"]

@@ -40,8 +40,10 @@ def test_check_deploy_is_clean_with_the_production_settings():
 
 
 def test_the_production_settings_configure_the_replica_and_the_proxy():
-    code = ("from django.conf import settings as s; print(sorted(s.DATABASES), s.DEBUG, s.NTM_PROXY_COUNT, "
-            "s.NTM_CLIENT_IP_HEADER, s.SECURE_SSL_REDIRECT, s.CELERY_TASK_ALWAYS_EAGER)")
+    code = (
+        "from django.conf import settings as s; print(sorted(s.DATABASES), s.DEBUG, s.NTM_PROXY_COUNT, "
+        "s.NTM_CLIENT_IP_HEADER, s.SECURE_SSL_REDIRECT, s.CELERY_TASK_ALWAYS_EAGER)"
+    )
     result = _run([sys.executable, "manage.py", "shell", "-v0", "-c", code], production_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['default', 'replica'] False 1 X-Real-IP True False"
@@ -80,7 +82,7 @@ def test_the_proxy_takes_the_largest_upload_and_writes_the_client_address_header
     assert body_limit >= largest_upload
     # The header the app reads (NTM_CLIENT_IP_HEADER) is the one nginx overwrites with the peer's address.
     header = production_env()["NTM_CLIENT_IP_HEADER"]
-    main = conf[conf.index("location / {"):]
+    main = conf[conf.index("location / {") :]
     assert f"proxy_set_header {header} $remote_addr;" in main
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in main  # SECURE_PROXY_SSL_HEADER
     assert "location /media/" not in conf  # private files go through the app's scope check only

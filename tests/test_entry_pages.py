@@ -17,7 +17,15 @@ from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status
 from tests import factories
 from tests.factories_api import make_big_set
 from tests.factories_flow import (
-    D, EXE, PDF, make_approved, make_cast, make_draft, make_flow_set, make_returned, upload,
+    EXE,
+    PDF,
+    D,
+    make_approved,
+    make_cast,
+    make_draft,
+    make_flow_set,
+    make_returned,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +73,10 @@ def form_data(assessment, **values):
 
 
 def results(assessment) -> dict:
-    return {r.indicator.code: (r.value, r.met, r.note)
-            for r in IndicatorResult.objects.filter(assessment=assessment).select_related("indicator")}
+    return {
+        r.indicator.code: (r.value, r.met, r.note)
+        for r in IndicatorResult.objects.filter(assessment=assessment).select_related("indicator")
+    }
 
 
 def text_of(response) -> str:
@@ -271,11 +281,14 @@ def test_a_stale_save_is_refused_listing_what_changed_and_keeping_the_typed_valu
     assert results(draft)["1.1"][1] is None
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("abc", "“abc” không phải là số."),
-    ("-5", "Tỷ lệ phần trăm phải từ 0 đến 100, không phải -5."),
-    ("100,5", "Tỷ lệ phần trăm phải từ 0 đến 100, không phải 100,5."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("abc", "“abc” không phải là số."),
+        ("-5", "Tỷ lệ phần trăm phải từ 0 đến 100, không phải -5."),
+        ("100,5", "Tỷ lệ phần trăm phải từ 0 đến 100, không phải 100,5."),
+    ],
+)
 def test_an_invalid_value_is_shown_next_to_its_field_and_nothing_is_saved(client, draft, staff, typed, message):
     response = client.post(edit_url(draft), form_data(draft, **{**ALL_MET, "value-2.1": typed}))
     assert response.status_code == 200
@@ -343,8 +356,10 @@ def test_an_evidence_file_is_removed(client, draft, staff):
 
 
 def test_submitting_with_unanswered_indicators_lists_them_as_links(client, draft, staff):
-    response = client.post(reverse("web:assessment_submit", kwargs={"pk": draft.pk}),
-                           form_data(draft, **{"met-1.1": "1", "value-2.1": "80"}))
+    response = client.post(
+        reverse("web:assessment_submit", kwargs={"pk": draft.pk}),
+        form_data(draft, **{"met-1.1": "1", "value-2.1": "80"}),
+    )
     assert response.status_code == 200
     missing = re.search(r'data-testid="missing".*?</ul>', response.content.decode(), re.DOTALL).group()
     assert re.findall(r'href="#(ind-[\w-]+)"', missing) == ["ind-1-2", "ind-2-2", "ind-3"]
@@ -364,8 +379,9 @@ def test_submitting_a_complete_form_saves_it_and_sends_it(client, draft, staff):
 
 
 def test_submitting_an_invalid_form_sends_nothing(client, draft, staff):
-    response = client.post(reverse("web:assessment_submit", kwargs={"pk": draft.pk}),
-                           form_data(draft, **{**ALL_MET, "value-2.1": "x"}))
+    response = client.post(
+        reverse("web:assessment_submit", kwargs={"pk": draft.pk}), form_data(draft, **{**ALL_MET, "value-2.1": "x"})
+    )
     assertContains(response, "không phải là số")
     draft.refresh_from_db()
     assert (draft.status, draft.revision) == (Status.DRAFT, 1)

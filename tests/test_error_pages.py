@@ -158,8 +158,11 @@ def _sources():
     return [(path.relative_to(ROOT), path.read_text()) for path in files if path.exists()]
 
 
-@pytest.mark.parametrize("pattern", [INLINE_SCRIPT, HANDLER_ATTRIBUTE, STYLE_ATTRIBUTE, HTMX_FILTER],
-                         ids=["inline-script", "on-attribute", "style-attribute", "htmx-filter"])
+@pytest.mark.parametrize(
+    "pattern",
+    [INLINE_SCRIPT, HANDLER_ATTRIBUTE, STYLE_ATTRIBUTE, HTMX_FILTER],
+    ids=["inline-script", "on-attribute", "style-attribute", "htmx-filter"],
+)
 def test_no_template_needs_unsafe_inline_or_eval(pattern):
     offenders = [f"{name}: {match.group(0)}" for name, text in _sources() for match in pattern.finditer(text)]
     assert offenders == []

@@ -11,7 +11,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments import services
 from assessments.models import EvidenceFile, IndicatorResult
 from tests.factories_flow import (
-    EXE, GIF, JPEG, PDF, PNG, WEBP, make_cast, make_draft, make_flow_set, make_submitted, odf, ole, ooxml, upload,
+    EXE,
+    GIF,
+    JPEG,
+    PDF,
+    PNG,
+    WEBP,
+    make_cast,
+    make_draft,
+    make_flow_set,
+    make_submitted,
+    odf,
+    ole,
+    ooxml,
+    upload,
     zipped,
 )
 
@@ -59,13 +72,21 @@ ACCEPTED = [
     ("anh.webp", WEBP, "image/webp", "webp"),
     ("bao-cao.docx", ooxml("word"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     ("so-lieu.xlsx", ooxml("xl"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    ("trinh-chieu.pptx", ooxml("ppt"), "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-     "pptx"),
+    (
+        "trinh-chieu.pptx",
+        ooxml("ppt"),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pptx",
+    ),
     ("bao-cao.doc", ole("WordDocument"), "application/msword", "doc"),
     ("so-lieu.xls", ole("Workbook"), "application/vnd.ms-excel", "xls"),
     ("bao-cao.odt", odf("application/vnd.oasis.opendocument.text"), "application/vnd.oasis.opendocument.text", "odt"),
-    ("so-lieu.ods", odf("application/vnd.oasis.opendocument.spreadsheet"),
-     "application/vnd.oasis.opendocument.spreadsheet", "ods"),
+    (
+        "so-lieu.ods",
+        odf("application/vnd.oasis.opendocument.spreadsheet"),
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "ods",
+    ),
 ]
 
 
@@ -101,8 +122,10 @@ def test_a_program_renamed_pdf_is_refused_with_a_clear_message(result, cast, med
     [
         ("trang.pdf", b"<html><script>alert(1)</script></html>"),
         ("nen.docx", zipped({"readme.txt": b"x"})),
-        ("macro.docx", zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<x/>",
-                               "word/vbaProject.bin": b"x"})),
+        (
+            "macro.docx",
+            zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<x/>", "word/vbaProject.bin": b"x"}),
+        ),
         ("macro.xls", ole("Workbook", "_VBA_PROJECT_CUR")),
         ("cai-dat.doc", ole("SummaryInformation")),  # an installer (.msi) is an OLE file too
         ("hong.xlsx", b"PK\x03\x04 not really a zip"),
@@ -181,8 +204,12 @@ def test_the_api_takes_a_multipart_upload(client, draft, cast):
     body = response.json()
     evidence = EvidenceFile.objects.get()
     assert body == {
-        "id": evidence.pk, "name": "bien-ban.pdf", "content_type": "application/pdf", "size": len(PDF),
-        "uploaded_by": {"username": "canbo.xa-a", "name": "canbo.xa-a"}, "uploaded_at": body["uploaded_at"],
+        "id": evidence.pk,
+        "name": "bien-ban.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF),
+        "uploaded_by": {"username": "canbo.xa-a", "name": "canbo.xa-a"},
+        "uploaded_at": body["uploaded_at"],
         "url": f"http://testserver{BASE}/assessments/{draft.pk}/evidence/{evidence.pk}/",
     }
 

@@ -26,7 +26,8 @@ def test_readyz_checks_the_database_the_migrations_and_the_storage(client, setti
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
-        "status": "ok", "checks": {"database": "ok", "broker": "not_used", "cache": "not_used", "storage": "ok"}
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "not_used", "cache": "not_used", "storage": "ok"},
     }
 
 
@@ -34,9 +35,13 @@ def test_a_shared_cache_that_is_down_fails_readyz_but_not_healthz(client, settin
     from django.test import override_settings
 
     settings.CELERY_BROKER_URL = ""
-    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-                        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     with override_settings(CACHES=down):  # restored before the fixture clears the cache
         assert client.get("/healthz").status_code == 200
         response = client.get("/readyz")

@@ -8,8 +8,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["ntm", "communes", "criteria", "accounts", "jobs", "assessments", "roadmap", "dashboards", "workbooks",
-        "reports", "api", "web", "synthetic", "bench"]
+APPS = [
+    "ntm",
+    "communes",
+    "criteria",
+    "accounts",
+    "jobs",
+    "assessments",
+    "roadmap",
+    "dashboards",
+    "workbooks",
+    "reports",
+    "api",
+    "web",
+    "synthetic",
+    "bench",
+]
 LOCAL_IMPORTS_ALLOWED = {
     # A script, not a module: it imports the models after django.setup() in main().
     "bench/run.py",
@@ -66,8 +80,12 @@ def test_no_app_imports_another_apps_views_or_template_tags():
         for node in ast.walk(tree):
             for name in imported_names(node):
                 parts = name.split(".")
-                if parts[0] in APPS and parts[0] != app and len(parts) > 1 and (
-                        parts[1].startswith("views") or parts[1] == "templatetags"):
+                if (
+                    parts[0] in APPS
+                    and parts[0] != app
+                    and len(parts) > 1
+                    and (parts[1].startswith("views") or parts[1] == "templatetags")
+                ):
                     found.append(f"{path}:{node.lineno} imports {name}")
     assert found == []
 

@@ -63,8 +63,9 @@ def test_a_long_return_reason_is_refused_on_the_review_page(client, tree, cast, 
     client.force_login(cast.province_reviewer)
     page = client.get(reverse("web:assessment", kwargs={"pk": submitted.pk}))
     assertContains(page, 'maxlength="2000"')
-    response = client.post(reverse("web:assessment_return", kwargs={"pk": submitted.pk}),
-                           {"revision": submitted.revision, "reason": LONG})
+    response = client.post(
+        reverse("web:assessment_return", kwargs={"pk": submitted.pk}), {"revision": submitted.revision, "reason": LONG}
+    )
     assert response.status_code == 400
     assertContains(response, TOO_LONG, status_code=400)
     assert unchanged(submitted, Status.SUBMITTED, submitted.revision)
@@ -73,15 +74,21 @@ def test_a_long_return_reason_is_refused_on_the_review_page(client, tree, cast, 
 def test_a_long_return_or_reopen_reason_is_a_400_in_the_api(client, tree, cast, cs):
     submitted = make_submitted(cast, cs, tree.a)
     client.force_login(cast.province_reviewer)
-    response = client.post(f"/api/v1/assessments/{submitted.pk}/return/",
-                           {"revision": submitted.revision, "reason": LONG}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/assessments/{submitted.pk}/return/",
+        {"revision": submitted.revision, "reason": LONG},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": TOO_LONG, "code": "too_long", "params": {"length": "2.001", "max": "2.000"}}
     assert unchanged(submitted, Status.SUBMITTED, submitted.revision)
     approved = make_approved(cast, cs, tree.a, as_of=datetime.date(2024, 12, 31))
     client.force_login(cast.admin)
-    response = client.post(f"/api/v1/assessments/{approved.pk}/reopen/",
-                           {"revision": approved.revision, "reason": LONG}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/assessments/{approved.pk}/reopen/",
+        {"revision": approved.revision, "reason": LONG},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and response.json()["code"] == "too_long"
     assert unchanged(approved, Status.APPROVED, approved.revision)
 
@@ -102,8 +109,13 @@ def test_roadmap_notes_are_limited_too(tree, cast):
     assert refusal.value.messages == [TOO_LONG]
     with pytest.raises(ValidationError) as refusal:
         roadmap_services.recognition_record(
-            commune=tree.a, level="ntm", decision_number="12/QĐ-UBND", decision_date=datetime.date(2024, 5, 1),
-            issuing_body="UBND tỉnh", note=LONG, by=cast.reviewer,
+            commune=tree.a,
+            level="ntm",
+            decision_number="12/QĐ-UBND",
+            decision_date=datetime.date(2024, 5, 1),
+            issuing_body="UBND tỉnh",
+            note=LONG,
+            by=cast.reviewer,
         )
     assert refusal.value.messages == [TOO_LONG]
     assert not Plan.objects.exists() and not Recognition.objects.exists()
@@ -163,8 +175,14 @@ class UnreadableBody:
 
 
 def declared_post(client, path, size, **headers):
-    return client.generic("POST", path, headers=headers, CONTENT_TYPE="multipart/form-data; boundary=xyz",
-                          CONTENT_LENGTH=str(size), **{"wsgi.input": UnreadableBody()})
+    return client.generic(
+        "POST",
+        path,
+        headers=headers,
+        CONTENT_TYPE="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(size),
+        **{"wsgi.input": UnreadableBody()},
+    )
 
 
 THIRTY_MB = 30 * 1024 * 1024
@@ -192,8 +210,11 @@ def test_the_api_refuses_a_large_evidence_upload_unread_with_413(staff_client, t
     draft = make_draft(cast, cs, tree.a)
     response = declared_post(staff_client, f"/api/v1/assessments/{draft.pk}/results/1.1/evidence/", THIRTY_MB)
     assert response.status_code == 413
-    assert response.json() == {"detail": "Tệp tải lên lớn hơn giới hạn 10,0\xa0MB.", "code": "too_large",
-                               "params": {"limit": "10,0\xa0MB"}}
+    assert response.json() == {
+        "detail": "Tệp tải lên lớn hơn giới hạn 10,0\xa0MB.",
+        "code": "too_large",
+        "params": {"limit": "10,0\xa0MB"},
+    }
     assert not EvidenceFile.objects.exists()
 
 
@@ -229,8 +250,12 @@ def test_the_limits_speak_english_too(client, tree, cast, cs):
     with translation.override("vi"):  # the request activates English: leave the next tests in Vietnamese
         response = client.patch(
             f"/api/v1/assessments/{draft.pk}/results/",
-            {"revision": draft.revision, "results": [{"code": "1.1", "value": 42}, {"code": "1.2", "met": True, "note": LONG}]},
-            content_type="application/json", headers={"accept-language": "en"},
+            {
+                "revision": draft.revision,
+                "results": [{"code": "1.1", "value": 42}, {"code": "1.2", "met": True, "note": LONG}],
+            },
+            content_type="application/json",
+            headers={"accept-language": "en"},
         )
     assert response.json()["errors"] == {
         "1.1": ["This indicator takes only “Met” or “Not met”, not a number."],

@@ -75,8 +75,9 @@ def test_the_thread_runner_returns_at_once_and_the_job_completes(thread_runner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_upload_returns_before_its_import_ends_and_the_import_completes(client, cs, tree, cast, thread_runner,
-                                                                            monkeypatch):
+def test_an_upload_returns_before_its_import_ends_and_the_import_completes(
+    client, cs, tree, cast, thread_runner, monkeypatch
+):
     real = registry.get("workbook_import")
 
     def gated_import(job):
@@ -123,8 +124,9 @@ def owner(db):
 
 def _running(owner, *, beat_minutes_ago, **kw):
     beat = timezone.now() - datetime.timedelta(minutes=beat_minutes_ago)
-    return Job.objects.create(kind="test.echo", created_by=owner, status=JobStatus.RUNNING,
-                              started_at=beat, heartbeat_at=beat, **kw)
+    return Job.objects.create(
+        kind="test.echo", created_by=owner, status=JobStatus.RUNNING, started_at=beat, heartbeat_at=beat, **kw
+    )
 
 
 def test_a_running_job_without_a_heartbeat_is_marked_failed(owner, settings):

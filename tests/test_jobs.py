@@ -146,8 +146,9 @@ def _finished(owner, **kw):
 
 
 def test_owner_sees_the_job_page(client, owner):
-    job = Job.objects.create(kind="test.steps", created_by=owner, status=JobStatus.RUNNING, progress=40,
-                             message="Đã xong bước 1/2")
+    job = Job.objects.create(
+        kind="test.steps", created_by=owner, status=JobStatus.RUNNING, progress=40, message="Đã xong bước 1/2"
+    )
     client.force_login(owner)
     response = client.get(reverse("jobs:detail", args=[job.pk]))
     assert response.status_code == 200

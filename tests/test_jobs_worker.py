@@ -14,10 +14,18 @@ from communes.models import Region
 from jobs import services, tasks
 from jobs.models import Job, JobStatus
 from tests import factories
-from tests.factories_admin import change_form_data
 from tests.celery_fixtures import (  # noqa: F401 (fixtures)
-    CALLS, CLOSED_BROKER_URL, GATE, QUEUE_KEY, _module_worker, broker_at, celery_worker, redis_client, wait_until,
+    CALLS,
+    CLOSED_BROKER_URL,
+    GATE,
+    QUEUE_KEY,
+    _module_worker,
+    broker_at,
+    celery_worker,
+    redis_client,
+    wait_until,
 )
+from tests.factories_admin import change_form_data
 from tests.test_recompute import make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,7 +93,6 @@ def test_a_task_delivered_twice_runs_the_job_once(celery_worker):
     wait_until(lambda: _status(control) == JobStatus.SUCCEEDED)
     assert CALLS == [("test.echo", job.pk), ("test.echo", control.pk)]
     assert Job.objects.get(pk=job.pk).finished_at == finished_at
-
 
 
 def test_a_region_change_in_the_admin_is_recomputed_by_the_worker(celery_worker, client, tree):

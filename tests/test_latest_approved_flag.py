@@ -39,10 +39,17 @@ def flagged() -> set[int]:
 
 def ranked() -> set[int]:
     """The same answer the long way: rank every approved assessment of every commune and set."""
-    rows = Assessment.objects.approved().annotate(
-        rank=Window(RowNumber(), partition_by=[F("commune_id"), F("criteria_set_id")],
-                    order_by=[F("as_of").desc(), F("id").desc()]),
-    ).values_list("id", "rank")
+    rows = (
+        Assessment.objects.approved()
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("commune_id"), F("criteria_set_id")],
+                order_by=[F("as_of").desc(), F("id").desc()],
+            ),
+        )
+        .values_list("id", "rank")
+    )
     return {pk for pk, rank in rows if rank == 1}
 
 
@@ -86,18 +93,25 @@ def test_bulk_created_approvals_are_flagged_among_the_existing_ones(tree, cast, 
     def spec(commune, as_of, status=Status.APPROVED):
         return AssessmentSpec(commune=commune, criteria_set=cs, as_of=day(as_of), answers={}, status=status)
 
-    created = assessments_bulk_create([
-        spec(tree.a, "2024-12-31"),  # older than the existing approval: not the latest
-        spec(tree.b, "2024-06-30"), spec(tree.b, "2024-12-31"), spec(tree.b, "2025-03-31", Status.SUBMITTED),
-        spec(tree.c, "2024-12-31", Status.RETURNED),
-    ], is_demo=True)
+    created = assessments_bulk_create(
+        [
+            spec(tree.a, "2024-12-31"),  # older than the existing approval: not the latest
+            spec(tree.b, "2024-06-30"),
+            spec(tree.b, "2024-12-31"),
+            spec(tree.b, "2025-03-31", Status.SUBMITTED),
+            spec(tree.c, "2024-12-31", Status.RETURNED),
+        ],
+        is_demo=True,
+    )
     by_date = {(a.commune_id, a.as_of.isoformat()): a.pk for a in created}
     assert flagged() == {existing.pk, by_date[tree.b.pk, "2024-12-31"]} == ranked()
 
 
 def test_deleting_the_latest_demo_approval_flags_the_one_before(tree, cast, cs):
-    specs = [AssessmentSpec(commune=tree.a, criteria_set=cs, as_of=day(d), answers={}, status=Status.APPROVED)
-             for d in ("2024-06-30", "2024-12-31")]
+    specs = [
+        AssessmentSpec(commune=tree.a, criteria_set=cs, as_of=day(d), answers={}, status=Status.APPROVED)
+        for d in ("2024-06-30", "2024-12-31")
+    ]
     older, newer = assessments_bulk_create(specs, is_demo=True)
     assert flagged() == {newer.pk}
     newer.delete()

@@ -43,9 +43,11 @@ def from_file(path: Path) -> dict:
     counts = data.get("counts") or {}
     stated = lambda thing: next((v for k, v in counts.items() if k.startswith(f"{thing}_stated")), None)  # noqa: E731
     return {
-        "code": data["code"], "criteria": len(data["criteria"]),
+        "code": data["code"],
+        "criteria": len(data["criteria"]),
         "indicators": sum(len(c.get("indicators") or []) for c in data["criteria"]),
-        "stated_criteria": stated("criteria"), "stated_indicators": stated("indicators"),
+        "stated_criteria": stated("criteria"),
+        "stated_indicators": stated("indicators"),
     }
 
 
@@ -58,13 +60,16 @@ def bundled():
     return load()
 
 
-@pytest.mark.parametrize("path, expected", [
-    (QD318, (19, 56, 19, 57)),
-    (NANG_CAO, (19, 1, 19, 75)),
-    (QD1980, (19, 49, 19, None)),
-    (QD51, (10, 0, 10, 47)),
-    (HIEN_DAI, (0, 0, None, None)),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        (QD318, (19, 56, 19, 57)),
+        (NANG_CAO, (19, 1, 19, 75)),
+        (QD1980, (19, 49, 19, None)),
+        (QD51, (10, 0, 10, 47)),
+        (HIEN_DAI, (0, 0, None, None)),
+    ],
+)
 def test_each_bundled_set_loads_as_a_draft_with_the_counts_of_its_file(bundled, path, expected):
     facts = from_file(path)
     assert (facts["criteria"], facts["indicators"], facts["stated_criteria"], facts["stated_indicators"]) == expected
@@ -78,8 +83,10 @@ def test_each_bundled_set_loads_as_a_draft_with_the_counts_of_its_file(bundled, 
 
 
 def test_the_report_gives_counts_against_the_stated_totals(bundled):
-    assert ("qd318-ntm-2021-2025 (qd318-xa-ntm-2021-2025.yaml): đã tạo — tiêu chí 19/19, chỉ tiêu 56/57 "
-            "(thiếu 1), đã kiểm chứng 0, có ngưỡng 1, chưa có ngưỡng 55 → Nháp") in bundled
+    assert (
+        "qd318-ntm-2021-2025 (qd318-xa-ntm-2021-2025.yaml): đã tạo — tiêu chí 19/19, chỉ tiêu 56/57 "
+        "(thiếu 1), đã kiểm chứng 0, có ngưỡng 1, chưa có ngưỡng 55 → Nháp"
+    ) in bundled
     assert "qd51-ntm-2026-2030 (qd51-2025-xa-ntm-2026-2030.yaml): đã tạo — tiêu chí 10/10, chỉ tiêu 0/47" in bundled
     assert "nguồn: 50 (tạo 50, cập nhật 0)" in bundled
 
@@ -87,7 +94,10 @@ def test_the_report_gives_counts_against_the_stated_totals(bundled):
 def test_set_columns_come_from_the_file(bundled):
     cs = CriteriaSet.objects.get(code="qd51-ntm-2026-2030")
     assert (cs.decision_number, str(cs.decision_date), str(cs.effective_date)) == (
-        "51/2025/QĐ-TTg", "2025-12-29", "2026-02-15")
+        "51/2025/QĐ-TTg",
+        "2025-12-29",
+        "2026-02-15",
+    )
     assert (cs.issuer, cs.signer, cs.appendix) == ("Thủ tướng Chính phủ", "Phó Thủ tướng Trần Hồng Hà", "Phụ lục I")
     assert (cs.period_start, cs.period_end, cs.completeness, cs.level) == (2026, 2030, "skeleton", "ntm")
     assert cs.provenance["commune_groups"][2]["code"] == "nhom3"
@@ -99,7 +109,10 @@ def test_1980_income_has_a_target_for_each_of_the_seven_regions(bundled):
     variants = {t.region: t for t in income.targets.all()}
     assert len(variants) == 7
     assert (variants["tdmnpb"].operator, variants["tdmnpb"].value, variants["dnb"].value) == (
-        ">=", Decimal("36"), Decimal("59"))
+        ">=",
+        Decimal("36"),
+        Decimal("59"),
+    )
     assert variants["tdmnpb"].unit == "triệu đồng/người/năm"
     assert (income.kind, income.operator, income.target_value) == (IndicatorKind.NUMERIC, ">=", Decimal("45"))
 
@@ -114,7 +127,12 @@ def test_1980_stunting_is_a_ceiling_in_every_region(bundled):
 def test_qd318_income_whose_values_are_all_null_has_no_target_at_all(bundled):
     income = ind("qd318-ntm-2021-2025", "10")
     assert not income.targets.exists()
-    assert (income.kind, income.operator, income.target_value, income.target_text) == (IndicatorKind.BOOLEAN, "", None, "")
+    assert (income.kind, income.operator, income.target_value, income.target_text) == (
+        IndicatorKind.BOOLEAN,
+        "",
+        None,
+        "",
+    )
     assert income.target_missing
     assert len(income.provenance["targets_not_retrieved"]) == 4 * 8
     assert "2022/chung" in income.provenance["targets_not_retrieved"]
@@ -123,9 +141,15 @@ def test_qd318_income_whose_values_are_all_null_has_no_target_at_all(bundled):
 def test_the_kind_follows_the_target(bundled):
     irrigation = ind("qd318-ntm-2021-2025", "3.1")
     assert (irrigation.kind, irrigation.operator, irrigation.target_value, irrigation.unit) == (
-        IndicatorKind.NUMERIC, ">=", Decimal("80"), "%")
+        IndicatorKind.NUMERIC,
+        ">=",
+        Decimal("80"),
+        "%",
+    )
     assert (ind("qd1980-ntm-2016-2020", "1.1").kind, ind("qd1980-ntm-2016-2020", "1.1").target_text) == (
-        IndicatorKind.BOOLEAN, "Đạt")
+        IndicatorKind.BOOLEAN,
+        "Đạt",
+    )
     assert ind("qd1980-ntm-2016-2020", "9.1").target_text == "Không"
     planning = ind("qd318-ntm-2021-2025", "1.1")
     assert (planning.kind, planning.target_text, planning.target_missing) == (IndicatorKind.BOOLEAN, "", True)
@@ -145,7 +169,11 @@ def test_provenance_keeps_what_has_no_column(bundled):
 def test_criteria_get_their_group_and_verification(bundled):
     politics = Criterion.objects.get(criteria_set__code="qd318-ntm-2021-2025", number=18)
     assert (politics.group_number, politics.group_name, politics.name_verified, politics.sources) == (
-        5, "Hệ thống chính trị", True, "S1, S2")
+        5,
+        "Hệ thống chính trị",
+        True,
+        "S1, S2",
+    )
     assert Criterion.objects.get(criteria_set__code="qd1980-ntm-2016-2020", number=1).name_verified
     nang_cao = Criterion.objects.get(criteria_set__code="qd318-ntm-nang-cao-2021-2025", number=5)
     assert (nang_cao.group_number, nang_cao.name_verified) == (None, False)
@@ -208,33 +236,74 @@ def test_a_syntax_error_names_file_and_line_and_loads_nothing(tmp_path):
 
 
 def _set_with(indicators: str) -> str:
-    return ("code: test-set\nname: Bộ thử giai đoạn 2021-2025\nlevel: ntm\ncriteria:\n"
-            "  - number: 1\n    name: Quy hoạch\n    indicators:\n" + indicators)
+    return (
+        "code: test-set\nname: Bộ thử giai đoạn 2021-2025\nlevel: ntm\ncriteria:\n"
+        "  - number: 1\n    name: Quy hoạch\n    indicators:\n" + indicators
+    )
 
 
-@pytest.mark.parametrize("text, line, message", [
-    (_set_with('      - {code: "1.1", name: A}\n      - {code: "1.1", name: B}\n'), 9,
-     "duplicate indicator code '1.1' (first at line 8)"),
-    (_set_with('      - {code: "1.1", name: A}\n      - {name: B, target: null}\n'), 9, "an indicator has no `code`"),
-    (_set_with("      - {code: 17.10, name: A}\n"), 8, '(put it in quotes, e.g. "17.10"'),
-    (_set_with('      - code: "1.1"\n        name: A\n        target: {text: "≥80%", op: "=>", value: 80}\n'), 10,
-     "`op` must be one of"),
-    (_set_with('      - code: "1.1"\n        name: A\n        target: {op: ">=", value: "80%"}\n'), 10,
-     "`value` must be a number"),
-    (_set_with('      - code: "1.1"\n        name: A\n        targets_by_region:\n          mekong: {text: Đạt}\n'), 11,
-     "`mekong` is not a valid key of targets_by_region"),
-    (_set_with('      - code: "1.1"\n        name: A\n        targets_by_group:\n          nhom4: null\n'), 11,
-     "`nhom4` is not a valid key of targets_by_group"),
-    (_set_with('      - code: "1.1"\n        name: A\n        targets_by_year:\n          "2022": {chung: null}\n'), 11,
-     "year '2022' of targets_by_year must be like 2022"),
-    (_set_with('      - code: "1.1"\n        name: A\n        name: B\n'), 10, "duplicate key 'name'"),
-    ("code: test-set\nname: Bộ thử\nlevel: ntm\ncounts: {criteria_in_this_file: 2}\ncriteria:\n"
-     "  - {number: 1, name: Quy hoạch}\n", 4, "counts.criteria_in_this_file is 2 but the file lists 1 criteria"),
-    ("code: test-set\nname: Bộ thử 2021-2025\nlevel: ntm\nprovince: \"99\"\ncriteria: []\n", 4,
-     "province 99 (pre2025) is not loaded"),
-    ("code: test-set\nname: Bộ thử\nlevel: tinh\ncriteria:\n  - {number: 1, name: A}\n  - {number: 1, name: B}\n", 3,
-     "`level` must be one of"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        (
+            _set_with('      - {code: "1.1", name: A}\n      - {code: "1.1", name: B}\n'),
+            9,
+            "duplicate indicator code '1.1' (first at line 8)",
+        ),
+        (
+            _set_with('      - {code: "1.1", name: A}\n      - {name: B, target: null}\n'),
+            9,
+            "an indicator has no `code`",
+        ),
+        (_set_with("      - {code: 17.10, name: A}\n"), 8, '(put it in quotes, e.g. "17.10"'),
+        (
+            _set_with('      - code: "1.1"\n        name: A\n        target: {text: "≥80%", op: "=>", value: 80}\n'),
+            10,
+            "`op` must be one of",
+        ),
+        (
+            _set_with('      - code: "1.1"\n        name: A\n        target: {op: ">=", value: "80%"}\n'),
+            10,
+            "`value` must be a number",
+        ),
+        (
+            _set_with(
+                '      - code: "1.1"\n        name: A\n        targets_by_region:\n          mekong: {text: Đạt}\n'
+            ),
+            11,
+            "`mekong` is not a valid key of targets_by_region",
+        ),
+        (
+            _set_with('      - code: "1.1"\n        name: A\n        targets_by_group:\n          nhom4: null\n'),
+            11,
+            "`nhom4` is not a valid key of targets_by_group",
+        ),
+        (
+            _set_with(
+                '      - code: "1.1"\n        name: A\n        targets_by_year:\n          "2022": {chung: null}\n'
+            ),
+            11,
+            "year '2022' of targets_by_year must be like 2022",
+        ),
+        (_set_with('      - code: "1.1"\n        name: A\n        name: B\n'), 10, "duplicate key 'name'"),
+        (
+            "code: test-set\nname: Bộ thử\nlevel: ntm\ncounts: {criteria_in_this_file: 2}\ncriteria:\n"
+            "  - {number: 1, name: Quy hoạch}\n",
+            4,
+            "counts.criteria_in_this_file is 2 but the file lists 1 criteria",
+        ),
+        (
+            'code: test-set\nname: Bộ thử 2021-2025\nlevel: ntm\nprovince: "99"\ncriteria: []\n',
+            4,
+            "province 99 (pre2025) is not loaded",
+        ),
+        (
+            "code: test-set\nname: Bộ thử\nlevel: tinh\ncriteria:\n  - {number: 1, name: A}\n  - {number: 1, name: B}\n",
+            3,
+            "`level` must be one of",
+        ),
+    ],
+)
 def test_a_structural_error_names_file_and_line_and_loads_nothing(tmp_path, text, line, message):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
@@ -247,8 +316,11 @@ def test_a_structural_error_names_file_and_line_and_loads_nothing(tmp_path, text
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("code: test-set\nname: Bộ thử\nlevel: ntm\ncriteria:\n  - {number: 1, name: A}\n"
-                   "  - {number: 1, name: B}\n  - {name: C}\n", encoding="utf-8")
+    bad.write_text(
+        "code: test-set\nname: Bộ thử\nlevel: ntm\ncriteria:\n  - {number: 1, name: A}\n"
+        "  - {number: 1, name: B}\n  - {name: C}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError) as excinfo:
         load(bad)
     lines = str(excinfo.value).splitlines()
@@ -257,7 +329,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
 
 
 def _criterion(number: int) -> str:
-    return f"  - {{number: {number}, name: \"Tiêu chí {number}\", name_verified: false, indicators: []}}\n"
+    return f'  - {{number: {number}, name: "Tiêu chí {number}", name_verified: false, indicators: []}}\n'
 
 
 PROVINCIAL = """\
@@ -355,7 +427,9 @@ def test_targets_by_group_become_commune_group_variants(tmp_path):
     load(path)
     indicator = Indicator.objects.get(criteria_set__code="test-qd51-style", code="1.1")
     assert sorted(indicator.targets.values_list("commune_group", "region", "year", "value")) == [
-        ("nhom1", "", 0, Decimal("100")), ("nhom2", "", 0, Decimal("90"))]
+        ("nhom1", "", 0, Decimal("100")),
+        ("nhom2", "", 0, Decimal("90")),
+    ]
     assert indicator.kind == IndicatorKind.NUMERIC
     assert indicator.provenance == {"targets_not_retrieved": ["nhom3"]}
 

@@ -72,8 +72,16 @@ def test_the_current_communes_know_where_they_came_from(demo):
 
 
 def test_one_login_per_role_with_the_printed_password(demo):
-    for username in ("admin", "canbo.xa", "thamdinh.huyen", "phong.nongnghiep", "xem.tinh", "quantri.tieuchi",
-                     "thamdinh.tinh", "canbo.truongluu"):
+    for username in (
+        "admin",
+        "canbo.xa",
+        "thamdinh.huyen",
+        "phong.nongnghiep",
+        "xem.tinh",
+        "quantri.tieuchi",
+        "thamdinh.tinh",
+        "canbo.truongluu",
+    ):
         assert username in demo
         # django-axes (first backend) needs the request it throttles.
         request = RequestFactory().post("/accounts/login/")
@@ -90,11 +98,17 @@ def test_running_it_again_changes_nothing(demo):
 
 
 def test_the_same_seed_gives_the_same_demo(demo):
-    before = list(Assessment.objects.order_by("commune__code", "criteria_set__code", "as_of")
-                  .values_list("indicators_met", "criteria_met", "status"))
+    before = list(
+        Assessment.objects.order_by("commune__code", "criteria_set__code", "as_of").values_list(
+            "indicators_met", "criteria_met", "status"
+        )
+    )
     call_command("load_demo", reset=True, stdout=StringIO())
-    after = list(Assessment.objects.order_by("commune__code", "criteria_set__code", "as_of")
-                 .values_list("indicators_met", "criteria_met", "status"))
+    after = list(
+        Assessment.objects.order_by("commune__code", "criteria_set__code", "as_of").values_list(
+            "indicators_met", "criteria_met", "status"
+        )
+    )
     assert before == after
 
 
@@ -112,7 +126,9 @@ def test_the_history_names_who_entered_each_assessment_and_when(demo):
 def test_kim_song_truong_shows_that_the_qd318_set_holds_56_of_its_57_indicators(demo, client):
     # Issue 12, item 3: the bundled QĐ 318 NTM set has 56 of the 57 indicators its decision states.
     latest = Assessment.objects.get(
-        commune__code="18436", commune__era=Era.PRE_2025, criteria_set__code="qd318-ntm-2021-2025",
+        commune__code="18436",
+        commune__era=Era.PRE_2025,
+        criteria_set__code="qd318-ntm-2021-2025",
         is_latest_approved=True,
     )
     assert (latest.set_complete, latest.indicators_total, latest.indicators_stated) == (False, 56, 57)
@@ -151,7 +167,11 @@ def test_every_current_xa_of_ha_tinh_has_a_group_and_a_2026_assessment(demo):
     current = Assessment.objects.filter(criteria_set__code="demo-qd51-mo-phong-2026-2030")
     assert current.values("commune").distinct().count() == xa.count() == current.count()
     assert set(current.values_list("status", flat=True)) == {
-        Status.APPROVED, Status.SUBMITTED, Status.RETURNED, Status.DRAFT}
+        Status.APPROVED,
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.DRAFT,
+    }
     assert current.filter(meets_standard=True).exists() and current.filter(meets_standard=False).exists()
     returned = current.get(commune__code="18436")
     assert returned.status == Status.RETURNED and returned.created_by.username == "canbo.truongluu"
@@ -201,4 +221,5 @@ def test_current_plans_and_recognitions_name_who_entered_them(demo):
     current = {"commune__era": Era.CURRENT}
     assert set(Plan.objects.filter(**current).values_list("updated_by__username", flat=True)) == {"thamdinh.tinh"}
     assert set(Recognition.objects.filter(**current).values_list("recorded_by__username", flat=True)) == {
-        "thamdinh.tinh"}
+        "thamdinh.tinh"
+    }

@@ -53,8 +53,9 @@ def package_province(code: int) -> dict:
 
 def commune_lineage() -> set[tuple[str, str]]:
     return set(
-        UnitSuccession.objects.filter(successor__level=Level.COMMUNE)
-        .values_list("predecessor__code", "successor__code")
+        UnitSuccession.objects.filter(successor__level=Level.COMMUNE).values_list(
+            "predecessor__code", "successor__code"
+        )
     )
 
 
@@ -192,7 +193,9 @@ def supported_province_pairs() -> set[tuple[int, int]]:
     new_province = {int(w.code): int(w.province_code) for w in Ward.iter_all()}
     communes = {
         (old_province[ref.code], new_province[new])
-        for new, entry in ward_conversion.NEW_TO_OLD.items() for ref in entry.old_wards if ref.code in old_province
+        for new, entry in ward_conversion.NEW_TO_OLD.items()
+        for ref in entry.old_wards
+        if ref.code in old_province
     }
     table = {(ref.code, new) for new, e in province_conversion.NEW_TO_OLD.items() for ref in e.old_provinces}
     return table & communes
@@ -210,13 +213,20 @@ def test_the_whole_country_loads_in_under_a_minute_and_reloads_to_no_change():
     pairs = {(r.code, n) for n, e in ward_conversion.NEW_TO_OLD.items() for r in e.old_wards if r.code in old_codes}
     assert len(commune_lineage()) == len(pairs)
     province_pairs = set(
-        UnitSuccession.objects.filter(successor__level=Level.PROVINCE)
-        .values_list("predecessor__code", "successor__code")
+        UnitSuccession.objects.filter(successor__level=Level.PROVINCE).values_list(
+            "predecessor__code", "successor__code"
+        )
     )
     assert province_pairs == {(f"{o:02d}", f"{n:02d}") for o, n in supported_province_pairs()}
     assert not AdministrativeUnit.objects.filter(era=PRE, region="").exists()
     assert Counter(AdministrativeUnit.objects.filter(era=PRE, level=1).values_list("region", flat=True)) == {
-        "tdmnpb": 14, "dbsh": 11, "btb": 6, "dhntb": 8, "tn": 5, "dnb": 6, "dbscl": 13,
+        "tdmnpb": 14,
+        "dbsh": 11,
+        "btb": 6,
+        "dhntb": 8,
+        "tn": 5,
+        "dnb": 6,
+        "dbscl": 13,
     }
     before = snapshot()
     load()
@@ -248,4 +258,3 @@ def test_an_island_special_zone_without_a_source_gets_no_lineage_and_no_region()
     assert con_dao.name == "Đặc khu Côn Đảo" and con_dao.kind == UnitKind.DAC_KHU
     assert con_dao.region == "" and not con_dao.succession_from.exists()
     assert unit(CUR, "79").region == Region.DNB
-

@@ -44,14 +44,19 @@ def test_a_storage_url_selects_the_bucket_with_its_endpoint_region_and_prefix():
     assert entry["BACKEND"] == "storages.backends.s3.S3Storage"
     options = entry["OPTIONS"]
     assert (options["bucket_name"], options["endpoint_url"], options["region_name"], options["location"]) == (
-        "ntm-files", "http://127.0.0.1:9000", "ap-southeast-1", "media")
+        "ntm-files",
+        "http://127.0.0.1:9000",
+        "ap-southeast-1",
+        "media",
+    )
     assert options["querystring_expire"] == 60 and options["file_overwrite"] is False
     assert options["default_acl"] is None and options["addressing_style"] == "path"
 
 
 def test_aws_style_variables_select_the_bucket_too():
-    entry = scale.file_storage({"AWS_STORAGE_BUCKET_NAME": "ntm", "AWS_S3_ENDPOINT_URL": "https://s3.example.vn",
-                                "AWS_S3_REGION_NAME": "hn-1"})
+    entry = scale.file_storage(
+        {"AWS_STORAGE_BUCKET_NAME": "ntm", "AWS_S3_ENDPOINT_URL": "https://s3.example.vn", "AWS_S3_REGION_NAME": "hn-1"}
+    )
     assert entry["OPTIONS"]["bucket_name"] == "ntm" and entry["OPTIONS"]["endpoint_url"] == "https://s3.example.vn"
     assert entry["OPTIONS"]["region_name"] == "hn-1"
 
@@ -183,7 +188,13 @@ def test_a_refused_import_leaves_nothing_in_the_bucket_or_the_database(client, c
 
 
 def test_a_template_made_in_the_background_is_stored_in_the_bucket_and_downloaded_in_scope(
-    client, cs, tree, cast, s3_storage, monkeypatch, settings,
+    client,
+    cs,
+    tree,
+    cast,
+    s3_storage,
+    monkeypatch,
+    settings,
 ):
     monkeypatch.setattr(background, "DIRECT_MAX_COMMUNES", 2)  # province P has three communes: a job
     client.force_login(cast.province_reviewer)
@@ -211,8 +222,12 @@ def test_purging_an_expired_job_deletes_its_file_from_the_bucket(cast, s3_storag
 
     from jobs import services as jobs_services
 
-    job = Job.objects.create(kind="workbook_template", created_by=cast.staff, status=JobStatus.SUCCEEDED,
-                             expires_at=timezone.now() - datetime.timedelta(hours=1))
+    job = Job.objects.create(
+        kind="workbook_template",
+        created_by=cast.staff,
+        status=JobStatus.SUCCEEDED,
+        expires_at=timezone.now() - datetime.timedelta(hours=1),
+    )
     jobs_services.job_attach_file(job, name="mau.xlsx", content=b"PK-not-really")
     job.refresh_from_db()
     assert s3_storage.keys("jobs/") == [job.result_file.name]

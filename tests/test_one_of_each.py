@@ -6,8 +6,22 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["ntm", "communes", "criteria", "accounts", "jobs", "assessments", "roadmap", "dashboards", "workbooks",
-        "reports", "api", "web", "synthetic", "bench"]
+APPS = [
+    "ntm",
+    "communes",
+    "criteria",
+    "accounts",
+    "jobs",
+    "assessments",
+    "roadmap",
+    "dashboards",
+    "workbooks",
+    "reports",
+    "api",
+    "web",
+    "synthetic",
+    "bench",
+]
 
 
 def python_modules():
@@ -18,8 +32,10 @@ def python_modules():
 
 
 def is_dataclass_or_choices(node: ast.ClassDef) -> bool:
-    decorators = {getattr(d, "id", getattr(d, "attr", None)) or getattr(getattr(d, "func", None), "id", None)
-                  for d in node.decorator_list}
+    decorators = {
+        getattr(d, "id", getattr(d, "attr", None)) or getattr(getattr(d, "func", None), "id", None)
+        for d in node.decorator_list
+    }
     bases = {getattr(b, "attr", getattr(b, "id", None)) for b in node.bases}
     return "dataclass" in decorators or bool(bases & {"TextChoices", "IntegerChoices"})
 
@@ -35,9 +51,12 @@ def test_no_two_dataclasses_or_choices_share_a_name():
 
 def test_an_assessments_status_badge_is_written_in_one_template():
     badge = "web/_assessment_status.html"
-    writers = [p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*.html")
-               if "status == 'submitted'" in p.read_text(encoding="utf-8")
-               or "status == \"submitted\"" in p.read_text(encoding="utf-8")]
+    writers = [
+        p.relative_to(ROOT / "templates").as_posix()
+        for p in (ROOT / "templates").rglob("*.html")
+        if "status == 'submitted'" in p.read_text(encoding="utf-8")
+        or 'status == "submitted"' in p.read_text(encoding="utf-8")
+    ]
     assert writers == [badge]
 
 

@@ -32,7 +32,12 @@ def with_status(assessment, status):
 def test_every_role_sees_the_units_under_its_membership_in_its_era(tree, cast):
     for user in (cast.reviewer, cast.officer, cast.viewer, cast.admin):
         assert [permissions.can_view_unit(user, u) for u in (tree.h, tree.a, tree.b, tree.c, tree.p, tree.n)] == [
-            True, True, True, False, False, False,
+            True,
+            True,
+            True,
+            False,
+            False,
+            False,
         ]
     assert [permissions.can_view_unit(cast.staff, u) for u in (tree.a, tree.b, tree.h)] == [True, False, False]
 
@@ -43,17 +48,24 @@ def test_a_superuser_sees_every_unit_and_a_user_without_membership_none(tree, ca
     assert not any(permissions.can_view_unit(nobody, u) for u in (tree.a, tree.c, tree.n))
 
 
-@pytest.mark.parametrize(("status", "editable"), [
-    (Status.DRAFT, True), (Status.RETURNED, True), (Status.SUBMITTED, False), (Status.APPROVED, False),
-])
+@pytest.mark.parametrize(
+    ("status", "editable"),
+    [
+        (Status.DRAFT, True),
+        (Status.RETURNED, True),
+        (Status.SUBMITTED, False),
+        (Status.APPROVED, False),
+    ],
+)
 def test_commune_staff_edit_drafts_and_returned_assessments_only(cast, assessment, status, editable):
     assert permissions.can_edit_assessment(cast.staff, with_status(assessment, status)) is editable
 
 
 def test_only_commune_staff_edit(cast, assessment):
-    assert [permissions.can_edit_assessment(getattr(cast, role), assessment) for role in (
-        "reviewer", "officer", "viewer", "admin", "outsider", "superuser"
-    )] == [False] * 6
+    assert [
+        permissions.can_edit_assessment(getattr(cast, role), assessment)
+        for role in ("reviewer", "officer", "viewer", "admin", "outsider", "superuser")
+    ] == [False] * 6
 
 
 def test_commune_staff_of_a_district_cover_its_communes(tree, assessment):
@@ -63,9 +75,10 @@ def test_commune_staff_of_a_district_cover_its_communes(tree, assessment):
 
 
 def test_reviewers_review_the_communes_under_them(cast, assessment):
-    assert [permissions.can_review(getattr(cast, role), assessment) for role in (
-        "reviewer", "staff", "officer", "viewer", "admin", "outsider", "superuser"
-    )] == [True, False, False, False, False, False, False]
+    assert [
+        permissions.can_review(getattr(cast, role), assessment)
+        for role in ("reviewer", "staff", "officer", "viewer", "admin", "outsider", "superuser")
+    ] == [True, False, False, False, False, False, False]
 
 
 def test_department_ids_come_from_department_officer_memberships_covering_the_commune(tree, cast):
@@ -81,7 +94,10 @@ def test_department_ids_come_from_department_officer_memberships_covering_the_co
 def test_criteria_admins_covering_the_commune_and_superusers_reopen(tree, cast, assessment):
     admin_h2 = factories.make_user(unit=tree.h2, role=Role.CRITERIA_ADMIN)
     assert [permissions.can_reopen(u, assessment) for u in (cast.admin, cast.superuser, admin_h2, cast.reviewer)] == [
-        True, True, False, False,
+        True,
+        True,
+        False,
+        False,
     ]
 
 

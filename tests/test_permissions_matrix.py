@@ -13,7 +13,14 @@ import pytest
 from assessments import services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult
 from tests.factories_flow import (
-    PDF, make_approved, make_cast, make_draft, make_flow_set, make_submitted, staff_of, upload,
+    PDF,
+    make_approved,
+    make_cast,
+    make_draft,
+    make_flow_set,
+    make_submitted,
+    staff_of,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,18 +52,43 @@ ENDPOINTS = {
     "retrieve": (make_draft, "get", _url(""), None, OK_FOR_ALL),
     "timeline": (make_draft, "get", _url("timeline/"), None, OK_FOR_ALL),
     "changes": (make_draft, "get", _url("changes/"), None, OK_FOR_ALL),
-    "results": (make_draft, "patch", _url("results/"), {"revision": 2, "results": [{"code": "1.2", "met": True}]},
-                ONLY({"staff": 200})),
+    "results": (
+        make_draft,
+        "patch",
+        _url("results/"),
+        {"revision": 2, "results": [{"code": "1.2", "met": True}]},
+        ONLY({"staff": 200}),
+    ),
     "submit": (make_draft, "post", _url("submit/"), {"revision": 2}, ONLY({"staff": 200})),
     "withdraw": (make_submitted, "post", _url("withdraw/"), {"revision": 3}, ONLY({"staff": 200})),
-    "return": (make_submitted, "post", _url("return/"), {"revision": 3, "reason": "Thiếu."},
-               ONLY({"reviewer": 200, "outsider": 200})),
-    "approve": (make_submitted, "post", _url("approve/"), {"revision": 3, "confirm_unverified": True},
-                ONLY({"reviewer": 200, "outsider": 200})),
-    "reopen": (make_approved, "post", _url("reopen/"), {"revision": 4, "reason": "Sai."},
-               ONLY({"admin": 200, "superuser": 200})),
-    "verify": (make_submitted, "post", _url("results/2.1/verify/"), {"revision": 3, "state": "verified"},
-               ONLY({"officer": 200})),
+    "return": (
+        make_submitted,
+        "post",
+        _url("return/"),
+        {"revision": 3, "reason": "Thiếu."},
+        ONLY({"reviewer": 200, "outsider": 200}),
+    ),
+    "approve": (
+        make_submitted,
+        "post",
+        _url("approve/"),
+        {"revision": 3, "confirm_unverified": True},
+        ONLY({"reviewer": 200, "outsider": 200}),
+    ),
+    "reopen": (
+        make_approved,
+        "post",
+        _url("reopen/"),
+        {"revision": 4, "reason": "Sai."},
+        ONLY({"admin": 200, "superuser": 200}),
+    ),
+    "verify": (
+        make_submitted,
+        "post",
+        _url("results/2.1/verify/"),
+        {"revision": 3, "state": "verified"},
+        ONLY({"officer": 200}),
+    ),
     "evidence_upload": (make_draft, "post", _url("results/1.1/evidence/"), "file", ONLY({"staff": 201})),
     "evidence_download": (_with_evidence, "get", _evidence_url, None, OK_FOR_ALL),
     "evidence_delete": (_with_evidence, "delete", _evidence_url, None, ONLY({"staff": 204})),
@@ -99,8 +131,13 @@ def _snapshot(assessment):
     return assessment.status, assessment.revision, results, EvidenceFile.objects.count()
 
 
-CASES = [(name, role, place) for name in ENDPOINTS for role in ROLES for place in ("inside", "outside")
-         if not (role == "superuser" and place == "outside")]
+CASES = [
+    (name, role, place)
+    for name in ENDPOINTS
+    for role in ROLES
+    for place in ("inside", "outside")
+    if not (role == "superuser" and place == "outside")
+]
 
 
 @pytest.mark.parametrize(("name", "role", "place"), CASES)
@@ -117,8 +154,12 @@ def test_endpoint_role_scope(client, tree, cast, cs, name, role, place):
             assert _snapshot(assessment) == before
     else:
         assert response.status_code == 404, response.content
-        assert response.json() == _request(client, method, url(assessment).replace(
-            f"/assessments/{assessment.pk}/", "/assessments/999999/"), body).json()
+        assert (
+            response.json()
+            == _request(
+                client, method, url(assessment).replace(f"/assessments/{assessment.pk}/", "/assessments/999999/"), body
+            ).json()
+        )
         assert _snapshot(assessment) == before
 
 
@@ -198,8 +239,10 @@ def world(tree, cast):
 
 def _assessments(world):
     cs = make_flow_set(world.cast.department)
-    return tuple(services.assessment_create(commune=c, criteria_set=cs, as_of=datetime.date(2024, 6, 30))
-                 for c in (world.tree.a, world.cq))
+    return tuple(
+        services.assessment_create(commune=c, criteria_set=cs, as_of=datetime.date(2024, 6, 30))
+        for c in (world.tree.a, world.cq)
+    )
 
 
 def _draft_set(world, province, name):
@@ -214,54 +257,78 @@ def _axes(model):
     def make(world, name):
         attempt = model.__name__ == "AccessAttempt"
         extra = {"get_data": "", "post_data": "", "failures_since_start": 1} if attempt else {}
-        return model.objects.create(user_agent="x", ip_address="10.0.0.1", username=name, http_accept="",
-                                    path_info="/", **extra)
+        return model.objects.create(
+            user_agent="x", ip_address="10.0.0.1", username=name, http_accept="", path_info="/", **extra
+        )
+
     return lambda world: (make(world, "in"), make(world, "out"))
 
 
 def _token(world):
     from rest_framework.authtoken.models import Token, TokenProxy
 
-    return tuple(TokenProxy.objects.get(pk=Token.objects.create(user=_user_of(world, unit, name)).pk)
-                 for unit, name in ((world.tree.a, "token-in"), (world.cq, "token-out")))
+    return tuple(
+        TokenProxy.objects.get(pk=Token.objects.create(user=_user_of(world, unit, name)).pk)
+        for unit, name in ((world.tree.a, "token-in"), (world.cq, "token-out"))
+    )
 
 
 # label: world -> (a row inside the scoped users' scope, a row outside it)
 MAKERS = {
     "communes.AdministrativeUnit": lambda w: (w.tree.a, w.cq),
-    "communes.UnitSuccession": lambda w: (factories.make_succession(w.tree.b, w.tree.a, partial=True),
-                                          factories.make_succession(w.cq2, w.cq, partial=True)),
-    "accounts.Membership": lambda w: (Membership.objects.get(user=w.cast.staff),
-                                      _user_of(w, w.cq, "xa-cq").memberships.get()),
+    "communes.UnitSuccession": lambda w: (
+        factories.make_succession(w.tree.b, w.tree.a, partial=True),
+        factories.make_succession(w.cq2, w.cq, partial=True),
+    ),
+    "accounts.Membership": lambda w: (
+        Membership.objects.get(user=w.cast.staff),
+        _user_of(w, w.cq, "xa-cq").memberships.get(),
+    ),
     "auth.User": lambda w: (w.cast.staff, _user_of(w, w.cq, "xa-cq")),
     "auth.Group": lambda w: (Group.objects.create(name="nhom-a"), Group.objects.create(name="nhom-b")),
     "authtoken.TokenProxy": _token,
-    "axes.AccessAttempt": None, "axes.AccessLog": None, "axes.AccessFailureLog": None,  # filled below
+    "axes.AccessAttempt": None,
+    "axes.AccessLog": None,
+    "axes.AccessFailureLog": None,  # filled below
     "criteria.CriteriaSet": lambda w: (_draft_set(w, w.tree.p, "Bộ tỉnh P"), _draft_set(w, w.q, "Bộ tỉnh Q")),
     "criteria.Criterion": lambda w: tuple(
-        Criterion.objects.filter(criteria_set=_draft_set(w, p, n)).first() for p, n in ((w.tree.p, "P"), (w.q, "Q"))),
+        Criterion.objects.filter(criteria_set=_draft_set(w, p, n)).first() for p, n in ((w.tree.p, "P"), (w.q, "Q"))
+    ),
     "criteria.Indicator": lambda w: tuple(
-        Indicator.objects.filter(criteria_set=_draft_set(w, p, n)).first() for p, n in ((w.tree.p, "P"), (w.q, "Q"))),
+        Indicator.objects.filter(criteria_set=_draft_set(w, p, n)).first() for p, n in ((w.tree.p, "P"), (w.q, "Q"))
+    ),
     "criteria.Department": lambda w: (w.cast.department, Department.objects.create(code="khac", name="Phòng khác")),
     "criteria.SourceDocument": lambda w: tuple(SourceDocument.objects.create(key=k) for k in ("S1", "S2")),
     "criteria.Crosswalk": lambda w: tuple(
         Crosswalk.objects.create(from_set=_draft_set(w, p, f"Cũ {n}"), to_set=_draft_set(w, p, f"Mới {n}"))
-        for p, n in ((w.tree.p, "P"), (w.q, "Q"))),
+        for p, n in ((w.tree.p, "P"), (w.q, "Q"))
+    ),
     "assessments.Assessment": _assessments,
     "roadmap.Plan": lambda w: tuple(
-        Plan.objects.create(commune=c, level="ntm", target_year=2027) for c in (w.tree.a, w.cq)),
+        Plan.objects.create(commune=c, level="ntm", target_year=2027) for c in (w.tree.a, w.cq)
+    ),
     "roadmap.Recognition": lambda w: tuple(
-        Recognition.objects.create(commune=c, level="ntm", decision_number="12/QĐ-UBND",
-                                   decision_date=datetime.date(2024, 12, 1), issuing_body="UBND huyện")
-        for c in (w.tree.a, w.cq)),
-    "jobs.Job": lambda w: tuple(Job.objects.create(kind="recompute_summaries", created_by=u)
-                                for u in (w.users["province_admin"], w.cast.superuser)),
+        Recognition.objects.create(
+            commune=c,
+            level="ntm",
+            decision_number="12/QĐ-UBND",
+            decision_date=datetime.date(2024, 12, 1),
+            issuing_body="UBND huyện",
+        )
+        for c in (w.tree.a, w.cq)
+    ),
+    "jobs.Job": lambda w: tuple(
+        Job.objects.create(kind="recompute_summaries", created_by=u)
+        for u in (w.users["province_admin"], w.cast.superuser)
+    ),
     "jobs.SentReminder": lambda w: tuple(
         SentReminder.objects.create(kind="k", user=u, key=u.username, day=datetime.date(2024, 1, 1), subject="s")
-        for u in (w.cast.staff, w.cast.staff_c)),
+        for u in (w.cast.staff, w.cast.staff_c)
+    ),
     "workbooks.ImportRecord": lambda w: tuple(
         ImportRecord.objects.create(file_name=n, sha256="0" * 64, outcome="ok", who=w.users["province_admin"])
-        for n in ("in.xlsx", "out.xlsx")),
+        for n in ("in.xlsx", "out.xlsx")
+    ),
 }
 for _label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
     from django.apps import apps as _apps
@@ -270,14 +337,23 @@ for _label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
 
 # Models whose rows are for superusers only (no unit to scope them by).
 SUPERUSER_ONLY = {
-    "auth.User", "auth.Group", "authtoken.TokenProxy", "axes.AccessAttempt", "axes.AccessLog",
-    "axes.AccessFailureLog", "criteria.Department", "criteria.SourceDocument", "criteria.Crosswalk", "jobs.Job",
+    "auth.User",
+    "auth.Group",
+    "authtoken.TokenProxy",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "criteria.Department",
+    "criteria.SourceDocument",
+    "criteria.Crosswalk",
+    "jobs.Job",
     "jobs.SentReminder",
     "workbooks.ImportRecord",
 }
 # A criteria admin of huyện H reads the sets of their province but changes only sets of a province they administer.
-READ_ONLY_INSIDE = {("district_admin", label) for label in ("criteria.CriteriaSet", "criteria.Criterion",
-                                                              "criteria.Indicator")}
+READ_ONLY_INSIDE = {
+    ("district_admin", label) for label in ("criteria.CriteriaSet", "criteria.Criterion", "criteria.Indicator")
+}
 
 
 def _access(label, role, place) -> str:

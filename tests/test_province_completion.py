@@ -35,8 +35,13 @@ def world(tree):
     make_assessment(m, cs, datetime.date(2026, 9, 30), met=ALL[1:], unmet=["1.1"])
     make_assessment(m, old, datetime.date(2025, 8, 30), met=ALL)  # 2021-2025 set: not counted
     make_assessment(k, cs, datetime.date(2026, 9, 30), met=ALL, status=Status.DRAFT)
-    Recognition.objects.create(commune=n, level="ntm", decision_number="1/QĐ-UBND", issuing_body="UBND tỉnh",
-                               decision_date=datetime.date(2026, 10, 20))
+    Recognition.objects.create(
+        commune=n,
+        level="ntm",
+        decision_number="1/QĐ-UBND",
+        issuing_body="UBND tỉnh",
+        decision_date=datetime.date(2026, 10, 20),
+    )
     viewer = factories.make_user("xem.p", unit=p, role=Role.VIEWER)
     return type("World", (), dict(p=p, n=n, m=m, k=k, cs=cs, viewer=viewer, tree=tree))
 

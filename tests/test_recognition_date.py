@@ -21,8 +21,9 @@ def cast(tree):
 
 
 def _record(commune, date, by):
-    return services.recognition_record(commune=commune, level="ntm", decision_number="1/QĐ", decision_date=date,
-                                       issuing_body="UBND tỉnh", by=by)
+    return services.recognition_record(
+        commune=commune, level="ntm", decision_number="1/QĐ", decision_date=date, issuing_body="UBND tỉnh", by=by
+    )
 
 
 def test_the_service_refuses_a_decision_before_2010(tree, cast):
@@ -44,8 +45,10 @@ def test_the_service_refuses_a_decision_before_the_commune_existed(tree, cast):
 
 def test_the_page_refuses_a_decision_of_1800(client, tree, cast):
     client.force_login(cast.reviewer)
-    response = client.post(reverse("roadmap:recognition_add", kwargs={"era": tree.a.era, "code": tree.a.code}), {
-        "level": "ntm", "decision_number": "1/QĐ", "decision_date": "1800-01-01", "issuing_body": "UBND tỉnh"})
+    response = client.post(
+        reverse("roadmap:recognition_add", kwargs={"era": tree.a.era, "code": tree.a.code}),
+        {"level": "ntm", "decision_number": "1/QĐ", "decision_date": "1800-01-01", "issuing_body": "UBND tỉnh"},
+    )
     assert response.status_code == 200
     assert "chương trình xây dựng nông thôn mới bắt đầu từ năm 2010" in response.content.decode()
     assert not Recognition.objects.exists()
@@ -53,9 +56,17 @@ def test_the_page_refuses_a_decision_of_1800(client, tree, cast):
 
 def test_the_admin_refuses_a_decision_of_1800(client, tree, cast):
     client.force_login(cast.superuser)
-    response = client.post(reverse("admin:roadmap_recognition_add"), {
-        "commune": tree.a.pk, "level": "ntm", "decision_number": "1/QĐ", "decision_date": "01/01/1800",
-        "issuing_body": "UBND tỉnh", "note": ""})
+    response = client.post(
+        reverse("admin:roadmap_recognition_add"),
+        {
+            "commune": tree.a.pk,
+            "level": "ntm",
+            "decision_number": "1/QĐ",
+            "decision_date": "01/01/1800",
+            "issuing_body": "UBND tỉnh",
+            "note": "",
+        },
+    )
     assert response.status_code == 200
     assert "chương trình xây dựng nông thôn mới bắt đầu từ năm 2010" in response.content.decode()
     assert not Recognition.objects.exists()

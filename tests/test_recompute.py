@@ -30,8 +30,11 @@ def make_world(tree):
     cast = flow.make_cast(tree)
     cs = flow.make_flow_set()
     IndicatorTarget.objects.create(
-        indicator=Indicator.objects.get(criteria_set=cs, code="2.1"), region=Region.DBSH, operator=">=",
-        value=Decimal("80"), unit="%",
+        indicator=Indicator.objects.get(criteria_set=cs, code="2.1"),
+        region=Region.DBSH,
+        operator=">=",
+        value=Decimal("80"),
+        unit="%",
     )
     draft = flow.make_draft(cast, cs, tree.a)
     approved = flow.make_approved(cast, cs, tree.a, as_of=datetime.date(2024, 3, 31))
@@ -56,10 +59,16 @@ def test_a_region_change_is_recomputed_for_open_assessments_only(world):
     assert _summary(world.draft) == (1, 3)  # criterion 2 (Giao thông) no longer met
     assert world.draft.results.get(indicator__code="2.1").met is False
     assert _summary(world.approved) == (2, 4)  # approved under the old target, left alone
-    assert report.changes == [{
-        "id": world.draft.pk, "commune": "Xã A", "set": world.cs.code, "as_of": "2024-06-30",
-        "before": [2, 3, 4, 5], "after": [1, 3, 3, 5],
-    }]
+    assert report.changes == [
+        {
+            "id": world.draft.pk,
+            "commune": "Xã A",
+            "set": world.cs.code,
+            "as_of": "2024-06-30",
+            "before": [2, 3, 4, 5],
+            "after": [1, 3, 3, 5],
+        }
+    ]
 
 
 def test_nothing_changes_when_nothing_moved(world):
@@ -123,22 +132,31 @@ def test_changing_a_communes_region_in_the_admin_recomputes_it_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         response = _admin_save(client, url, {"region": Region.DBSH})
     job = Job.objects.get()
-    assert (job.kind, job.created_by, job.params) == ("recompute_summaries", world.cast.superuser, {"unit": "pre2025/18436"})
+    assert (job.kind, job.created_by, job.params) == (
+        "recompute_summaries",
+        world.cast.superuser,
+        {"unit": "pre2025/18436"},
+    )
     assert job.status == JobStatus.SUCCEEDED and job.result["changed"] == 1
     assert _summary(world.draft) == (1, 3) and _summary(world.approved) == (2, 4)
     assert job.get_absolute_url() in response.content.decode()  # the message links to the job's page
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "1 đánh giá thay đổi kết quả tổng hợp." in page and "2/3 tiêu chí, 4/5 chỉ tiêu → 1/3 tiêu chí, 3/5 chỉ tiêu" in page
+    assert (
+        "1 đánh giá thay đổi kết quả tổng hợp." in page
+        and "2/3 tiêu chí, 4/5 chỉ tiêu → 1/3 tiêu chí, 3/5 chỉ tiêu" in page
+    )
     assert reverse("web:assessment", args=[world.draft.pk]) in page and "30/06/2024" in page
 
 
 def test_other_unit_edits_start_nothing(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.cast.superuser)
     with django_capture_on_commit_callbacks(execute=True):
-        _admin_save(client, reverse("admin:communes_administrativeunit_change", args=[world.tree.a.pk]),
-                    {"name": "Xã A mới"})
-        _admin_save(client, reverse("admin:communes_administrativeunit_change", args=[world.tree.h.pk]),
-                    {"region": Region.DBSH})
+        _admin_save(
+            client, reverse("admin:communes_administrativeunit_change", args=[world.tree.a.pk]), {"name": "Xã A mới"}
+        )
+        _admin_save(
+            client, reverse("admin:communes_administrativeunit_change", args=[world.tree.h.pk]), {"region": Region.DBSH}
+        )
     assert not Job.objects.exists()
 
 
@@ -168,16 +186,26 @@ def test_editing_a_target_row_in_the_admin_also_recomputes(client, world, django
     assert Job.objects.get().result["changed"] == 2
 
 
-def test_editing_other_indicator_fields_or_an_unused_set_starts_nothing(client, world, django_capture_on_commit_callbacks):
+def test_editing_other_indicator_fields_or_an_unused_set_starts_nothing(
+    client, world, django_capture_on_commit_callbacks
+):
     CriteriaSet.objects.filter(pk=world.cs.pk).update(status=SetStatus.DRAFT)
     unused = flow.make_flow_set(status=SetStatus.DRAFT)
     client.force_login(world.cast.superuser)
     with django_capture_on_commit_callbacks(execute=True):
-        _admin_save(client, reverse("admin:criteria_indicator_change",
-                                    args=[Indicator.objects.get(criteria_set=world.cs, code="2.1").pk]),
-                    {"name": "Tỷ lệ đường được cứng hóa"})
-        _admin_save(client, reverse("admin:criteria_indicator_change",
-                                    args=[Indicator.objects.get(criteria_set=unused, code="2.1").pk]),
-                    {"target_value": "90"})
+        _admin_save(
+            client,
+            reverse(
+                "admin:criteria_indicator_change", args=[Indicator.objects.get(criteria_set=world.cs, code="2.1").pk]
+            ),
+            {"name": "Tỷ lệ đường được cứng hóa"},
+        )
+        _admin_save(
+            client,
+            reverse(
+                "admin:criteria_indicator_change", args=[Indicator.objects.get(criteria_set=unused, code="2.1").pk]
+            ),
+            {"target_value": "90"},
+        )
     assert not Job.objects.exists()
     assert Assessment.objects.filter(criteria_met=1).count() == 0

@@ -85,7 +85,11 @@ def _other_process(env: dict, code: str) -> dict:
     child_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "ntm.settings"}
     result = subprocess.run(
         [sys.executable, "-c", "import django, json; django.setup()\n" + code],
-        env=child_env, cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+        env=child_env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -108,8 +112,11 @@ def test_a_session_is_read_by_another_process_and_survives_the_loss_of_the_cache
         "print(json.dumps({'data': data, 'cache': settings.CACHES['default']['BACKEND'],"
         " 'engine': settings.SESSION_ENGINE}))",
     )
-    assert seen == {"data": {"ten": "Cán bộ xã A"}, "cache": "django.core.cache.backends.redis.RedisCache",
-                    "engine": "django.contrib.sessions.backends.cached_db"}
+    assert seen == {
+        "data": {"ten": "Cán bộ xã A"},
+        "cache": "django.core.cache.backends.redis.RedisCache",
+        "engine": "django.contrib.sessions.backends.cached_db",
+    }
     # Redis restarted empty: the session is still in the database, and goes back into the cache.
     redis_db.delete(*redis_db.scan_iter(match=f"{PREFIX}:*"))
     assert SessionStore(session.session_key).load() == {"ten": "Cán bộ xã A"}

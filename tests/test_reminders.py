@@ -49,9 +49,17 @@ def world(tree, settings):
     reviewer_h2 = factories.make_user("thamdinh.h2", unit=tree.h2, role=Role.REVIEWER, email="h2@huyen.vn")
     _submit(cs, tree.b, staff_b, (2024, 12, 1, 9))
     _submit(cs, tree.c, staff_c, (2024, 12, 14, 9))
-    return type("World", (), dict(
-        staff_a=staff_a, staff_a_no_email=staff_a_no_email, reviewer_h=reviewer_h, reviewer_h2=reviewer_h2, cs=cs,
-    ))
+    return type(
+        "World",
+        (),
+        dict(
+            staff_a=staff_a,
+            staff_a_no_email=staff_a_no_email,
+            reviewer_h=reviewer_h,
+            reviewer_h2=reviewer_h2,
+            cs=cs,
+        ),
+    )
 
 
 def _sent():

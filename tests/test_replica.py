@@ -46,10 +46,14 @@ def replica(transactional_db):
 
 @pytest.fixture
 def people(tree, replica):
-    return type("People", (), dict(
-        viewer=factories.make_user("xem.h", unit=tree.h, role=Role.VIEWER),
-        colleague=factories.make_user("xem.h.2", unit=tree.h, role=Role.VIEWER),
-    ))
+    return type(
+        "People",
+        (),
+        dict(
+            viewer=factories.make_user("xem.h", unit=tree.h, role=Role.VIEWER),
+            colleague=factories.make_user("xem.h.2", unit=tree.h, role=Role.VIEWER),
+        ),
+    )
 
 
 def _tables(captured) -> set[str]:
@@ -58,8 +62,10 @@ def _tables(captured) -> set[str]:
 
 def _read(client, url, **kw):
     """GET `url`; the tables read on the primary (other than sign-in's) and on the replica."""
-    with CaptureQueriesContext(connections["default"]) as primary, \
-            CaptureQueriesContext(connections[REPLICA]) as replica:
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections[REPLICA]) as replica,
+    ):
         response = client.get(url, **kw)
     assert response.status_code == 200, response.content[:300]
     return _tables(primary.captured_queries) - SIGN_IN_TABLES, _tables(replica.captured_queries)

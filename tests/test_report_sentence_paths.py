@@ -57,7 +57,9 @@ def test_the_api_summary_lists_undetermined_apart_from_unmet(client, tree, cast,
 def test_the_api_submit_warns_but_does_not_block_on_undetermined_indicators(client, tree, cast, textual):
     a = make_draft(cast, textual, tree.a)
     client.force_login(cast.staff)
-    response = client.post(f"/api/v1/assessments/{a.pk}/submit/", {"revision": a.revision}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/assessments/{a.pk}/submit/", {"revision": a.revision}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "submitted"
@@ -70,7 +72,9 @@ def test_the_api_submit_warns_but_does_not_block_on_undetermined_indicators(clie
 def test_the_api_submit_has_no_warning_when_everything_is_determined(client, tree, cast):
     a = make_draft(cast, make_flow_set(), tree.a)
     client.force_login(cast.staff)
-    body = client.post(f"/api/v1/assessments/{a.pk}/submit/", {"revision": a.revision}, content_type="application/json").json()
+    body = client.post(
+        f"/api/v1/assessments/{a.pk}/submit/", {"revision": a.revision}, content_type="application/json"
+    ).json()
     assert (body["status"], body["warnings"]) == ("submitted", [])
 
 
@@ -97,8 +101,9 @@ def test_the_stored_sentence_names_a_wholly_failed_criterion_alone_and_the_level
 def test_a_criterion_named_tieu_chi_is_not_doubled_in_the_stored_sentence(tree, cast):
     cs = factories.make_set(criteria=[(1, "Tiêu chí quy hoạch", ["1.1", "1.2"]), (2, "Giao thông", ["2"])])
     a = services.assessment_create(commune=tree.a, criteria_set=cs, as_of=D)
-    services.indicator_results_update(assessment=a, entries={"1.1": {"met": False}, "1.2": {"met": True},
-                                                             "2": {"met": True}})
+    services.indicator_results_update(
+        assessment=a, entries={"1.1": {"met": False}, "1.2": {"met": True}, "2": {"met": True}}
+    )
     a = Assessment.objects.get(pk=a.pk)
     assert "tiêu chí tiêu chí" not in a.sentence("vi").lower()
     assert a.sentence("vi").endswith("gồm: tiêu chí quy hoạch (chỉ tiêu 1.1).")
@@ -117,8 +122,12 @@ def test_the_heatmap_and_holdbacks_count_a_criterion_with_undetermined_indicator
 
     from dashboards import figures
 
-    summary = {"criteria_met": 1, "criteria_total": 3, "unmet": [{"number": 1, "name": "Quy hoạch", "codes": ["1.2"]}],
-               "undetermined": [{"number": 2, "name": "Giao thông", "codes": ["2.1"]}]}
+    summary = {
+        "criteria_met": 1,
+        "criteria_total": 3,
+        "unmet": [{"number": 1, "name": "Quy hoạch", "codes": ["1.2"]}],
+        "undetermined": [{"number": 2, "name": "Giao thông", "codes": ["2.1"]}],
+    }
     row = figures.DashboardRow(commune=None, summary=summary)
     criteria = [SimpleNamespace(number=n, name=str(n)) for n in (1, 2, 3)]
     assert figures.heatmap_cells(row, criteria) == [figures.UNMET, figures.UNMET, figures.MET]

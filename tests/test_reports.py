@@ -26,10 +26,17 @@ from tests.factories_flow import make_approved, make_cast, make_flow_set
 pytestmark = pytest.mark.django_db
 
 FIELDS = {
-    "governing_body": "", "issuing_body": "ỦY BAN NHÂN DÂN XÃ THIÊN LỘC", "number": "12", "sign": "BC-UBND",
-    "place": "Thiên Lộc", "signer_authority": "TM. ỦY BAN NHÂN DÂN", "signer_title": "CHỦ TỊCH",
-    "signer_name": "Nguyễn Văn Ánh", "recipients": "BCĐ các CTMTQG huyện Can Lộc (b/c)\nLưu: VT",
-    "report_date": "2026-12-04", "file_format": "docx",
+    "governing_body": "",
+    "issuing_body": "ỦY BAN NHÂN DÂN XÃ THIÊN LỘC",
+    "number": "12",
+    "sign": "BC-UBND",
+    "place": "Thiên Lộc",
+    "signer_authority": "TM. ỦY BAN NHÂN DÂN",
+    "signer_title": "CHỦ TỊCH",
+    "signer_name": "Nguyễn Văn Ánh",
+    "recipients": "BCĐ các CTMTQG huyện Can Lộc (b/c)\nLưu: VT",
+    "report_date": "2026-12-04",
+    "file_format": "docx",
 }
 
 
@@ -81,7 +88,9 @@ def test_the_commune_report_is_a_docx_in_the_official_layout(client, world):
     assert cell_text(header[0]) == ["ỦY BAN NHÂN DÂN XÃ THIÊN LỘC", "Số: 12/BC-UBND"]
     assert header[0].paragraphs[0].runs[0].bold
     assert cell_text(header[1]) == [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Thiên Lộc, ngày 04 tháng 12 năm 2026",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Thiên Lộc, ngày 04 tháng 12 năm 2026",
     ]
     quoc_hieu, tieu_ngu, *_rest, place = [p for p in header[1].paragraphs]
     assert quoc_hieu.runs[0].bold and tieu_ngu.runs[0].bold and place.runs[0].italic
@@ -120,16 +129,27 @@ def test_the_commune_report_as_pdf_carries_the_same_text(client, world):
     assert 'filename="bao-cao-pre2025-18436-20261204.pdf"' in response["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 12/BC-UBND",
-                     "Thiên Lộc, ngày 04 tháng 12 năm 2026", "BÁO CÁO", "đạt 2/3 tiêu chí, 4/5 chỉ tiêu",
-                     "Tiêu chí số 2: Giao thông", "Nơi nhận:", "Nguyễn Văn Ánh", "(Ký, ghi rõ họ tên)"):
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 12/BC-UBND",
+        "Thiên Lộc, ngày 04 tháng 12 năm 2026",
+        "BÁO CÁO",
+        "đạt 2/3 tiêu chí, 4/5 chỉ tiêu",
+        "Tiêu chí số 2: Giao thông",
+        "Nơi nhận:",
+        "Nguyễn Văn Ánh",
+        "(Ký, ghi rõ họ tên)",
+    ):
         assert expected in text, expected
 
 
 def test_a_long_pdf_numbers_its_pages_from_the_second_at_the_top():
     frame = content.frame_from(FIELDS)
     table = content.Table(headers=["STT", "Xã", "a", "b", "c", "d"], widths=[0.1, 0.3, 0.15, 0.15, 0.15, 0.15])
-    table.rows = [content.TableRow([str(i), f"Xã số {i}", "30/06/2024", "19/19", "57/57", "Đạt chuẩn"]) for i in range(120)]
+    table.rows = [
+        content.TableRow([str(i), f"Xã số {i}", "30/06/2024", "19/19", "57/57", "Đạt chuẩn"]) for i in range(120)
+    ]
     document = content.Document(frame, datetime.date(2026, 2, 1), "Kết quả", "đạt", [content.Section("I.", [], table)])
     reader = PdfReader(io.BytesIO(pdf.pdf_bytes(document)))
     assert len(reader.pages) >= 3
@@ -183,29 +203,39 @@ def test_the_unit_report_lists_the_communes_and_what_holds_them_back(client, wor
     page = client.get(unit_url(world.t.h))
     assert page.status_code == 200 and 'value="BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH MTQG"' in page.text
     assert 'value="ỦY BAN NHÂN DÂN HUYỆN H"' in page.text
-    fields = FIELDS | {"governing_body": "ỦY BAN NHÂN DÂN HUYỆN H", "issuing_body": "BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH MTQG",
-                       "sign": "BC-BCĐ", "signer_authority": "", "signer_title": "TRƯỞNG BAN", "place": "H"}
+    fields = FIELDS | {
+        "governing_body": "ỦY BAN NHÂN DÂN HUYỆN H",
+        "issuing_body": "BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH MTQG",
+        "sign": "BC-BCĐ",
+        "signer_authority": "",
+        "signer_title": "TRƯỞNG BAN",
+        "place": "H",
+    }
     doc = docx_of(client.post(unit_url(world.t.h), fields))
     header = doc.tables[0].rows[0].cells
     assert cell_text(header[0]) == ["ỦY BAN NHÂN DÂN HUYỆN H", "BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH MTQG", "Số: 12/BC-BCĐ"]
     assert not header[0].paragraphs[0].runs[0].bold and header[0].paragraphs[1].runs[0].bold
     text = body_text(doc)
     headline = "huyện H có 2 xã thực hiện"
-    assessed = ("1 xã đã có kết quả đánh giá được thẩm định, trong đó 0 xã đạt đủ 3 tiêu chí; "
-                "bình quân đạt 2,0 tiêu chí/xã")
+    assessed = (
+        "1 xã đã có kết quả đánh giá được thẩm định, trong đó 0 xã đạt đủ 3 tiêu chí; bình quân đạt 2,0 tiêu chí/xã"
+    )
     assert any(line.startswith("Tính đến ngày") and headline in line and assessed in line for line in text)
     communes = [[c.text for c in row.cells] for row in doc.tables[1].rows]
     assert communes[0] == ["STT", "Xã", "Ngày đánh giá", "Tiêu chí đạt", "Chỉ tiêu đạt", "Tình trạng"]
-    assert communes[1:] == [["1", "Xã A", "30/06/2024", "2/3", "4/5", "Chưa đạt chuẩn"],
-                            ["2", "Xã B", "—", "—", "—", "Chưa đánh giá"]]
+    assert communes[1:] == [
+        ["1", "Xã A", "30/06/2024", "2/3", "4/5", "Chưa đạt chuẩn"],
+        ["2", "Xã B", "—", "—", "—", "Chưa đánh giá"],
+    ]
     holdbacks = [[c.text for c in row.cells] for row in doc.tables[2].rows]
     assert holdbacks[1:] == [["1", "Tiêu chí số 1: Quy hoạch", "1", "100,0%"]]
     assert cell_text(doc.tables[3].rows[0].cells[1]) == ["TRƯỞNG BAN", "(Ký, ghi rõ họ tên)", "Nguyễn Văn Ánh"]
     assert ReportSettings.objects.get(unit=world.t.h).sign == "BC-BCĐ"
 
 
-def test_a_large_unit_report_is_built_as_a_background_job(client, world, settings, media,
-                                                          django_capture_on_commit_callbacks):
+def test_a_large_unit_report_is_built_as_a_background_job(
+    client, world, settings, media, django_capture_on_commit_callbacks
+):
     settings.NTM_REPORT_JOB_MIN_COMMUNES = 1  # huyện H has 2 communes
     client.force_login(world.cast.reviewer)
     assert 'data-testid="report-background"' in client.get(unit_url(world.t.h)).text
@@ -231,10 +261,17 @@ def _district(province, n: int, cs):
     district = factories.make_unit(parent=province, code=f"9{n:02d}", name=f"Huyện {n}")
     for i in range(n):
         commune = factories.make_unit(parent=district, code=f"9{n:02d}{i:03d}", name=f"Xã {n}-{i}")
-        assessment = Assessment(commune=commune, criteria_set=cs, as_of=datetime.date(2024, 6, 30),
-                                status=Status.APPROVED, criteria_met=2, criteria_total=3, indicators_met=4,
-                                indicators_total=5, unmet=[{"number": 1, "name": "Quy hoạch", "codes": ["1.2"],
-                                                            "single": False, "total": 2}])
+        assessment = Assessment(
+            commune=commune,
+            criteria_set=cs,
+            as_of=datetime.date(2024, 6, 30),
+            status=Status.APPROVED,
+            criteria_met=2,
+            criteria_total=3,
+            indicators_met=4,
+            indicators_total=5,
+            unmet=[{"number": 1, "name": "Quy hoạch", "codes": ["1.2"], "single": False, "total": 2}],
+        )
         assessment.save()
     return district
 
@@ -269,12 +306,19 @@ def test_in_english_the_form_and_the_document_are_english(client, world, setting
     header = doc.tables[0].rows[0].cells
     assert cell_text(header[0])[-1] == "No.: 12/BC-UBND"
     assert cell_text(header[1]) == [
-        "SOCIALIST REPUBLIC OF VIETNAM", "Independence - Freedom - Happiness", "Thiên Lộc, 04/12/2026",
+        "SOCIALIST REPUBLIC OF VIETNAM",
+        "Independence - Freedom - Happiness",
+        "Thiên Lộc, 04/12/2026",
     ]
     text = body_text(doc)
     assert text[0] == "REPORT" and "I. OVERALL RESULT" in text
     assert [c.text for c in doc.tables[1].rows[0].cells] == [
-        "No.", "Criterion, indicator", "Target", "Result", "Self-assessment"]
+        "No.",
+        "Criterion, indicator",
+        "Target",
+        "Result",
+        "Self-assessment",
+    ]
     assert cell_text(doc.tables[2].rows[0].cells[0])[0] == "Recipients:"
 
 

@@ -47,8 +47,10 @@ def draft(tree, cast):
 
 
 def stored(assessment) -> dict:
-    return {r.indicator.code: (r.value, r.met, r.note)
-            for r in IndicatorResult.objects.filter(assessment=assessment).select_related("indicator")}
+    return {
+        r.indicator.code: (r.value, r.met, r.note)
+        for r in IndicatorResult.objects.filter(assessment=assessment).select_related("indicator")
+    }
 
 
 def nothing_stored(assessment) -> bool:
@@ -166,20 +168,29 @@ def test_the_api_refuses_a_two_megabyte_note(client, draft, cast):
 
 
 def edit(client, assessment, **fields):
-    return client.post(reverse("web:assessment_edit", kwargs={"pk": assessment.pk}),
-                       {"revision": str(assessment.revision), **fields})
+    return client.post(
+        reverse("web:assessment_edit", kwargs={"pk": assessment.pk}), {"revision": str(assessment.revision), **fields}
+    )
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("-5", PERCENT.format("-5")), ("150", PERCENT.format("150")),
-    ("99999999999,999", PERCENT.format("99999999999,999")), ("abc", NOT_A_NUMBER.format("abc")),  # the page echoes the text typed
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("-5", PERCENT.format("-5")),
+        ("150", PERCENT.format("150")),
+        ("99999999999,999", PERCENT.format("99999999999,999")),
+        ("abc", NOT_A_NUMBER.format("abc")),  # the page echoes the text typed
+    ],
+)
 def test_the_entry_page_refuses_the_same_values_with_the_same_message(client, draft, cast, typed, message):
     client.force_login(cast.staff)
     response = edit(client, draft, **{"value-2.1": typed})
     assert response.status_code == 200
-    assertContains(response, f'<div class="invalid-feedback" id="value-2.1-error" data-testid="field-error">{message}</div>',
-                   html=True)
+    assertContains(
+        response,
+        f'<div class="invalid-feedback" id="value-2.1-error" data-testid="field-error">{message}</div>',
+        html=True,
+    )
     assert nothing_stored(draft)
 
 
@@ -215,10 +226,15 @@ def test_the_entry_forms_value_field_calls_the_shared_rule():
 # A workbook import: the message on the cell, nothing written
 
 
-@pytest.mark.parametrize("raw, message", [
-    (150, PERCENT.format("150")), (-5, PERCENT.format("-5")),
-    (99999999999.999, PERCENT.format("99.999.999.999,999")), ("abc", NOT_A_NUMBER.format("abc")),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (150, PERCENT.format("150")),
+        (-5, PERCENT.format("-5")),
+        (99999999999.999, PERCENT.format("99.999.999.999,999")),
+        ("abc", NOT_A_NUMBER.format("abc")),
+    ],
+)
 def test_the_import_refuses_the_same_values_with_the_same_message(workbook_set, tree, cast, raw, message):  # noqa: F811
     wb = filled_template(workbook_set, tree, answers={**FILLED, "2.1": (raw, None)})
     outcome = refused(as_file(wb), cast.staff)
@@ -245,8 +261,9 @@ def test_the_admin_refuses_the_same_values_next_to_their_fields(client, draft, c
     from tests.test_assessment_admin import _post_results
 
     client.force_login(cast.superuser)
-    response = _post_results(client, draft, {"2.1": {"value": "150"}, "1.1": {"value": "42"},
-                                             "1.2": {"note": "x" * 2001}})
+    response = _post_results(
+        client, draft, {"2.1": {"value": "150"}, "1.1": {"value": "42"}, "1.2": {"note": "x" * 2001}}
+    )
     assert response.status_code == 200
     forms = response.context["inline_admin_formsets"][0].formset.forms
     errors = {form.instance.indicator.code: form.errors for form in forms if form.errors}
@@ -274,7 +291,11 @@ def test_a_refusal_by_the_service_behind_the_form_lands_next_to_its_field(draft)
     indicators = [r.indicator for r in draft.results.all()]
     form = entry_forms.EntryForm({"revision": "1", "value-2.1": "50", "met-1.1": "1"}, indicators=indicators)
     assert form.is_valid()
-    refusal = ValidationError({"2.1": [ValidationError(PERCENT.format("150"), code="over_100")],
-                               "1.1": [ValidationError(TOO_LONG, code="too_long"), ValidationError("x", code="invalid_answer")]})
+    refusal = ValidationError(
+        {
+            "2.1": [ValidationError(PERCENT.format("150"), code="over_100")],
+            "1.1": [ValidationError(TOO_LONG, code="too_long"), ValidationError("x", code="invalid_answer")],
+        }
+    )
     entry_forms.add_service_errors(form, refusal.error_dict)
     assert form.errors == {"value-2.1": [PERCENT.format("150")], "note-1.1": [TOO_LONG], "met-1.1": ["x"]}

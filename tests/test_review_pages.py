@@ -18,7 +18,16 @@ from criteria.models import Criterion, Department, Indicator
 from tests import factories
 from tests.factories_api import make_big_set
 from tests.factories_flow import (
-    ANSWERS, PDF, make_approved, make_cast, make_draft, make_flow_set, make_returned, make_submitted, staff_of, upload,
+    ANSWERS,
+    PDF,
+    make_approved,
+    make_cast,
+    make_draft,
+    make_flow_set,
+    make_returned,
+    make_submitted,
+    staff_of,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +71,7 @@ def section(response, testid: str) -> str:
     text = squeezed(response)
     start = text.index(f'data-testid="{testid}"')
     end = text.find("</section>", start)
-    return text[start:end if end != -1 else None]
+    return text[start : end if end != -1 else None]
 
 
 def refreshed(assessment) -> Assessment:
@@ -75,7 +84,9 @@ def refreshed(assessment) -> Assessment:
 def test_the_page_shows_values_targets_evidence_and_the_summary(client, tree, cast, cs):
     draft = make_draft(cast, cs, tree.a)
     services.indicator_results_update(
-        assessment=draft, entries={"2.1": {"value": "75", "note": "Báo cáo giao thông năm 2024"}}, by=cast.staff,
+        assessment=draft,
+        entries={"2.1": {"value": "75", "note": "Báo cáo giao thông năm 2024"}},
+        by=cast.staff,
         expected_revision=draft.revision,
     )
     result = draft.results.get(indicator__code="2.1")
@@ -115,8 +126,11 @@ def test_demo_data_and_unverified_indicators_are_marked(client, tree, cast, cs):
     client = as_user(client, cast.reviewer)
     response = client.get(page_url(submitted))
     assertNotContains(response, "Dữ liệu demo")
-    assert re.findall(r'data-code="([\d.]+)"[^<]*<th[^>]*>[^<]*</th> <td>[^<]*<span class="badge text-bg-warning"[^>]*>'
-                      r"Chưa kiểm chứng", squeezed(response)) == ["2.2"]
+    assert re.findall(
+        r'data-code="([\d.]+)"[^<]*<th[^>]*>[^<]*</th> <td>[^<]*<span class="badge text-bg-warning"[^>]*>'
+        r"Chưa kiểm chứng",
+        squeezed(response),
+    ) == ["2.2"]
     Assessment.objects.filter(pk=submitted.pk).update(is_demo=True)
     assertContains(client.get(page_url(submitted)), "Dữ liệu demo")
 
@@ -127,7 +141,9 @@ def test_the_departments_verification_shows_state_comment_who_and_when(client, t
     submitted = make_submitted(cast, cs, tree.a)
     with time_machine.travel(datetime.datetime(2024, 7, 2, 9, 30, tzinfo=datetime.UTC)):
         services.indicator_verify(
-            result=submitted.results.get(indicator__code="2.1"), state="flagged", comment="Số liệu năm cũ.",
+            result=submitted.results.get(indicator__code="2.1"),
+            state="flagged",
+            comment="Số liệu năm cũ.",
             by=cast.officer,
         )
     services.indicator_verify(result=submitted.results.get(indicator__code="2.2"), state="verified", by=cast.officer)
@@ -191,7 +207,7 @@ def test_the_timeline_reads_newest_first_with_the_return_reason(client, tree, ca
     assert headlines[-1] == "Tạo đánh giá"
     first = timeline.split('data-testid="timeline-entry"')[1]
     assert "Lý do trả lại:</span> Thiếu biên bản." in first and "thamdinh.tinh" in first
-    assert "Trạng thái: <span class=\"text-body-secondary\">Đã gửi</span> → <span>Bị trả lại</span>" in first
+    assert 'Trạng thái: <span class="text-body-secondary">Đã gửi</span> → <span>Bị trả lại</span>' in first
     assert "Sửa kết quả chỉ tiêu 2.1" in timeline
 
 
@@ -327,7 +343,9 @@ def test_a_reviewer_approves_when_every_indicator_is_verified(client, tree, cast
     page = client.get(page_url(submitted))
     counts = section(page, "verification-counts")
     assert re.findall(r">(\d+)</span> (đã xác nhận|cần xem lại|chưa rà soát)", counts) == [
-        ("2", "đã xác nhận"), ("0", "cần xem lại"), ("0", "chưa rà soát"),
+        ("2", "đã xác nhận"),
+        ("0", "cần xem lại"),
+        ("0", "chưa rà soát"),
     ]
     assert "3 chỉ tiêu không có phòng, ban phụ trách" in counts
     assertNotContains(page, 'name="confirm"')
@@ -345,7 +363,9 @@ def test_approving_with_unchecked_or_flagged_indicators_asks_for_confirmation(cl
     page = client.get(page_url(submitted))
     counts = section(page, "verification-counts")
     assert re.findall(r">(\d+)</span> (đã xác nhận|cần xem lại|chưa rà soát)", counts) == [
-        ("0", "đã xác nhận"), ("1", "cần xem lại"), ("1", "chưa rà soát"),
+        ("0", "đã xác nhận"),
+        ("1", "cần xem lại"),
+        ("1", "chưa rà soát"),
     ]
     assertContains(page, 'name="confirm"')
     refused = approve(client, submitted)
@@ -500,8 +520,10 @@ def test_the_verification_queue_counts_the_officers_own_indicators(client, tree,
     assert list(rows) == [str(first.pk), str(second.pk)]
 
     def counts(row):
-        return [re.search(rf'data-testid="{name}"><span[^>]*>(\d+)', row).group(1)
-                for name in ("unchecked", "verified", "flagged")]
+        return [
+            re.search(rf'data-testid="{name}"><span[^>]*>(\d+)', row).group(1)
+            for name in ("unchecked", "verified", "flagged")
+        ]
 
     assert counts(rows[str(first.pk)]) == ["0", "1", "1"]
     assert counts(rows[str(second.pk)]) == ["2", "0", "0"]
@@ -558,8 +580,9 @@ def test_an_officer_verifies_an_indicator(client, tree, cast, cs):
     submitted = make_submitted(cast, cs, tree.a)
     result = submitted.results.get(indicator__code="2.1")
     response = verify(as_user(client, cast.officer), result, "verified")
-    assertRedirects(response, page_url(submitted, "web:assessment_verify") + f"#chi-tieu-{result.pk}",
-                    fetch_redirect_response=False)
+    assertRedirects(
+        response, page_url(submitted, "web:assessment_verify") + f"#chi-tieu-{result.pk}", fetch_redirect_response=False
+    )
     result.refresh_from_db()
     assert (result.verification_state, result.verified_by) == ("verified", cast.officer)
 
@@ -596,7 +619,9 @@ def test_an_htmx_verification_answers_the_row_and_the_counters(client, tree, cas
     assert f'name="revision" value="{refreshed(submitted).revision}"' in text
     assert 'id="verify-counts"' in text and 'hx-swap-oob="true"' in text
     assert re.findall(r">(\d+)</span> (chưa rà soát|đã xác nhận|cần xem lại)", text) == [
-        ("1", "chưa rà soát"), ("1", "đã xác nhận"), ("0", "cần xem lại"),
+        ("1", "chưa rà soát"),
+        ("1", "đã xác nhận"),
+        ("0", "cần xem lại"),
     ]
 
 

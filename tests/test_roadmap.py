@@ -19,7 +19,13 @@ from tests.factories_flow import make_approved, make_cast, make_flow_set
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2025, 9, 15)
-FAILING_2_2 = {"1.1": {"met": True}, "1.2": {"met": True}, "2.1": {"value": "75"}, "2.2": {"met": False}, "3": {"met": True}}
+FAILING_2_2 = {
+    "1.1": {"met": True},
+    "1.2": {"met": True},
+    "2.1": {"value": "75"},
+    "2.2": {"met": False},
+    "3": {"met": True},
+}
 ALL_MET = {"1.1": {"met": True}, "1.2": {"met": True}, "2.1": {"value": "75"}, "2.2": {"met": True}, "3": {"met": True}}
 
 
@@ -42,8 +48,14 @@ def url(name, unit, **kw):
 def approved(commune, cs, *, as_of=datetime.date(2025, 6, 30), meets=False, unmet=()):
     """An approved assessment with a stored summary, written directly (the summary is what is read)."""
     return Assessment.objects.create(
-        commune=commune, criteria_set=cs, as_of=as_of, status=Status.APPROVED, meets_standard=meets,
-        criteria_total=3, criteria_met=3 - len(unmet), unmet=list(unmet),
+        commune=commune,
+        criteria_set=cs,
+        as_of=as_of,
+        status=Status.APPROVED,
+        meets_standard=meets,
+        criteria_total=3,
+        criteria_met=3 - len(unmet),
+        unmet=list(unmet),
     )
 
 
@@ -103,7 +115,8 @@ def test_a_later_target_year_is_on_track():
 
 def test_recognitions_by_commune_keeps_the_highest_level_then_the_latest(tree, cast, django_assert_num_queries):
     rec = lambda c, level, d, n: services.recognition_record(  # noqa: E731
-        commune=c, level=level, decision_number=n, decision_date=d, issuing_body="UBND tỉnh", by=cast.reviewer)
+        commune=c, level=level, decision_number=n, decision_date=d, issuing_body="UBND tỉnh", by=cast.reviewer
+    )
     rec(tree.a, "ntm", datetime.date(2020, 1, 1), "1/QĐ")
     top_a = rec(tree.a, "ntm_nang_cao", datetime.date(2019, 1, 1), "2/QĐ")
     rec(tree.b, "ntm", datetime.date(2018, 1, 1), "3/QĐ")
@@ -202,14 +215,22 @@ def test_a_district_is_not_a_commune_to_edit(client, tree, cast):
 
 def test_reviewer_records_a_recognition(client, tree, cast):
     client.force_login(cast.reviewer)
-    response = client.post(url("roadmap:recognition_add", tree.a), {
-        "level": "ntm", "decision_number": "1234/QĐ-UBND", "decision_date": "2023-12-20",
-        "issuing_body": "UBND tỉnh Hà Tĩnh",
-    })
+    response = client.post(
+        url("roadmap:recognition_add", tree.a),
+        {
+            "level": "ntm",
+            "decision_number": "1234/QĐ-UBND",
+            "decision_date": "2023-12-20",
+            "issuing_body": "UBND tỉnh Hà Tĩnh",
+        },
+    )
     assertRedirects(response, url("roadmap:unit", tree.a))
     recognition = Recognition.objects.get()
     assert (recognition.commune, recognition.recorded_by, recognition.decision_date) == (
-        tree.a, cast.reviewer, datetime.date(2023, 12, 20))
+        tree.a,
+        cast.reviewer,
+        datetime.date(2023, 12, 20),
+    )
     assert recognition.history.get().history_user == cast.reviewer
     assertContains(client.get(url("web:unit", tree.a)), "QĐ 1234/QĐ-UBND ngày 20/12/2023")
 
@@ -225,16 +246,30 @@ def test_the_same_decision_twice_is_refused(client, tree, cast):
 
 def test_a_future_decision_date_is_refused(client, tree, cast):
     client.force_login(cast.reviewer)
-    client.post(url("roadmap:recognition_add", tree.a), {
-        "level": "ntm", "decision_number": "1/QĐ", "decision_date": "2999-01-01", "issuing_body": "UBND tỉnh"})
+    client.post(
+        url("roadmap:recognition_add", tree.a),
+        {"level": "ntm", "decision_number": "1/QĐ", "decision_date": "2999-01-01", "issuing_body": "UBND tỉnh"},
+    )
     assert not Recognition.objects.exists()
 
 
 def test_a_recognised_commune_below_the_standard_is_at_risk(client, tree, cast, cs):
-    services.recognition_record(commune=tree.a, level="ntm", decision_number="1/QĐ",
-                                decision_date=datetime.date(2022, 1, 1), issuing_body="UBND tỉnh", by=cast.reviewer)
-    services.recognition_record(commune=tree.b, level="ntm", decision_number="2/QĐ",
-                                decision_date=datetime.date(2022, 1, 1), issuing_body="UBND tỉnh", by=cast.reviewer)
+    services.recognition_record(
+        commune=tree.a,
+        level="ntm",
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2022, 1, 1),
+        issuing_body="UBND tỉnh",
+        by=cast.reviewer,
+    )
+    services.recognition_record(
+        commune=tree.b,
+        level="ntm",
+        decision_number="2/QĐ",
+        decision_date=datetime.date(2022, 1, 1),
+        issuing_body="UBND tỉnh",
+        by=cast.reviewer,
+    )
     approved(tree.a, cs, meets=False, unmet=[{"number": 2, "name": "Giao thông", "codes": ["2.2"], "single": False}])
     approved(tree.b, cs, meets=True)
     approved(tree.c, cs, meets=False)  # not recognised: not at risk
@@ -249,8 +284,14 @@ def test_a_recognised_commune_below_the_standard_is_at_risk(client, tree, cast, 
 
 def test_at_risk_uses_the_real_approval_flow(client, tree, cast, cs):
     make_approved(cast, cs, tree.a, answers=FAILING_2_2)
-    services.recognition_record(commune=tree.a, level="ntm", decision_number="1/QĐ",
-                                decision_date=datetime.date(2022, 1, 1), issuing_body="UBND tỉnh", by=cast.reviewer)
+    services.recognition_record(
+        commune=tree.a,
+        level="ntm",
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2022, 1, 1),
+        issuing_body="UBND tỉnh",
+        by=cast.reviewer,
+    )
     client.force_login(cast.reviewer)
     row = client.get(url("roadmap:unit", tree.h)).context["rows"][0]
     assert row.commune == tree.a and len(row.at_risk) == 1
@@ -276,11 +317,19 @@ def test_by_year_counts_planned_and_achieved(client, tree, cast, time_machine):
     for commune in (tree.a, tree.b):
         services.plan_set(commune=commune, level="ntm", target_year=2024, by=cast.reviewer)
     services.plan_set(commune=tree.a, level="ntm_nang_cao", target_year=2026, by=cast.reviewer)
-    services.recognition_record(commune=tree.a, level="ntm", decision_number="1/QĐ",
-                                decision_date=datetime.date(2024, 12, 1), issuing_body="UBND tỉnh", by=cast.reviewer)
+    services.recognition_record(
+        commune=tree.a,
+        level="ntm",
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2024, 12, 1),
+        issuing_body="UBND tỉnh",
+        by=cast.reviewer,
+    )
     client.force_login(cast.reviewer)
     page = client.get(url("roadmap:unit", tree.h) + "?by=year")
-    years = {year: {e.level: (len(e.rows), e.achieved, e.behind) for e in entries} for year, entries in page.context["years"]}
+    years = {
+        year: {e.level: (len(e.rows), e.achieved, e.behind) for e in entries} for year, entries in page.context["years"]
+    }
     assert years == {2024: {"ntm": (2, 1, 1)}, 2026: {"ntm_nang_cao": (1, 0, 0)}}
     assertContains(page, 'data-testid="year-2024"')
 
@@ -290,8 +339,14 @@ def test_the_roadmap_costs_the_same_for_5_and_100_communes(client, tree, cast, c
         for _ in range(n):
             commune = factories.make_unit(parent=tree.h)
             services.plan_set(commune=commune, level="ntm", target_year=2026, by=cast.reviewer)
-            services.recognition_record(commune=commune, level="ntm", decision_number="1/QĐ",
-                                        decision_date=datetime.date(2022, 1, 1), issuing_body="UBND", by=cast.reviewer)
+            services.recognition_record(
+                commune=commune,
+                level="ntm",
+                decision_number="1/QĐ",
+                decision_date=datetime.date(2022, 1, 1),
+                issuing_body="UBND",
+                by=cast.reviewer,
+            )
             approved(commune, cs)
 
     client.force_login(cast.reviewer)
@@ -312,8 +367,14 @@ def test_the_commune_section_costs_two_queries(rf, tree, cast, cs, django_assert
 
     for year in (2024, 2025, 2026):
         services.plan_set(commune=tree.a, level="ntm", target_year=year, by=cast.reviewer)
-    services.recognition_record(commune=tree.a, level="ntm", decision_number="1/QĐ",
-                                decision_date=datetime.date(2022, 1, 1), issuing_body="UBND", by=cast.reviewer)
+    services.recognition_record(
+        commune=tree.a,
+        level="ntm",
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2022, 1, 1),
+        issuing_body="UBND",
+        by=cast.reviewer,
+    )
     request = rf.get("/")
     request.user = cast.reviewer
     page = commune_page(tree.a, cast.reviewer)
@@ -328,8 +389,14 @@ def test_the_commune_section_costs_two_queries(rf, tree, cast, cs, django_assert
 
 @pytest.fixture
 def department_data(tree, cast, cs):
-    approved(tree.a, cs, unmet=[{"number": 2, "name": "Giao thông", "codes": ["2.1", "2.2"], "single": False},
-                                 {"number": 3, "name": "Thu nhập", "codes": ["3"], "single": True}])
+    approved(
+        tree.a,
+        cs,
+        unmet=[
+            {"number": 2, "name": "Giao thông", "codes": ["2.1", "2.2"], "single": False},
+            {"number": 3, "name": "Thu nhập", "codes": ["3"], "single": True},
+        ],
+    )
     approved(tree.b, cs, meets=True)
     approved(tree.c, cs, unmet=[{"number": 2, "name": "Giao thông", "codes": ["2.2"], "single": False}])
 
@@ -356,8 +423,11 @@ def test_department_view_costs_the_same_for_5_and_100_communes(client, tree, cas
     client.force_login(cast.officer)
     for n in (5, 95):
         for _ in range(n):
-            approved(factories.make_unit(parent=tree.h), cs,
-                     unmet=[{"number": 2, "name": "Giao thông", "codes": ["2.2"], "single": False}])
+            approved(
+                factories.make_unit(parent=tree.h),
+                cs,
+                unmet=[{"number": 2, "name": "Giao thông", "codes": ["2.2"], "single": False}],
+            )
         # session, user, memberships, departments, sets, criteria, communes, latest assessments
         with django_assert_num_queries(8):
             response = client.get(reverse("dashboards:department"))

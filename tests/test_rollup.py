@@ -1,7 +1,15 @@
 """The roll-up and the report sentence, as plain functions."""
 
 from assessments.rollup import (
-    CriterionShape, Summary, met_criteria, sentence, sentence_met, set_note, shorter_sentence, status_label, summarize,
+    CriterionShape,
+    Summary,
+    met_criteria,
+    sentence,
+    sentence_met,
+    set_note,
+    shorter_sentence,
+    status_label,
+    summarize,
 )
 
 SHAPE = [
@@ -92,7 +100,13 @@ def _report_met(**overrides):
 
 def test_a_criterion_whose_every_indicator_failed_is_named_alone():
     s = summarize(REPORT_SHAPE, _report_met() | {"11.1": False, "11.2": False, "2.1": False, "2.2": False})
-    assert s.unmet[1] == {"number": 11, "name": "Nghèo đa chiều", "codes": ["11.1", "11.2"], "single": False, "total": 2}
+    assert s.unmet[1] == {
+        "number": 11,
+        "name": "Nghèo đa chiều",
+        "codes": ["11.1", "11.2"],
+        "single": False,
+        "total": 2,
+    }
     assert sentence(s, "vi") == (
         "đạt 2/4 tiêu chí, 7/11 chỉ tiêu. Các tiêu chí chưa đạt gồm: tiêu chí giao thông (chỉ tiêu 2.1, 2.2); "
         "tiêu chí nghèo đa chiều."
@@ -100,8 +114,9 @@ def test_a_criterion_whose_every_indicator_failed_is_named_alone():
 
 
 def test_the_sentence_names_the_level_of_the_set():
-    s = summarize(REPORT_SHAPE, _report_met() | {"2.1": False, "2.2": False, "11.1": False, "11.2": False},
-                  level="ntm_nang_cao")
+    s = summarize(
+        REPORT_SHAPE, _report_met() | {"2.1": False, "2.2": False, "11.1": False, "11.2": False}, level="ntm_nang_cao"
+    )
     assert sentence(s, "vi") == (
         "đạt 2/4 tiêu chí, 7/11 chỉ tiêu xây dựng NTM nâng cao. Các tiêu chí, chỉ tiêu NTM nâng cao chưa đạt, gồm: "
         "tiêu chí giao thông (chỉ tiêu 2.1, 2.2); tiêu chí nghèo đa chiều."
@@ -116,7 +131,9 @@ def test_a_name_starting_with_tieu_chi_is_not_doubled():
 
 
 def test_undetermined_results_are_neither_unmet_nor_without_a_result():
-    s = summarize(REPORT_SHAPE, _report_met() | {"14.2": None, "14.3": None, "1.2": None}, undetermined={"14.2", "14.3"})
+    s = summarize(
+        REPORT_SHAPE, _report_met() | {"14.2": None, "14.3": None, "1.2": None}, undetermined={"14.2", "14.3"}
+    )
     assert s.unmet == [{"number": 1, "name": "Quy hoạch", "codes": ["1.2"], "single": False, "total": 2}]
     assert s.undetermined == [{"number": 14, "name": "Y tế", "codes": ["14.2", "14.3"]}]
     assert (s.criteria_met, s.indicators_unknown, s.without_result) == (2, 3, 1)
@@ -149,7 +166,9 @@ def test_an_incomplete_set_never_meets_the_standard():
     assert s.meets_held and not s.meets_standard
     assert status_label(s) == "Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)"
     assert set_note(s) == "bộ tiêu chí chưa đầy đủ: 11/12 chỉ tiêu"
-    assert sentence(s, "vi") == "đạt 4/4 tiêu chí, 11/11 chỉ tiêu xây dựng NTM (bộ tiêu chí chưa đầy đủ: 11/12 chỉ tiêu)."
+    assert (
+        sentence(s, "vi") == "đạt 4/4 tiêu chí, 11/11 chỉ tiêu xây dựng NTM (bộ tiêu chí chưa đầy đủ: 11/12 chỉ tiêu)."
+    )
 
 
 def test_a_complete_set_meets_the_standard():

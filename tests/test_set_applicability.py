@@ -41,17 +41,34 @@ def world(tree):
     x = factories.make_unit(parent=factories.make_unit(parent=ha_nam, code="347"), code="13300", name="Xã X")
     ninh_binh = factories.make_unit(code="37", name="Tỉnh Ninh Bình mới", era=Era.CURRENT)
     y = factories.make_unit(parent=ninh_binh, code="13301", name="Xã Y", level=Level.COMMUNE)
-    return type("World", (), dict(
-        cast=cast, x=x, y=y,
-        staff_x=factories.make_user("canbo.xa-x", unit=x, role=Role.COMMUNE_STAFF),
-        # A pre-2025 provincial set of province P (code 42), where xã A is.
-        ht=make_flow_set(cast.department, code="tinh-p-ntm-2022-2025", name="Bộ tiêu chí tỉnh P",
-                         province=tree.p, period_start=2022, period_end=2025),
-        nat=make_flow_set(cast.department, code="xa-ntm-2021-2025", name="Bộ tiêu chí xã NTM 2021-2025",
-                          period_start=2021, period_end=2025),
-        open_ended=make_flow_set(cast.department, code="khong-giai-doan", name="Bộ không ghi giai đoạn"),
-        later=make_flow_set(cast.department, code="xa-ntm-2026-2030", period_start=2026, period_end=2030),
-    ))
+    return type(
+        "World",
+        (),
+        dict(
+            cast=cast,
+            x=x,
+            y=y,
+            staff_x=factories.make_user("canbo.xa-x", unit=x, role=Role.COMMUNE_STAFF),
+            # A pre-2025 provincial set of province P (code 42), where xã A is.
+            ht=make_flow_set(
+                cast.department,
+                code="tinh-p-ntm-2022-2025",
+                name="Bộ tiêu chí tỉnh P",
+                province=tree.p,
+                period_start=2022,
+                period_end=2025,
+            ),
+            nat=make_flow_set(
+                cast.department,
+                code="xa-ntm-2021-2025",
+                name="Bộ tiêu chí xã NTM 2021-2025",
+                period_start=2021,
+                period_end=2025,
+            ),
+            open_ended=make_flow_set(cast.department, code="khong-giai-doan", name="Bộ không ghi giai đoạn"),
+            later=make_flow_set(cast.department, code="xa-ntm-2026-2030", period_start=2026, period_end=2030),
+        ),
+    )
 
 
 def _refused(code, **kw):
@@ -79,13 +96,16 @@ def test_a_provincial_set_follows_lineage_to_the_communes_formed_in_2025(tree, w
 
 def test_an_as_of_date_outside_the_sets_period_is_refused(tree, world):
     message = _refused("set_out_of_period", commune=tree.a, criteria_set=world.nat, as_of=datetime.date(2019, 1, 1))
-    assert message == ("Ngày đánh giá 01/01/2019 nằm ngoài giai đoạn áp dụng của bộ tiêu chí "
-                       "“Bộ tiêu chí xã NTM 2021-2025” (01/01/2021 đến 31/12/2025).")
+    assert message == (
+        "Ngày đánh giá 01/01/2019 nằm ngoài giai đoạn áp dụng của bộ tiêu chí "
+        "“Bộ tiêu chí xã NTM 2021-2025” (01/01/2021 đến 31/12/2025)."
+    )
 
 
 def test_an_absurd_date_is_refused_even_for_a_set_without_a_period(tree, world):
-    message = _refused("set_out_of_period", commune=tree.a, criteria_set=world.open_ended,
-                       as_of=datetime.date(1800, 1, 1))
+    message = _refused(
+        "set_out_of_period", commune=tree.a, criteria_set=world.open_ended, as_of=datetime.date(1800, 1, 1)
+    )
     assert "chỉ áp dụng từ ngày 16/04/2009" in message
 
 
@@ -159,15 +179,33 @@ def test_the_create_page_offers_a_provincial_set_to_a_commune_formed_from_its_co
 
 def test_export_template_refuses_another_provinces_set(tmp_path, world):
     with pytest.raises(CommandError, match="không áp dụng cho Xã X"):
-        call_command("export_template", "--set", world.ht.code, "--unit", "pre2025/13300", "--as-of", "2024-06-30",
-                     "-o", str(tmp_path / "x.xlsx"))
+        call_command(
+            "export_template",
+            "--set",
+            world.ht.code,
+            "--unit",
+            "pre2025/13300",
+            "--as-of",
+            "2024-06-30",
+            "-o",
+            str(tmp_path / "x.xlsx"),
+        )
     assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_export_template_refuses_a_date_outside_the_period(tmp_path, world):
     with pytest.raises(CommandError, match="nằm ngoài giai đoạn áp dụng"):
-        call_command("export_template", "--set", world.nat.code, "--unit", "pre2025/18436", "--as-of", "2019-01-01",
-                     "-o", str(tmp_path / "x.xlsx"))
+        call_command(
+            "export_template",
+            "--set",
+            world.nat.code,
+            "--unit",
+            "pre2025/18436",
+            "--as-of",
+            "2019-01-01",
+            "-o",
+            str(tmp_path / "x.xlsx"),
+        )
 
 
 def _workbook(tree, cs, date=None, commune=None):
@@ -219,14 +257,16 @@ def _submitted(tree, world):
 def test_the_service_asks_for_confirmation_naming_the_unverified_and_flagged(tree, world):
     submitted = _submitted(tree, world)
     flagged = submitted.results.get(indicator__code="2.2")
-    services.indicator_verify(result=flagged, state=VerificationState.FLAGGED, comment="Thiếu biên bản.",
-                              by=world.cast.officer)
+    services.indicator_verify(
+        result=flagged, state=VerificationState.FLAGGED, comment="Thiếu biên bản.", by=world.cast.officer
+    )
     with pytest.raises(ValidationError) as caught:
         services.assessment_approve(assessment=submitted, by=world.cast.reviewer)
     error = caught.value.error_list[0]
     assert (error.code, error.params["unchecked"], error.params["flagged"]) == ("needs_confirmation", ["2.1"], ["2.2"])
     assert " ".join(caught.value.messages) == (
-        "Còn chỉ tiêu chưa rà soát: 2.1; cần xem lại: 2.2. Hãy xác nhận đã xem các chỉ tiêu này để vẫn duyệt.")
+        "Còn chỉ tiêu chưa rà soát: 2.1; cần xem lại: 2.2. Hãy xác nhận đã xem các chỉ tiêu này để vẫn duyệt."
+    )
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
     approved = services.assessment_approve(assessment=submitted, by=world.cast.reviewer, confirm_unverified=True)
@@ -236,8 +276,9 @@ def test_the_service_asks_for_confirmation_naming_the_unverified_and_flagged(tre
 def test_no_confirmation_is_needed_once_every_indicator_is_verified(tree, world):
     submitted = _submitted(tree, world)
     for code in ("2.1", "2.2"):
-        services.indicator_verify(result=submitted.results.get(indicator__code=code), state=VerificationState.VERIFIED,
-                                  by=world.cast.officer)
+        services.indicator_verify(
+            result=submitted.results.get(indicator__code=code), state=VerificationState.VERIFIED, by=world.cast.officer
+        )
     assert services.assessment_approve(assessment=submitted, by=world.cast.reviewer).status == Status.APPROVED
 
 

@@ -183,10 +183,15 @@ def test_the_admin_publish_action_asks_to_confirm_then_publishes(client, cast, i
 
 def test_the_backfill_adds_totals_moves_undetermined_codes_and_marks_incomplete_sets():
     migration = importlib.import_module("assessments.migrations.0006_summary_undetermined_and_set_completeness")
-    a = Assessment(criteria_met=3, criteria_total=3, meets_standard=True, unmet=[
-        {"number": 2, "name": "Giao thông", "codes": ["2.1", "2.2"], "single": False},
-        {"number": 14, "name": "Y tế", "codes": ["14.3"], "single": False},
-    ])
+    a = Assessment(
+        criteria_met=3,
+        criteria_total=3,
+        meets_standard=True,
+        unmet=[
+            {"number": 2, "name": "Giao thông", "codes": ["2.1", "2.2"], "single": False},
+            {"number": 14, "name": "Y tế", "codes": ["14.3"], "single": False},
+        ],
+    )
     migration._backfill_one(a, {"14.3"}, {1: 2, 2: 2, 14: 3}, complete=False, stated=57)
     assert a.unmet == [{"number": 2, "name": "Giao thông", "codes": ["2.1", "2.2"], "single": False, "total": 2}]
     assert a.undetermined == [{"number": 14, "name": "Y tế", "codes": ["14.3"]}]

@@ -25,8 +25,13 @@ def test_defaults_are_vietnamese_and_local_time():
 
 def test_deploy_check_is_clean_with_debug_off_and_a_real_secret():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="k" * 20 + "-Zq8#v2LmN0pR5sT7uW9xY1zA3bC6dE", ALLOWED_HOSTS="ntm.example.vn",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-Zq8#v2LmN0pR5sT7uW9xY1zA3bC6dE",
+        ALLOWED_HOSTS="ntm.example.vn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -39,11 +44,19 @@ def test_a_secret_key_is_required_when_debug_is_off():
 
 
 def test_an_empty_broker_means_eager_celery():
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
-                     CELERY_BROKER_URL="")
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
+        CELERY_BROKER_URL="",
+    )
     assert result.stdout.strip().splitlines()[-1] == "True"
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
-                     CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
     assert result.stdout.strip().splitlines()[-1] == "False"
 
 

@@ -7,14 +7,17 @@ from criteria.sources import KEY, source_keys, split_on_keys
 from ntm.lib.html import safe_url
 
 
-@pytest.mark.parametrize("text, keys", [
-    ("S29, S30", ["S29", "S30"]),
-    ("S29; Q4", ["S29", "Q4"]),
-    ("xem S29 và S29a", ["S29", "S29a"]),
-    ("S1, S1", ["S1"]),
-    ("", []),
-    (None, []),
-])
+@pytest.mark.parametrize(
+    "text, keys",
+    [
+        ("S29, S30", ["S29", "S30"]),
+        ("S29; Q4", ["S29", "Q4"]),
+        ("xem S29 và S29a", ["S29", "S29a"]),
+        ("S1, S1", ["S1"]),
+        ("", []),
+        (None, []),
+    ],
+)
 def test_the_keys_a_sources_text_cites(text, keys):
     assert source_keys(text) == keys
 
@@ -31,13 +34,16 @@ def test_a_declared_key_is_upper_case_letters_then_digits():
     assert KEY.match("S29a") and KEY.match("QD4") and not KEY.match("s29") and not KEY.match("S 29")
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("https://vanban.chinhphu.vn/x", "https://vanban.chinhphu.vn/x"),
-    ("  http://a.vn ", "http://a.vn"),
-    ("javascript:alert(1)", ""),
-    ("data:text/html,x", ""),
-    ("vanban.chinhphu.vn", ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("https://vanban.chinhphu.vn/x", "https://vanban.chinhphu.vn/x"),
+        ("  http://a.vn ", "http://a.vn"),
+        ("javascript:alert(1)", ""),
+        ("data:text/html,x", ""),
+        ("vanban.chinhphu.vn", ""),
+        ("", ""),
+    ],
+)
 def test_only_web_addresses_become_links(url, shown):
     assert safe_url(url) == shown

@@ -44,15 +44,32 @@ def country(db):
 def snapshot() -> list[tuple]:
     """Every generated row in a stable order, without database ids."""
     assessments = [
-        (a.commune.era, a.commune.code, a.criteria_set.code, a.as_of, a.status, a.criteria_met, a.indicators_met,
-         a.indicators_unknown, a.meets_standard, tuple(str(u) for u in a.unmet))
+        (
+            a.commune.era,
+            a.commune.code,
+            a.criteria_set.code,
+            a.as_of,
+            a.status,
+            a.criteria_met,
+            a.indicators_met,
+            a.indicators_unknown,
+            a.meets_standard,
+            tuple(str(u) for u in a.unmet),
+        )
         for a in Assessment.objects.select_related("commune", "criteria_set").order_by(
-            "commune__era", "commune__code", "criteria_set__code", "as_of")
+            "commune__era", "commune__code", "criteria_set__code", "as_of"
+        )
     ]
     results = list(
-        IndicatorResult.objects.order_by("assessment__commune__era", "assessment__commune__code",
-                                         "assessment__criteria_set__code", "assessment__as_of", "indicator__code")
-        .values_list("assessment__commune__code", "assessment__as_of", "indicator__code", "value", "met", "target_applied")
+        IndicatorResult.objects.order_by(
+            "assessment__commune__era",
+            "assessment__commune__code",
+            "assessment__criteria_set__code",
+            "assessment__as_of",
+            "indicator__code",
+        ).values_list(
+            "assessment__commune__code", "assessment__as_of", "indicator__code", "value", "met", "target_applied"
+        )
     )
     return assessments + results
 
@@ -69,7 +86,11 @@ def test_sets_have_the_official_shape_and_are_never_official(country):
         assert cs.is_synthetic and cs.published_by_demo and cs.status == SetStatus.PUBLISHED
         assert cs.decision_number == "" and cs.provenance["official"] is False
     # Targets by region (2021-2025) and by commune group (2026-2030), as the official tables.
-    assert IndicatorTarget.objects.filter(indicator__criteria_set__code="synthetic-xa-ntm-2021-2025").exclude(region="").exists()
+    assert (
+        IndicatorTarget.objects.filter(indicator__criteria_set__code="synthetic-xa-ntm-2021-2025")
+        .exclude(region="")
+        .exists()
+    )
     by_group = IndicatorTarget.objects.filter(indicator__criteria_set__code="synthetic-xa-ntm-2026-2030")
     assert by_group.exists() and not by_group.filter(commune_group="").exists()
 
@@ -107,14 +128,30 @@ def test_stored_summaries_equal_the_apps_roll_up(country):
         results = list(assessment.results.all())
         assert len(results) == len(book.indicators)
         for result in results:  # each result evaluated as the entry form would
-            met, text = book.evaluate(book.by_id[result.indicator_id], assessment.commune, assessment.as_of,
-                                      value=result.value, answer=result.met)
+            met, text = book.evaluate(
+                book.by_id[result.indicator_id],
+                assessment.commune,
+                assessment.as_of,
+                value=result.value,
+                answer=result.met,
+            )
             assert (met, text) == (result.met, result.target_applied)
         summary = book.summarize(results)
-        assert (assessment.criteria_met, assessment.criteria_total, assessment.indicators_met,
-                assessment.indicators_total, assessment.indicators_unknown, assessment.unmet) == (
-            summary.criteria_met, summary.criteria_total, summary.indicators_met, summary.indicators_total,
-            summary.indicators_unknown, summary.unmet)
+        assert (
+            assessment.criteria_met,
+            assessment.criteria_total,
+            assessment.indicators_met,
+            assessment.indicators_total,
+            assessment.indicators_unknown,
+            assessment.unmet,
+        ) == (
+            summary.criteria_met,
+            summary.criteria_total,
+            summary.indicators_met,
+            summary.indicators_total,
+            summary.indicators_unknown,
+            summary.unmet,
+        )
     pending = Assessment.objects.exclude(status=Status.APPROVED).select_related("commune", "criteria_set")
     assert pending.exists()
     for assessment in pending:  # the app's own recompute finds nothing to change
@@ -128,8 +165,11 @@ def test_stored_summaries_equal_the_apps_roll_up(country):
 
 def test_progress_rises_over_time_differs_by_region_and_statuses_are_realistic(country):
     generator.seed(communes=None, per_commune=6, seed=5, era="pre2025")
-    rows = list(Assessment.objects.filter(commune__era=Era.PRE_2025).values(
-        "as_of", "status", "indicators_met", "indicators_total", "commune__region"))
+    rows = list(
+        Assessment.objects.filter(commune__era=Era.PRE_2025).values(
+            "as_of", "status", "indicators_met", "indicators_total", "commune__region"
+        )
+    )
     dates = sorted({r["as_of"] for r in rows})
     assert len(dates) == 6 and dates[-1].isoformat() == "2025-06-30"
 
@@ -140,7 +180,11 @@ def test_progress_rises_over_time_differs_by_region_and_statuses_are_realistic(c
     assert share(lambda r: r["as_of"] == dates[-1]) > share(lambda r: r["as_of"] == dates[0]) + 0.05
     assert share(lambda r: r["commune__region"] == Region.DBSH) > share(lambda r: r["commune__region"] == Region.TDMNPB)
     assert {r["status"] for r in rows if r["as_of"] != dates[-1]} == {Status.APPROVED}
-    assert {r["status"] for r in rows if r["as_of"] == dates[-1]} <= {Status.APPROVED, Status.SUBMITTED, Status.RETURNED}
+    assert {r["status"] for r in rows if r["as_of"] == dates[-1]} <= {
+        Status.APPROVED,
+        Status.SUBMITTED,
+        Status.RETURNED,
+    }
 
 
 def test_reset_removes_approved_synthetic_data_and_the_groups_it_gave(country):
@@ -153,7 +197,9 @@ def test_reset_removes_approved_synthetic_data_and_the_groups_it_gave(country):
     assert not CriteriaSet.objects.filter(code__startswith=sets.PREFIX).exists()
     assert not Assessment.objects.exists() and not IndicatorResult.objects.exists()
     assert CriteriaSet.objects.filter(pk=other.pk).exists()
-    assert not any(u.commune_group for u in country["01"].__class__.objects.filter(era=Era.CURRENT, level=Level.COMMUNE))
+    assert not any(
+        u.commune_group for u in country["01"].__class__.objects.filter(era=Era.CURRENT, level=Level.COMMUNE)
+    )
 
 
 def _bench():
@@ -174,12 +220,41 @@ def test_benchmark_smoke_run_writes_its_reports(country, live_server, tmp_path, 
     bench = _bench()
     out = tmp_path / "results"
     # One HTTP client: the live server shares SQLite's in-memory connection between its threads.
-    bench.main(["--requests", "4", "--rounds", "2", "--warmup", "1", "--duration", "0.6", "--http-rounds", "2",
-                "--http-warm", "0.2", "--clients", "1", "--base-url", live_server.url, "--growth", "--out", str(out)])
+    bench.main(
+        [
+            "--requests",
+            "4",
+            "--rounds",
+            "2",
+            "--warmup",
+            "1",
+            "--duration",
+            "0.6",
+            "--http-rounds",
+            "2",
+            "--http-warm",
+            "0.2",
+            "--clients",
+            "1",
+            "--base-url",
+            live_server.url,
+            "--growth",
+            "--out",
+            str(out),
+        ]
+    )
     report = json.loads((out / "latest.json").read_text())
     pages = report["pages"]
-    assert set(pages) == {"empty_page", "base_template", "district_dashboard", "province_dashboard",
-                          "national_dashboard", "commune_page", "summary_api", "save_assessment"}
+    assert set(pages) == {
+        "empty_page",
+        "base_template",
+        "district_dashboard",
+        "province_dashboard",
+        "national_dashboard",
+        "commune_page",
+        "summary_api",
+        "save_assessment",
+    }
     for name, page in pages.items():
         assert page["django"]["n"] == 4 and page["django"]["queries"] > 0, name
         assert page["django"]["p95_ms"] >= page["django"]["p50_ms"] > 0
@@ -197,13 +272,19 @@ def test_benchmark_smoke_run_writes_its_reports(country, live_server, tmp_path, 
     assert f"+ {empty:.1f})" in district["floor_formula"]
     assert district["floor_ratio"] == round(district["django"]["p50_ms"] / (district["floor"]["p50_ms"] + empty), 2)
     verdicts = {v["target"]: v for v in report["verdicts"]}
-    assert "district_dashboard p95 ≤ 30 ms" in verdicts and "district_dashboard ≥ 100 req/s (4 clients, warm)" in verdicts
+    assert (
+        "district_dashboard p95 ≤ 30 ms" in verdicts and "district_dashboard ≥ 100 req/s (4 clients, warm)" in verdicts
+    )
     assert all(isinstance(v["pass"], bool) for v in verdicts.values())
     assert "## Verdicts (best rounds)" in (out / "latest.md").read_text()
     # A district's floor reads its communes; above a district (issue 14) the floor is one row per child unit.
     assert pages["district_dashboard"]["floor"]["rows"] == pages["district_dashboard"]["communes"]
-    provinces = {path.split("/")[0] for path in AdministrativeUnit.objects.filter(
-        era=Era.PRE_2025, level=Level.COMMUNE).values_list("path", flat=True)}
+    provinces = {
+        path.split("/")[0]
+        for path in AdministrativeUnit.objects.filter(era=Era.PRE_2025, level=Level.COMMUNE).values_list(
+            "path", flat=True
+        )
+    }
     assert pages["national_dashboard"]["floor"]["rows"] == len(provinces)
     assert pages["district_dashboard"]["communes"] == 3 and pages["national_dashboard"]["communes"] == 12
     assert pages["save_assessment"]["indicators"] == 75
@@ -219,8 +300,9 @@ def test_benchmark_smoke_run_writes_its_reports(country, live_server, tmp_path, 
         names = [col[0] for col in cursor.description]
         floor = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
     page = selectors.latest_approved(Area("pre2025"), main_set, timezone.localdate(), with_unmet=False)
-    assert {pk: (r["criteria_met"], r["indicators_met"]) for pk, r in floor.items() if r["criteria_met"] is not None} \
-        == {pk: (s["criteria_met"], s["indicators_met"]) for pk, s in page.items()}
+    assert {
+        pk: (r["criteria_met"], r["indicators_met"]) for pk, r in floor.items() if r["criteria_met"] is not None
+    } == {pk: (s["criteria_met"], s["indicators_met"]) for pk, s in page.items()}
     assert report["machine"]["cpus"] >= 1 and report["data"]["assessments"] == Assessment.objects.count()
 
 
@@ -260,8 +342,10 @@ def test_seeding_ends_with_vacuum_analyze_on_postgresql(country):
         # Fresh tables get planner statistics and a visibility map (autovacuum may be off).
         assert "VACUUM ANALYZE in" in out.getvalue()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = %s",
-                           ["assessments_indicatorresult"])
+            cursor.execute(
+                "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = %s",
+                ["assessments_indicatorresult"],
+            )
             assert all(cursor.fetchone())
     else:  # SQLite: nothing to vacuum for the planner
         assert "VACUUM" not in out.getvalue()

@@ -47,8 +47,13 @@ def test_saving_a_full_form_on_a_frozen_set_reads_no_criteria(cast, tree, django
     assessment = make_draft(cast, cs, tree.a, answers=None)
     cs.refresh_from_db()
     services.TargetBook.of(cs)  # the book as any earlier request of this process would have left it
-    answers = {"1.1": {"met": True}, "1.2": {"met": False}, "2.1": {"value": "80"}, "2.2": {"met": True},
-               "3": {"met": True}}
+    answers = {
+        "1.1": {"met": True},
+        "1.2": {"met": False},
+        "2.1": {"value": "80"},
+        "2.2": {"met": True},
+        "3": {"met": True},
+    }
     # lock, results, the results' UPDATE and history, the assessment's UPDATE and history, and the
     # SAVEPOINT / RELEASE of its transaction (the test already runs in one)
     with django_assert_num_queries(8):

@@ -34,40 +34,55 @@ criteria:
 """
 
 # FORMAT.md's own example, word for word.
-FORMAT_EXAMPLE = HEAD + """\
+FORMAT_EXAMPLE = (
+    HEAD
+    + """\
         targets_by_year:
           2024: {chung: {text: "≥60", op: ">=", value: 60}, tdmnpb: {text: "≥50", op: ">=", value: 50}, dbsh: null}
           2025: {text: "≥65", op: ">=", value: 65}
 """
+)
 
 # A year with regional targets only, then a year with one target for every column, over a general target.
-REGIONAL_THEN_GENERAL = HEAD + """\
+REGIONAL_THEN_GENERAL = (
+    HEAD
+    + """\
         target: {text: "≥45", op: ">=", value: 45}
         targets_by_year:
           2022: {dbsh: {text: "≥48", op: ">=", value: 48}, tdmnpb: {text: "≥40", op: ">=", value: 40}}
           2023: {text: "≥60", op: ">=", value: 60}
 """
+)
 
-REGION_NULL = HEAD + """\
+REGION_NULL = (
+    HEAD
+    + """\
         target: {text: "≥45", op: ">=", value: 45}
         targets_by_region:
           btb: null
           dbsh: {text: "≥50", op: ">=", value: 50}
 """
+)
 
-YEAR_NULL = HEAD + """\
+YEAR_NULL = (
+    HEAD
+    + """\
         targets_by_year:
           2023: {text: "≥55", op: ">=", value: 55}
           2024: {chung: null, tdmnpb: {text: "≥50", op: ">=", value: 50}}
           2025: null
 """
+)
 
-GROUP_NULL = HEAD + """\
+GROUP_NULL = (
+    HEAD
+    + """\
         target: {text: "≥45", op: ">=", value: 45}
         targets_by_group:
           nhom1: {text: "≥70", op: ">=", value: 70}
           nhom3: null
 """
+)
 
 
 def _load(tmp_path, text: str, code: str) -> Indicator:

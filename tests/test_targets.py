@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 def _income_set():
     cs = factories.make_set(criteria=[(10, "Thu nhập", ["10"])])
     ind = factories.make_numeric(
-        cs, "10", op=">=", value="45", unit="triệu đồng/người/năm",
+        cs,
+        "10",
+        op=">=",
+        value="45",
+        unit="triệu đồng/người/năm",
         variants=[
             {"region": Region.BTB, "value": 36},
             {"region": Region.DBSH, "value": 50},
@@ -61,8 +65,14 @@ def test_general_target_applies_without_variants(tree):
 def test_group_variant_applies_to_current_communes(tree):
     cs = factories.make_set(criteria=[(1, "Quy hoạch", ["1.1"])])
     ind = factories.make_numeric(
-        cs, "1.1", op=">=", value="90",
-        variants=[{"commune_group": CommuneGroup.NHOM1, "value": 95}, {"commune_group": CommuneGroup.NHOM3, "value": 70}],
+        cs,
+        "1.1",
+        op=">=",
+        value="90",
+        variants=[
+            {"commune_group": CommuneGroup.NHOM1, "value": 95},
+            {"commune_group": CommuneGroup.NHOM3, "value": 70},
+        ],
     )
     tree.n.commune_group = CommuneGroup.NHOM3
     assert _target(cs, ind, tree.n, 2026).value == Decimal("70")
@@ -94,7 +104,10 @@ def test_met_is_computed_at_the_boundary(tree, op, target, value, met):
 def test_numeric_without_value_or_target_is_unknown(tree):
     cs, ind = _income_set()
     book = services.TargetBook(cs)
-    assert book.evaluate(ind, tree.a, datetime.date(2020, 1, 1), value=None, answer=True) == (None, "≥36 triệu đồng/người/năm")
+    assert book.evaluate(ind, tree.a, datetime.date(2020, 1, 1), value=None, answer=True) == (
+        None,
+        "≥36 triệu đồng/người/năm",
+    )
     tree.a.region = ""
     assert book.evaluate(ind, tree.a, datetime.date(2020, 1, 1), value=Decimal(99), answer=True) == (None, "")
 

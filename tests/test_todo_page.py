@@ -1,4 +1,4 @@
-""""Việc cần làm": each role lands on its own work after signing in."""
+""" "Việc cần làm": each role lands on its own work after signing in."""
 
 import datetime
 

@@ -55,7 +55,8 @@ def _label(entry):
 def test_every_entry_has_a_translation_in_every_plural_form(language):
     nplurals = int(re.search(r"nplurals=(\d+)", _header(language)["Plural-Forms"]).group(1))
     untranslated = [
-        _label(e) for e in _entries(language)
+        _label(e)
+        for e in _entries(language)
         if not all(e.msgstr) or (e.msgid_plural is not None and len(e.msgstr) != nplurals)
     ]
     assert untranslated == []
@@ -72,7 +73,9 @@ def test_no_entry_is_fuzzy(language):
 def test_the_header_names_the_language_charset_and_plural_forms(language, plural_forms):
     header = _header(language)
     assert (header["Language"], header["Content-Type"], header["Plural-Forms"]) == (
-        language, "text/plain; charset=UTF-8", plural_forms
+        language,
+        "text/plain; charset=UTF-8",
+        plural_forms,
     )
 
 
@@ -109,7 +112,11 @@ def msgids_in_code(tmp_path_factory):
     }
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "--all", "--keep-pot", "--symlinks", "--verbosity", "0"],
-        cwd=tree, env=env, check=True, capture_output=True, text=True,
+        cwd=tree,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return {e.key for e in po.read_po(tree / "locale" / "django.pot") if e.is_active}
 
@@ -134,8 +141,12 @@ def test_the_english_catalogue_writes_the_report_sentence_with_plurals():
     # 2.3 has no result, so criterion 2 is not wholly failed and lists its codes; 2.4 has a value but no
     # applicable target: undetermined, listed apart (issue 12, item 4).
     shape[1] = CriterionShape(2, "Tiêu chí giao thông", ("2.1", "2.2", "2.3", "2.4"))
-    summary = summarize(shape, {"1.1": True, "1.2": True, "2.1": False, "2.2": False, "2.3": None, "2.4": None},
-                        undetermined={"2.4"}, level="ntm_nang_cao")
+    summary = summarize(
+        shape,
+        {"1.1": True, "1.2": True, "2.1": False, "2.2": False, "2.3": None, "2.4": None},
+        undetermined={"2.4"},
+        level="ntm_nang_cao",
+    )
     assert sentence(summary, "en") == (
         "meets 1/2 criteria, 2/6 indicators of advanced NTM. Criteria and indicators of advanced NTM not met: "
         "Giao thông (indicators 2.1, 2.2, 2.3). 1 indicator cannot be judged yet (no applicable threshold): 2.4. "
@@ -171,7 +182,8 @@ def test_the_fill_script_makes_each_msgid_its_own_translation_and_drops_obsolete
     header = entries[0]
     assert "Language: vi\n" in header.msgstr[0] and "charset=UTF-8" in header.msgstr[0]
     assert [(e.msgstr, e.flags) for e in entries[1:]] == [
-        (["%(n)s tiêu chí"], ["python-format"]), (["Một câu dài hai dòng."], [])
+        (["%(n)s tiêu chí"], ["python-format"]),
+        (["Một câu dài hai dòng."], []),
     ]
     assert "fuzzy" not in header.flags and "#|" not in path.read_text(encoding="utf-8")
 

@@ -98,8 +98,11 @@ def _migrated_template(cursor, base_env: dict) -> str:
     else:
         cursor.execute(f'DROP DATABASE "{building}"')
     # Templates of older migrations are of no further use.
-    cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'ntm\\_two\\_servers\\_tpl\\_%%' "
-                   "AND datname <> %s AND length(datname) = %s", [template, len(template)])
+    cursor.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'ntm\\_two\\_servers\\_tpl\\_%%' "
+        "AND datname <> %s AND length(datname) = %s",
+        [template, len(template)],
+    )
     for (old,) in cursor.fetchall():
         cursor.execute(f'DROP DATABASE IF EXISTS "{old}"')
     return template
@@ -123,7 +126,9 @@ class Stack:
         self.a, self.b, self.data, self.bucket, self.s3, self.logs = a, b, data, bucket, s3, logs
 
     def log_tail(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in sorted(self.logs.glob("*.log")))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in sorted(self.logs.glob("*.log"))
+        )
 
 
 @pytest.fixture(scope="module")
@@ -139,8 +144,11 @@ def stack(s3_server, tmp_path_factory):  # noqa: F811
         "DEBUG": "1",
         "SECRET_KEY": "two-servers-test-secret-key-shared-by-both-servers-0123456789abcdef",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": RUN,
-        "CELERY_BROKER_URL": REDIS_URL, "CELERY_QUEUE": RUN, "NTM_JOB_RUNNER": "celery",
+        "CACHE_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": RUN,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_QUEUE": RUN,
+        "NTM_JOB_RUNNER": "celery",
         "STORAGE_URL": s3_server.storage_url(bucket),
         "MEDIA_ROOT": str(logs / "media-must-stay-empty"),
         "CELERY_BEAT_SCHEDULE_FILENAME": str(logs / "celerybeat-schedule"),
@@ -154,17 +162,52 @@ def stack(s3_server, tmp_path_factory):  # noqa: F811
     try:
         ports = free_port(), free_port()
         for name, port in zip("ab", ports, strict=True):
-            processes.append(_start(
-                [str(BIN / "gunicorn"), "ntm.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                 "--threads", "4", "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-"],
-                env, logs / f"gunicorn-{name}.log"))
-        processes.append(_start(
-            [str(BIN / "celery"), "-A", "ntm", "worker", "--pool=solo", "--concurrency=1", "--loglevel=info",
-             "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            env, logs / "worker.log"))
+            processes.append(
+                _start(
+                    [
+                        str(BIN / "gunicorn"),
+                        "ntm.wsgi:application",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        "1",
+                        "--threads",
+                        "4",
+                        "--timeout",
+                        "60",
+                        "--graceful-timeout",
+                        "5",
+                        "--access-logfile",
+                        "-",
+                    ],
+                    env,
+                    logs / f"gunicorn-{name}.log",
+                )
+            )
+        processes.append(
+            _start(
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "ntm",
+                    "worker",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    "--loglevel=info",
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                env,
+                logs / "worker.log",
+            )
+        )
         # The servers boot while the data is loaded (nothing asks them anything before).
-        data = json.loads(_run([sys.executable, "-m", "tests.two_servers_seed", str(logs / "import.xlsx")], env)
-                          .strip().splitlines()[-1])
+        data = json.loads(
+            _run([sys.executable, "-m", "tests.two_servers_seed", str(logs / "import.xlsx")], env)
+            .strip()
+            .splitlines()[-1]
+        )
         a, b = (f"http://127.0.0.1:{port}" for port in ports)
         for url, process in zip((a, b), processes, strict=False):
             wait_for_http(f"{url}/healthz", timeout=60, process=process)
@@ -195,8 +238,13 @@ def _csrf(session) -> dict:
 def _sign_in(session, base: str, username: str, password: str):
     login = base + reverse("login")
     session.get(login, timeout=30).raise_for_status()
-    response = session.post(login, data={"username": username, "password": password}, headers=_csrf(session),
-                            timeout=30, allow_redirects=False)
+    response = session.post(
+        login,
+        data={"username": username, "password": password},
+        headers=_csrf(session),
+        timeout=30,
+        allow_redirects=False,
+    )
     assert response.status_code == 302, response.text[:2000]
     return response
 
@@ -221,8 +269,9 @@ def test_two_servers_share_sessions_files_jobs_and_revisions(stack):
 
     # An evidence file uploaded through A downloads through B.
     upload_url = reverse("web:assessment_evidence_upload", kwargs={"pk": data["draft"], "code": "1.1"})
-    response = user.post(a + upload_url, files={"file-1.1": ("biên bản.pdf", PDF, "application/pdf")},
-                         headers=_csrf(user), timeout=30)
+    response = user.post(
+        a + upload_url, files={"file-1.1": ("biên bản.pdf", PDF, "application/pdf")}, headers=_csrf(user), timeout=30
+    )
     assert response.status_code == 200, stack.log_tail()
     keys = stack.s3.keys(stack.bucket, "evidence/")
     assert len(keys) == 1 and stack.s3.read(stack.bucket, keys[0]) == PDF
@@ -239,8 +288,13 @@ def test_two_servers_share_sessions_files_jobs_and_revisions(stack):
 
     # A workbook import started on A is run by the worker; its result is seen on B.
     with (stack.logs / "import.xlsx").open("rb") as workbook:
-        started = user.post(a + reverse("workbooks:import"), headers=_csrf(user), timeout=30, allow_redirects=False,
-                            files={"file": ("xa-a.xlsx", workbook, "application/octet-stream")})
+        started = user.post(
+            a + reverse("workbooks:import"),
+            headers=_csrf(user),
+            timeout=30,
+            allow_redirects=False,
+            files={"file": ("xa-a.xlsx", workbook, "application/octet-stream")},
+        )
     assert started.status_code == 302, started.text[:2000]
     job_url = started.headers["Location"]
     deadline = time.monotonic() + 90
@@ -256,11 +310,17 @@ def test_two_servers_share_sessions_files_jobs_and_revisions(stack):
     # A stale save: the form opened on A, a save on B, then A's save from the older revision is refused.
     page_a = user.get(a + edit_url, timeout=30).text
     seen = re.search(r'name="revision" value="(\d+)"', page_a).group(1)
-    saved = user.post(b + edit_url, data={"revision": seen, "met-1.1": "1"}, headers=_csrf(user), timeout=30,
-                      allow_redirects=False)
+    saved = user.post(
+        b + edit_url, data={"revision": seen, "met-1.1": "1"}, headers=_csrf(user), timeout=30, allow_redirects=False
+    )
     assert saved.status_code == 302, saved.text[:2000]
-    refused = user.post(a + edit_url, data={"revision": seen, "met-1.1": "0", "met-1.2": "1"},
-                        headers=_csrf(user), timeout=30, allow_redirects=False)
+    refused = user.post(
+        a + edit_url,
+        data={"revision": seen, "met-1.1": "0", "met-1.2": "1"},
+        headers=_csrf(user),
+        timeout=30,
+        allow_redirects=False,
+    )
     assert refused.status_code == 200 and 'data-testid="stale"' in refused.text
     assert "Đánh giá vừa được người khác sửa ở các chỉ tiêu 1.1" in refused.text
     # What B saved is what both servers show.

@@ -115,7 +115,7 @@ def test_the_criteria_sets_page_lists_the_sets_with_their_counts(client, tree, v
 def test_home_is_the_todo_page_with_the_users_units_not_the_criteria_sets(client, tree, viewer):
     factories.make_set(name="Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025", stated_indicator_count=57)
     response = client.get("/")
-    assertContains(response, "<h1 class=\"h3 mb-3\" id=\"todo-heading\">Việc cần làm</h1>", html=True)
+    assertContains(response, '<h1 class="h3 mb-3" id="todo-heading">Việc cần làm</h1>', html=True)
     assertNotContains(response, "Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025")
     assertContains(response, f'<a href="{unit_url(tree.h)}">Huyện H</a>', html=True)
 
@@ -211,7 +211,8 @@ def test_the_commune_page_shows_the_sentence_of_its_latest_assessment(client, tr
     assertNotContains(response, '<span data-testid="as-of">31/12/2023</span>')
     assertContains(response, "2/3 tiêu chí, 3/5 chỉ tiêu")
     assertContains(
-        response, "đạt 2/3 tiêu chí, 3/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: tiêu chí giao thông."
+        response,
+        "đạt 2/3 tiêu chí, 3/5 chỉ tiêu xây dựng NTM. Các tiêu chí, chỉ tiêu NTM chưa đạt, gồm: tiêu chí giao thông.",
     )
 
 
@@ -245,7 +246,7 @@ def test_communes_are_listed_in_vietnamese_alphabetical_order(client, tree, prov
     for name in ("Xã Yên", "Xã Thượng", "Xã Đông", "Xã Ân", "Xã Thạch", "Xã Dương", "Xã An"):
         factories.make_unit(parent=district, name=name)
     page = client.get(unit_url(district)).content.decode()
-    main = page[page.index("<main"):]
+    main = page[page.index("<main") :]
     assert re.findall(r">(Xã [^<]+)</a>", main) == expected
 
 
@@ -392,5 +393,5 @@ def test_home_links_each_membership_to_its_daily_pages(client, tree):
     staff = factories.make_user("canbo-home", unit=tree.a, role=Role.COMMUNE_STAFF)
     client.force_login(staff)
     page = client.get("/").text
-    membership = page[page.index('data-testid="membership-links"'):]
+    membership = page[page.index('data-testid="membership-links"') :]
     assert 'href="/my/"' in membership and "/dashboard/" not in membership

@@ -10,9 +10,9 @@ from django.http import Http404
 from assessments import services, why
 from assessments.models import VerificationState
 from communes.models import CommuneGroup, Region
-from criteria.models import Criterion, CriteriaSet, Indicator, SourceDocument
+from criteria.models import CriteriaSet, Criterion, Indicator, SourceDocument
 from tests import factories
-from tests.factories_flow import D, PDF, make_draft, make_flow_set, make_submitted, upload
+from tests.factories_flow import PDF, D, make_draft, make_flow_set, make_submitted, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,8 @@ def test_unknown_because_the_set_has_no_target_for_the_indicator(tree, cast):
 def test_unknown_because_the_communes_regional_target_was_not_retrieved(tree, cast):
     cs = numeric_set([{"region": Region.DBSH, "value": 80}])
     Indicator.objects.filter(criteria_set=cs, code="2.1").update(
-        target_value=None, operator="", provenance={"targets_not_retrieved": ["btb"]})
+        target_value=None, operator="", provenance={"targets_not_retrieved": ["btb"]}
+    )
     w = explain(cast, cs, tree.a, {"2.1": {"value": "75"}})  # xã A is in Bắc Trung Bộ
     assert (w.state, w.reason_code) == (why.UNKNOWN, why.TARGET_GAP)
     assert w.reason == "ngưỡng của vùng Bắc Trung Bộ chưa có (chưa thu thập được từ văn bản)"
@@ -109,7 +110,8 @@ def test_unknown_because_the_commune_has_no_group(tree, cast):
 def test_unknown_because_the_target_is_written_in_words_only(tree, cast):
     cs = factories.make_set()
     Indicator.objects.filter(criteria_set=cs, code="2.1").update(
-        kind="numeric", unit="%", target_text="Đạt theo quy định")
+        kind="numeric", unit="%", target_text="Đạt theo quy định"
+    )
     w = explain(cast, cs, tree.a, {"2.1": {"value": "75"}})
     assert (w.state, w.reason_code) == (why.UNKNOWN, why.TARGET_IN_WORDS)
     assert "Đạt theo quy định" in w.reason
@@ -133,8 +135,9 @@ def test_the_general_target_applies_when_no_variant_is_written_for_the_communes_
 
 
 def test_the_communes_group_variant_applies(tree, cast):
-    cs = numeric_set([{"commune_group": CommuneGroup.NHOM2, "value": 50}, {"commune_group": CommuneGroup.NHOM1,
-                                                                          "value": 90}])
+    cs = numeric_set(
+        [{"commune_group": CommuneGroup.NHOM2, "value": 50}, {"commune_group": CommuneGroup.NHOM1, "value": 90}]
+    )
     tree.a.commune_group = CommuneGroup.NHOM2
     tree.a.save()
     w = explain(cast, cs, tree.a, {"2.1": {"value": "55"}})
@@ -146,8 +149,7 @@ def test_the_ladder_applies_the_latest_year_not_after_the_assessment(tree, cast)
     cs = numeric_set([{"year": 2022, "value": 50}, {"year": 2024, "value": 60}, {"year": 2025, "value": 80}])
     w = explain(cast, cs, tree.a, {"2.1": {"value": "62"}})  # as of 30/06/2024
     assert (w.state, w.target) == (why.MET, "≥60%")
-    assert w.basis[1] == ("Theo lộ trình theo năm: áp dụng mức của năm 2024, năm gần nhất không sau năm "
-                          "đánh giá 2024.")
+    assert w.basis[1] == ("Theo lộ trình theo năm: áp dụng mức của năm 2024, năm gần nhất không sau năm đánh giá 2024.")
 
 
 def test_a_ladder_starting_after_the_assessment_year_leaves_the_yearless_target(tree, cast):
@@ -166,19 +168,26 @@ def test_the_source_documents_and_whether_the_indicator_was_verified(tree, cast,
     Indicator.objects.filter(criteria_set=cs, code="2.1").update(sources="S1, S2; S9", verified=True)
     w = explain(cast, cs, tree.a, {"2.1": {"value": "75"}})
     assert [(s.key, s.url, s.description) for s in w.sources] == [
-        ("S1", "https://example.org/qd318", "QĐ 318/QĐ-TTg"), ("S2", "", ""), ("S9", "", "")]
+        ("S1", "https://example.org/qd318", "QĐ 318/QĐ-TTg"),
+        ("S2", "", ""),
+        ("S9", "", ""),
+    ]
     assert w.indicator.verified is True
 
 
 def test_the_evidence_and_who_verified_it(tree, cast, cs):
     submitted = make_submitted(cast, cs, tree.a)
     result = submitted.results.get(indicator__code="2.1")
-    services.indicator_verify(result=result, state=VerificationState.VERIFIED, comment="Khớp biên bản.",
-                              by=cast.officer)
+    services.indicator_verify(
+        result=result, state=VerificationState.VERIFIED, comment="Khớp biên bản.", by=cast.officer
+    )
     assessment = type(submitted).objects.select_related("commune", "criteria_set").get(pk=submitted.pk)
     w = why.indicator_explanation(assessment, "2.1")
     assert (w.verification_state, w.result.verified_by, w.result.verification_comment) == (
-        VerificationState.VERIFIED, cast.officer, "Khớp biên bản.")
+        VerificationState.VERIFIED,
+        cast.officer,
+        "Khớp biên bản.",
+    )
     assert w.result.verified_at is not None
 
 

@@ -37,8 +37,9 @@ def verified(tree, cast, cs):
     result = draft.results.get(indicator__code="2.1")
     services.evidence_file_add(result=result, upload=upload("bien-ban-duong.pdf", PDF), by=cast.staff)
     submitted = services.assessment_submit(assessment=draft, by=cast.staff)
-    services.indicator_verify(result=submitted.results.get(indicator__code="2.1"), state=VerificationState.VERIFIED,
-                              by=cast.officer)
+    services.indicator_verify(
+        result=submitted.results.get(indicator__code="2.1"), state=VerificationState.VERIFIED, by=cast.officer
+    )
     return submitted
 
 
@@ -94,7 +95,9 @@ def test_the_criterion_page_states_the_rule_and_lists_each_indicator(client, tre
     assert 'data-kind="criterion" data-state="not_met" data-number="1"' in html
     assert "Quy tắc: tiêu chí đạt khi tất cả 2 chỉ tiêu của nó đều đạt." in html
     assert re.findall(r'data-testid="why-line" data-code="([\d.]+)" data-state="(\w+)"', html) == [
-        ("1.1", "met"), ("1.2", "not_met")]
+        ("1.1", "met"),
+        ("1.2", "not_met"),
+    ]
     assert f'href="{page(draft.pk, "1.2")}" hx-get="{page(draft.pk, "1.2")}"' in html
 
 
@@ -136,8 +139,13 @@ def test_anonymous_users_are_sent_to_sign_in(client, tree, cast, cs):
 def test_unknown_codes_and_numbers_are_404(client, tree, cast, cs):
     draft = make_draft(cast, cs, tree.a)
     client.force_login(cast.viewer)
-    for url in (page(draft.pk, "9.9"), page(draft.pk, number=9), api(draft.pk, "9.9"), api(draft.pk, number=9),
-                page(draft.pk + 1000, "2.1")):
+    for url in (
+        page(draft.pk, "9.9"),
+        page(draft.pk, number=9),
+        api(draft.pk, "9.9"),
+        api(draft.pk, number=9),
+        page(draft.pk + 1000, "2.1"),
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -159,15 +167,21 @@ def _count(client, url) -> int:
 
 def test_the_explanations_cost_a_fixed_number_of_queries(client, tree, cast, django_assert_max_num_queries):
     small = make_flow_set(cast.department)
-    big = factories.make_set(criteria=[(1, "Quy hoạch", ["1.1"]), (2, "Giao thông", [f"2.{n}" for n in range(1, 13)]),
-                                       (3, "Thu nhập", ["3"])])
+    big = factories.make_set(
+        criteria=[
+            (1, "Quy hoạch", ["1.1"]),
+            (2, "Giao thông", [f"2.{n}" for n in range(1, 13)]),
+            (3, "Thu nhập", ["3"]),
+        ]
+    )
     ladder = [{"year": y, "value": 50 + y - 2020} for y in range(2021, 2026)]
     factories.make_numeric(big, "2.1", value="70", variants=ladder)
     one = make_draft(cast, small, tree.a, answers={"2.1": {"value": "75"}})
     many = make_draft(cast, big, tree.a, answers={"2.1": {"value": "75"}})
     for n in range(3):
-        services.evidence_file_add(result=many.results.get(indicator__code="2.1"), upload=upload(f"f{n}.pdf", PDF),
-                                   by=cast.staff)
+        services.evidence_file_add(
+            result=many.results.get(indicator__code="2.1"), upload=upload(f"f{n}.pdf", PDF), by=cast.staff
+        )
     Indicator.objects.filter(criteria_set__in=[small, big], code="2.1").update(sources="S1, S2, S3")
     client.force_login(cast.viewer)
     for kind in ("page", "api"):
@@ -185,7 +199,12 @@ def test_the_api_explains_an_indicator(client, cast, verified):
     client.force_login(cast.reviewer)
     data = client.get(api(verified.pk, "2.1")).json()
     assert {k: data[k] for k in ("code", "state", "value", "target", "target_applied", "year", "reason_code")} == {
-        "code": "2.1", "state": "met", "value": "75.000", "target": "≥70%", "target_applied": "≥70%", "year": 2024,
+        "code": "2.1",
+        "state": "met",
+        "value": "75.000",
+        "target": "≥70%",
+        "target_applied": "≥70%",
+        "year": 2024,
         "reason_code": "",
     }
     assert data["target_basis"] == ["Ngưỡng chung của chỉ tiêu, áp dụng cho mọi xã."]
@@ -214,8 +233,11 @@ def test_the_entry_forms_badges_open_their_explanations(client, tree, cast, cs):
     client.force_login(cast.staff)
     html = squeezed(client.get(reverse("web:assessment_edit", kwargs={"pk": draft.pk})))
     assert f'href="{page(draft.pk, number=1)}" hx-get="{page(draft.pk, number=1)}" hx-target="#why-modal-body"' in html
-    assert re.search(rf'<a href="{page(draft.pk, "2.1")}"[^>]*data-bs-target="#why-modal"[^>]*> ?'
-                     r'<span id="ind-2-1-state">', html)
+    assert re.search(
+        rf'<a href="{page(draft.pk, "2.1")}"[^>]*data-bs-target="#why-modal"[^>]*> ?'
+        r'<span id="ind-2-1-state">',
+        html,
+    )
     assert 'id="why-modal"' in html and "web/why.js" in html
 
 

@@ -31,8 +31,10 @@ MAX_MEGABYTES = 100
 def rebuild(data: bytes, part: str, filler, *, before: bytes = b"</sheetData>", level: int = 6) -> bytes:
     """The workbook `data` with the chunks of `filler` written into `part` just before `before`."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
-                                                                      compresslevel=level) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as target,
+    ):
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename != part:
@@ -61,8 +63,13 @@ def filler_rows(first_row: int, rows: int, columns: range, value: bytes = b"1"):
     batch = []
     for row in range(first_row, first_row + rows):
         r = str(row).encode()
-        batch.append(b'<row r="' + r + b'">' + b"".join(
-            b'<c r="' + letter + r + b'"><v>' + value + b"</v></c>" for letter in letters) + b"</row>")
+        batch.append(
+            b'<row r="'
+            + r
+            + b'">'
+            + b"".join(b'<c r="' + letter + r + b'"><v>' + value + b"</v></c>" for letter in letters)
+            + b"</row>"
+        )
         if len(batch) == 500:
             yield b"".join(batch)
             batch = []
@@ -116,8 +123,10 @@ def test_filler_cells_within_the_columns_are_refused_at_the_cell_limit(template_
     # 42 columns × 6,000 rows: 252,000 cells, in the columns allowed and under the row limit.
     data = rebuild(template_bytes, commune_part(template_bytes), filler_rows(100, 6_000, range(9, 51)))
     outcome = assert_refused_in_bounds(
-        data, cast.staff, "Sổ tính có quá nhiều ô (hơn 200.000); hãy xoá các ô, dòng, cột thừa hoặc chia thành "
-                          "nhiều tệp.")
+        data,
+        cast.staff,
+        "Sổ tính có quá nhiều ô (hơn 200.000); hãy xoá các ô, dòng, cột thừa hoặc chia thành nhiều tệp.",
+    )
     assert ImportRecord.objects.filter(outcome=ImportRecord.Outcome.FAILED).count() == 2  # both runs recorded
     assert outcome.record.errors == [{"sheet": "", "cell": "", "message": outcome.errors[0].message}]
 
@@ -131,30 +140,38 @@ def test_a_highly_compressible_huge_sheet_is_refused_from_the_zip_directory(temp
         inflated = sum(info.file_size for info in archive.infolist()) / 1048576
     assert inflated > 286
     shown = f"{inflated:.1f}".replace(".", ",")
-    assert_refused_in_bounds(data, cast.staff, f"Tệp quá lớn khi giải nén ({shown} MB); tối đa 30,0 MB. Hãy xoá các "
-                                               "trang, dòng, cột thừa.")
+    assert_refused_in_bounds(
+        data, cast.staff, f"Tệp quá lớn khi giải nén ({shown} MB); tối đa 30,0 MB. Hãy xoá các trang, dòng, cột thừa."
+    )
 
 
 def test_padding_elements_within_the_unzipped_size_are_refused(template_bytes, cast):
     # 29 MB of empty elements (7 M of them, no cell at all): refused when they outnumber what the cells need.
     padding = b"<x/>" * 250_000
     data = rebuild(template_bytes, commune_part(template_bytes), (padding for _ in range(29)), level=9)
-    assert_refused_in_bounds(data, cast.staff, "Sổ tính có quá nhiều ô (hơn 200.000); hãy xoá các ô, dòng, cột thừa "
-                                               "hoặc chia thành nhiều tệp.")
+    assert_refused_in_bounds(
+        data,
+        cast.staff,
+        "Sổ tính có quá nhiều ô (hơn 200.000); hãy xoá các ô, dòng, cột thừa hoặc chia thành nhiều tệp.",
+    )
 
 
 def test_rows_beyond_the_limit_are_refused_at_the_first_one(template_bytes, cast, settings):
     settings.NTM_IMPORT_MAX_ROWS = 1000
     data = rebuild(template_bytes, commune_part(template_bytes), filler_rows(100, 2000, range(9, 10)))
-    assert_refused_in_bounds(data, cast.staff, "Sổ tính có quá nhiều dòng (trang “18436 Xã A” đã đến dòng 993); "
-                                               "tối đa 1.000 dòng cho cả tệp.")  # the guide has 8
+    assert_refused_in_bounds(
+        data,
+        cast.staff,
+        "Sổ tính có quá nhiều dòng (trang “18436 Xã A” đã đến dòng 993); tối đa 1.000 dòng cho cả tệp.",
+    )  # the guide has 8
 
 
 def test_a_cell_far_down_the_sheet_is_refused_as_too_many_rows(template_bytes, cast):
     far = b'<row r="1000000"><c r="A1000000"><v>1</v></c></row>'
     outcome = refused(io.BytesIO(rebuild(template_bytes, commune_part(template_bytes), [far])), cast.staff)
-    assert outcome.errors[0].message == ("Sổ tính có quá nhiều dòng (trang “18436 Xã A” đã đến dòng 1000000); "
-                                         "tối đa 20.000 dòng cho cả tệp.")
+    assert outcome.errors[0].message == (
+        "Sổ tính có quá nhiều dòng (trang “18436 Xã A” đã đến dòng 1000000); tối đa 20.000 dòng cho cả tệp."
+    )
 
 
 def test_a_file_just_within_every_limit_is_read_whole_in_bounds(template_bytes, cast):
@@ -163,8 +180,11 @@ def test_a_file_just_within_every_limit_is_read_whole_in_bounds(template_bytes, 
     data = rebuild(template_bytes, commune_part(template_bytes), filler_rows(100, 19_000, range(5, 15)))
     outcome, seconds, peak = measured(lambda: import_bytes(data, cast.staff))
     assert len(outcome.errors) == 19_000
-    assert outcome.errors[0].as_dict() == {"sheet": "18436 Xã A", "cell": "A100",
-                                           "message": "Dòng có kết quả nhưng không có mã chỉ tiêu."}
+    assert outcome.errors[0].as_dict() == {
+        "sheet": "18436 Xã A",
+        "cell": "A100",
+        "message": "Dòng có kết quả nhưng không có mã chỉ tiêu.",
+    }
     assert seconds < MAX_SECONDS and peak < MAX_MEGABYTES, (seconds, peak)
 
 
@@ -173,7 +193,8 @@ def test_the_same_limits_apply_to_the_criteria_set_import(settings, cs):
     data = rebuild(data, "xl/worksheets/sheet3.xml", filler_rows(100, 8_000, range(20, 51)))  # 248,000 cells
     result, seconds, peak = measured(lambda: criteria_io.criteria_set_import(io.BytesIO(data)))
     assert not result.ok and [p.message for p in result.errors] == [
-        "Sổ tính có quá nhiều ô (hơn 200.000); hãy xoá các ô, dòng, cột thừa hoặc chia thành nhiều tệp."]
+        "Sổ tính có quá nhiều ô (hơn 200.000); hãy xoá các ô, dòng, cột thừa hoặc chia thành nhiều tệp."
+    ]
     assert seconds < MAX_SECONDS and peak < MAX_MEGABYTES, (seconds, peak)
 
 
@@ -208,11 +229,14 @@ def test_the_criteria_set_command_obeys_the_cell_limit(criteria_file, settings):
     assert CriteriaSet.objects.filter(code="bo-moi").exists()
 
 
-@pytest.mark.parametrize("limit, message", [
-    ("NTM_IMPORT_MAX_CELLS", CELLS_REFUSED),
-    ("NTM_IMPORT_MAX_BYTES", "Tệp quá lớn ("),
-    ("NTM_IMPORT_MAX_UNZIPPED_BYTES", "Tệp quá lớn khi giải nén ("),
-])
+@pytest.mark.parametrize(
+    "limit, message",
+    [
+        ("NTM_IMPORT_MAX_CELLS", CELLS_REFUSED),
+        ("NTM_IMPORT_MAX_BYTES", "Tệp quá lớn ("),
+        ("NTM_IMPORT_MAX_UNZIPPED_BYTES", "Tệp quá lớn khi giải nén ("),
+    ],
+)
 def test_the_criteria_set_admin_page_obeys_the_limits(client, criteria_file, settings, limit, message):
     from django.urls import reverse
 
@@ -233,8 +257,10 @@ def test_the_refusals_read_in_english_too(template_bytes, settings):
     settings.NTM_IMPORT_MAX_CELLS = 50
     with translation.override("en"), pytest.raises(xlsx.Refused) as refusal:
         xlsx.read_workbook(template_bytes)
-    assert str(refusal.value) == ("The workbook has too many cells (over 50); delete the unused cells, rows and "
-                                  "columns or split it into several files.")
+    assert str(refusal.value) == (
+        "The workbook has too many cells (over 50); delete the unused cells, rows and "
+        "columns or split it into several files."
+    )
 
 
 # The streaming reader gives what openpyxl's own reader gives, on the parts openpyxl never writes
@@ -273,9 +299,13 @@ def crafted_workbook(sheet_xml: str = SHEET) -> bytes:
         parts = {name: source.read(name) for name in source.namelist()}
     parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace("{date_style}", date_style).encode()
     parts["xl/sharedStrings.xml"] = SHARED_STRINGS.encode()
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
-        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        b'spreadsheetml.sharedStrings+xml"/></Types>'))
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        (
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            b'spreadsheetml.sharedStrings+xml"/></Types>'
+        ),
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, content in parts.items():
@@ -288,8 +318,9 @@ def test_the_streaming_reader_reads_cells_as_openpyxl_does():
 
     data = crafted_workbook()
     full = load_workbook(io.BytesIO(data)).active
-    expected = {(c.row, c.column): (c.value, c.data_type) for row in full.iter_rows() for c in row
-                if c.value is not None}
+    expected = {
+        (c.row, c.column): (c.value, c.data_type) for row in full.iter_rows() for c in row if c.value is not None
+    }
     ws = xlsx.read_workbook(data).worksheets[0]
     assert {key: (c.value, c.data_type) for key, c in ws.cells.items()} == expected
     assert expected[(1, 2)] == ("Đạt chuẩn", "s") and expected[(1, 3)] == ("東京", "s")
@@ -300,8 +331,10 @@ def test_the_streaming_reader_reads_cells_as_openpyxl_does():
 
 
 def test_a_part_that_declares_a_dtd_is_not_read():
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-              + SHEET.replace("văn bản", "&lol2;"))
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        + SHEET.replace("văn bản", "&lol2;")
+    )
     with pytest.raises(xlsx.Refused, match="không phải là sổ tính Excel"):
         xlsx.read_workbook(crafted_workbook(laughs))
 

@@ -21,10 +21,20 @@ from jobs.models import Job, JobStatus
 from tests import factories
 from tests.celery_fixtures import CLOSED_BROKER_URL, broker_at
 from tests.test_workbooks import (  # noqa: F401 (fixtures)
-    D, FILLED, as_file, cast, cs, fill, filled_template, problems, refused, row_of, sheet_of,
+    FILLED,
+    D,
+    as_file,
+    cast,
+    cs,
+    fill,
+    filled_template,
+    problems,
+    refused,
+    row_of,
+    sheet_of,
 )
-from workbooks import services
 from workbooks import layout as L
+from workbooks import services
 from workbooks.models import ImportRecord
 from workbooks.services import background
 
@@ -182,8 +192,10 @@ def test_a_refused_upload_lists_every_problem_and_writes_nothing(client, cs, tre
     page = client.get(only_job().get_absolute_url()).content.decode()
     assert "không được nhập: có 2 lỗi" in page and "Không có gì được ghi" in page
     ws = sheet_of(wb, tree.a)
-    for code, message in (("1.1", "Ô này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận “Có”."),
-                          ("2.1", "Tỷ lệ phần trăm phải từ 0 đến 100, không phải 150.")):
+    for code, message in (
+        ("1.1", "Ô này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận “Có”."),
+        ("2.1", "Tỷ lệ phần trăm phải từ 0 đến 100, không phải 150."),
+    ):
         assert f"E{row_of(ws, code)}</td>" in page and message in page
     assert "18436 Xã A" in page
 
@@ -307,8 +319,12 @@ def test_formulas_in_result_cells_are_refused_with_their_cells(cs, tree, cast):
     outcome = refused(as_file(wb), cast.staff)
     assert problems(outcome) == [
         ("18436 Xã A", f"E{r21}", "Ô chứa công thức (=70+5); hãy nhập giá trị, ví dụ dán đặc biệt chỉ lấy giá trị."),
-        ("18436 Xã A", f"F{r3}", "Ô chứa công thức (=CONCATENATE(\"Báo cáo \", \"thu nhập\")); hãy nhập giá trị, "
-                                 "ví dụ dán đặc biệt chỉ lấy giá trị."),
+        (
+            "18436 Xã A",
+            f"F{r3}",
+            'Ô chứa công thức (=CONCATENATE("Báo cáo ", "thu nhập")); hãy nhập giá trị, '
+            "ví dụ dán đặc biệt chỉ lấy giá trị.",
+        ),
     ]
 
 
@@ -316,8 +332,9 @@ def test_a_formula_in_the_date_cell_is_refused(cs, tree, cast):
     wb = filled_template(cs, tree)
     sheet_of(wb, tree.a)[L.DATE_CELL] = "=TODAY()"
     outcome = refused(as_file(wb), cast.staff)
-    assert problems(outcome) == [("18436 Xã A", "B3", "Ô chứa công thức (=TODAY()); hãy nhập giá trị, "
-                                                      "ví dụ dán đặc biệt chỉ lấy giá trị.")]
+    assert problems(outcome) == [
+        ("18436 Xã A", "B3", "Ô chứa công thức (=TODAY()); hãy nhập giá trị, ví dụ dán đặc biệt chỉ lấy giá trị.")
+    ]
 
 
 def test_merged_result_cells_are_refused_with_the_range(cs, tree, cast):
@@ -326,8 +343,13 @@ def test_merged_result_cells_are_refused_with_the_range(cs, tree, cast):
     first = row_of(ws, "1.1")
     ws.merge_cells(f"E{first}:E{first + 1}")  # one answer meant for two indicators
     outcome = refused(as_file(wb), cast.staff)
-    assert problems(outcome) == [("18436 Xã A", f"E{first}:E{first + 1}", f"Các ô E{first}:E{first + 1} bị gộp; "
-                                  "hãy bỏ gộp ô (mỗi chỉ tiêu một dòng, mỗi kết quả một ô).")]
+    assert problems(outcome) == [
+        (
+            "18436 Xã A",
+            f"E{first}:E{first + 1}",
+            f"Các ô E{first}:E{first + 1} bị gộp; hãy bỏ gộp ô (mỗi chỉ tiêu một dòng, mỗi kết quả một ô).",
+        )
+    ]
 
 
 def test_the_templates_own_merged_cells_are_accepted(cs, tree, cast):

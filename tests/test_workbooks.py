@@ -37,9 +37,16 @@ def cs(tree):
     threshold depends on the commune group (no general one)."""
     cs = factories.make_set()
     factories.make_numeric(cs, "2.1", value="70", variants=[{"region": Region.DBSH, "value": 90}])
-    factories.make_numeric(cs, "3", value="0", unit="triệu đồng", variants=[
-        {"commune_group": CommuneGroup.NHOM1, "value": 60}, {"commune_group": CommuneGroup.NHOM3, "value": 45},
-    ])
+    factories.make_numeric(
+        cs,
+        "3",
+        value="0",
+        unit="triệu đồng",
+        variants=[
+            {"commune_group": CommuneGroup.NHOM1, "value": 60},
+            {"commune_group": CommuneGroup.NHOM3, "value": 45},
+        ],
+    )
     tree.a.commune_group = CommuneGroup.NHOM1
     tree.a.save()
     tree.b.region, tree.b.commune_group = Region.DBSH, CommuneGroup.NHOM3
@@ -48,10 +55,20 @@ def cs(tree):
 
 
 # Every indicator of `cs` answered as a commune officer types it.
-FILLED = {"1.1": ("Đạt", "Quyết định 12/QĐ-UBND"), "1.2": ("Chưa đạt", None), "2.1": (75, "Báo cáo giao thông"),
-          "2.2": ("đạt", None), "3": ("61,5", None)}
-SAME_ANSWERS = {"1.1": {"met": True, "note": "Quyết định 12/QĐ-UBND"}, "1.2": {"met": False},
-                "2.1": {"value": "75", "note": "Báo cáo giao thông"}, "2.2": {"met": True}, "3": {"value": "61.5"}}
+FILLED = {
+    "1.1": ("Đạt", "Quyết định 12/QĐ-UBND"),
+    "1.2": ("Chưa đạt", None),
+    "2.1": (75, "Báo cáo giao thông"),
+    "2.2": ("đạt", None),
+    "3": ("61,5", None),
+}
+SAME_ANSWERS = {
+    "1.1": {"met": True, "note": "Quyết định 12/QĐ-UBND"},
+    "1.2": {"met": False},
+    "2.1": {"value": "75", "note": "Báo cáo giao thông"},
+    "2.2": {"met": True},
+    "3": {"value": "61.5"},
+}
 
 
 def sheet_of(wb, commune):
@@ -83,8 +100,12 @@ def filled_template(cs, tree, answers=FILLED, unit=None, as_of=D):
 
 
 def row_counts():
-    return (Assessment.objects.count(), IndicatorResult.objects.count(), Assessment.history.count(),
-            IndicatorResult.history.count())
+    return (
+        Assessment.objects.count(),
+        IndicatorResult.objects.count(),
+        Assessment.history.count(),
+        IndicatorResult.history.count(),
+    )
 
 
 def problems(outcome):
@@ -99,7 +120,12 @@ def test_template_has_a_guide_and_one_protected_sheet_per_commune(cs, tree):
     assert wb.sheetnames == ["Hướng dẫn", "18436 Xã A", "18439 Xã B"]
     ws = wb["18436 Xã A"]
     assert [ws[f"{c}5"].value for c in "ABCDEF"] == [
-        "Mã chỉ tiêu", "Nội dung chỉ tiêu", "Chỉ tiêu áp dụng cho xã", "Đơn vị", "Kết quả", "Ghi chú minh chứng",
+        "Mã chỉ tiêu",
+        "Nội dung chỉ tiêu",
+        "Chỉ tiêu áp dụng cho xã",
+        "Đơn vị",
+        "Kết quả",
+        "Ghi chú minh chứng",
     ]
     assert (ws["B1"].value, ws["B2"].value, ws["D2"].value) == (cs.name, "Xã A", "18436")
     assert ws["F2"].value == "Trước 01/07/2025 (3 cấp)"
@@ -115,9 +141,14 @@ def test_indicators_are_grouped_under_criterion_rows(cs, tree):
     ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
     rows = [(ws[f"A{r}"].value, ws[f"H{r}"].value) for r in range(6, ws.max_row + 1)]
     assert rows == [
-        ("Tiêu chí 1. Quy hoạch", "criterion"), ("1.1", "indicator"), ("1.2", "indicator"),
-        ("Tiêu chí 2. Giao thông", "criterion"), ("2.1", "indicator"), ("2.2", "indicator"),
-        ("Tiêu chí 3. Thu nhập", "criterion"), ("3", "indicator"),
+        ("Tiêu chí 1. Quy hoạch", "criterion"),
+        ("1.1", "indicator"),
+        ("1.2", "indicator"),
+        ("Tiêu chí 2. Giao thông", "criterion"),
+        ("2.1", "indicator"),
+        ("2.2", "indicator"),
+        ("Tiêu chí 3. Thu nhập", "criterion"),
+        ("3", "indicator"),
     ]
 
 
@@ -138,7 +169,8 @@ def test_a_numeric_indicator_without_a_target_for_the_commune_says_so(cs, tree):
     tree.a.save()
     ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
     assert ws[f"C{row_of(ws, '3')}"].value == (
-        "Chưa có chỉ tiêu áp dụng: xã chưa được xếp nhóm nên chưa chọn được ngưỡng theo nhóm xã")
+        "Chưa có chỉ tiêu áp dụng: xã chưa được xếp nhóm nên chưa chọn được ngưỡng theo nhóm xã"
+    )
 
 
 def test_result_cells_carry_data_validation_by_kind(cs, tree):
@@ -160,7 +192,9 @@ def test_only_the_input_cells_are_unlocked(cs, tree):
     ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
     assert ws.protection.sheet
     unlocked = {
-        cell.coordinate for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=8) for cell in row
+        cell.coordinate
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=8)
+        for cell in row
         if not cell.protection.locked
     }
     rows = [row_of(ws, code) for code in ("1.1", "1.2", "2.1", "2.2", "3")]
@@ -180,8 +214,7 @@ def test_a_filled_template_creates_the_assessment_as_the_entry_page_would(cs, tr
     before = ImportRecord.objects.count()
     outcome = services.import_workbook(as_file(filled_template(cs, tree, unit=tree.h)), cast.staff)
     assert outcome.ok, problems(outcome)
-    assert outcome.counts == {"sheets": 2, "empty": 1, "created": 1, "updated": 0, "unchanged": 0,
-                              "results_changed": 5}
+    assert outcome.counts == {"sheets": 2, "empty": 1, "created": 1, "updated": 0, "unchanged": 0, "results_changed": 5}
     imported = Assessment.objects.get(commune=tree.a, criteria_set=cs, as_of=D)
     assert imported.status == Status.DRAFT and imported.created_by == cast.staff
     by_hand = make_draft(cast, cs, tree.a, answers=SAME_ANSWERS, as_of=datetime.date(2024, 6, 29))
@@ -264,8 +297,11 @@ def test_a_date_typed_as_text_is_read_day_first(cs, tree, cast):
 
 def test_progress_is_reported_up_to_the_total(cs, tree, cast):
     calls = []
-    services.import_workbook(as_file(filled_template(cs, tree, unit=tree.h)), cast.staff,
-                             progress=lambda done, total, message: calls.append((done, total, message)))
+    services.import_workbook(
+        as_file(filled_template(cs, tree, unit=tree.h)),
+        cast.staff,
+        progress=lambda done, total, message: calls.append((done, total, message)),
+    )
     assert calls[-1][:2] == (4, 4)
     assert [done for done, _total, _message in calls] == sorted(done for done, _total, _message in calls)
     assert all(message for *_counts, message in calls)
@@ -287,8 +323,9 @@ def test_a_dry_run_writes_nothing_but_says_what_it_would_do(cs, tree, cast):
 
 
 def test_a_dry_run_reports_problems_too(cs, tree, cast):
-    outcome = services.import_workbook(as_file(filled_template(cs, tree, answers={"2.1": (120, None)})),
-                                       cast.staff, dry_run=True)
+    outcome = services.import_workbook(
+        as_file(filled_template(cs, tree, answers={"2.1": (120, None)})), cast.staff, dry_run=True
+    )
     assert not outcome.ok and outcome.actions == []
     assert problems(outcome)[0][:2] == ("18436 Xã A", f"E{row_of(sheet_of(filled_template(cs, tree), tree.a), '2.1')}")
 
@@ -379,7 +416,9 @@ def test_a_missing_or_impossible_date_is_refused(cs, tree, cast):
     assert problems(refused(as_file(wb), cast.staff)) == [("18436 Xã A", "B3", "Chưa nhập ngày đánh giá.")]
     sheet_of(wb, tree.a)["B3"] = "31/02/2024"
     assert problems(refused(as_file(wb), cast.staff))[0][1:] == (
-        "B3", "“31/02/2024” không phải là ngày hợp lệ (ngày/tháng/năm).")
+        "B3",
+        "“31/02/2024” không phải là ngày hợp lệ (ngày/tháng/năm).",
+    )
     sheet_of(wb, tree.a)["B3"] = datetime.date(2025, 8, 1)  # xã A was merged away on 1 July 2025
     assert problems(refused(as_file(wb), cast.staff))[0][1] == "B3"
 
@@ -391,8 +430,10 @@ def test_every_problem_of_the_file_is_listed_at_once(cs, tree, cast):
     outcome = refused(as_file(wb), cast.staff)
     a = sheet_of(wb, tree.a)
     assert [(p[0], p[1]) for p in problems(outcome)] == [
-        ("18436 Xã A", f"E{row_of(a, '1.1')}"), ("18436 Xã A", f"E{row_of(a, '2.1')}"),
-        ("18436 Xã A", f"E{row_of(a, '3')}"), ("18439 Xã B", "D2"),
+        ("18436 Xã A", f"E{row_of(a, '1.1')}"),
+        ("18436 Xã A", f"E{row_of(a, '2.1')}"),
+        ("18436 Xã A", f"E{row_of(a, '3')}"),
+        ("18439 Xã B", "D2"),
     ]
 
 
@@ -441,8 +482,18 @@ def test_the_same_commune_twice_in_one_file_is_refused(cs, tree, cast):
 def test_export_template_command_writes_the_workbook(cs, tree, tmp_path):
     out = io.StringIO()
     path = tmp_path / "mau.xlsx"
-    call_command("export_template", "--set", cs.code, "--unit", "pre2025/443", "--as-of", "2024-06-30",
-                 "-o", str(path), stdout=out)
+    call_command(
+        "export_template",
+        "--set",
+        cs.code,
+        "--unit",
+        "pre2025/443",
+        "--as-of",
+        "2024-06-30",
+        "-o",
+        str(path),
+        stdout=out,
+    )
     assert "2 commune sheet(s)" in out.getvalue()
     wb = load_workbook(path)
     assert wb.sheetnames[1:] == ["18436 Xã A", "18439 Xã B"]
@@ -481,8 +532,9 @@ def test_import_command_lists_the_problems_and_fails(cs, tree, cast, tmp_path):
 def test_import_command_with_as_of(cs, tree, cast, tmp_path):
     path = tmp_path / "ket-qua.xlsx"
     filled_template(cs, tree).save(path)
-    call_command("import_assessments", str(path), "--user", cast.staff.username, "--as-of", "2024-09-30",
-                 stdout=io.StringIO())
+    call_command(
+        "import_assessments", str(path), "--user", cast.staff.username, "--as-of", "2024-09-30", stdout=io.StringIO()
+    )
     assert Assessment.objects.get().as_of == datetime.date(2024, 9, 30)
 
 
@@ -517,8 +569,10 @@ def test_a_refusal_while_writing_undoes_the_sheets_already_written(cs, tree, mon
     assert not Assessment.objects.exists()
 
 
-@pytest.mark.parametrize("typed, stored", [(75, "75"), (75.25, "75.25"), ("75", "75"), ("75%", "75"),
-                                           ("75,5", "75.5"), (" 80 ", "80"), (66.6666, "66.667")])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [(75, "75"), (75.25, "75.25"), ("75", "75"), ("75%", "75"), ("75,5", "75.5"), (" 80 ", "80"), (66.6666, "66.667")],
+)
 def test_numbers_are_read_as_officers_type_them(cs, tree, cast, typed, stored):
     assert services.import_workbook(as_file(filled_template(cs, tree, answers={"2.1": (typed, None)})), cast.staff).ok
     assert IndicatorResult.objects.get(indicator__code="2.1").value == Decimal(stored)

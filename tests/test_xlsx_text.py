@@ -30,8 +30,13 @@ def reload(data: bytes):
 
 
 def formula_cells(wb) -> list[str]:
-    return [f"{ws.title}!{cell.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for cell in row
-            if cell.data_type == "f"]
+    return [
+        f"{ws.title}!{cell.coordinate}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
 
 
 def assert_text(cell, value: str) -> None:
@@ -98,8 +103,9 @@ def test_the_criteria_set_export_writes_such_names_as_text_and_they_come_back_un
     wb = reload(data)
     assert formula_cells(wb) == []
     indicators = wb[criteria_io.INDICATORS_SHEET]
-    names = {indicators.cell(r, 2).value: indicators.cell(r, 4) for r in range(criteria_io.FIRST_ROW,
-                                                                                indicators.max_row + 1)}
+    names = {
+        indicators.cell(r, 2).value: indicators.cell(r, 4) for r in range(criteria_io.FIRST_ROW, indicators.max_row + 1)
+    }
     assert_text(names["1.1"], LINK)
     assert_text(wb[criteria_io.CRITERIA_SHEET]["B3"], NAMES["+"])
     wb = workbook_of(cs)

@@ -34,15 +34,32 @@ def main(workbook_path: str) -> None:
 
     as_of = datetime.date(2024, 12, 31)
     wb = services.template_for(cs, a, as_of)
-    fill(sheet_of(wb, a), {"1.1": ("Đạt", None), "1.2": ("Đạt", None), "2.1": (80, "Báo cáo"),
-                           "2.2": ("Đạt", None), "3": ("Chưa đạt", None)})
+    fill(
+        sheet_of(wb, a),
+        {
+            "1.1": ("Đạt", None),
+            "1.2": ("Đạt", None),
+            "2.1": (80, "Báo cáo"),
+            "2.2": ("Đạt", None),
+            "3": ("Chưa đạt", None),
+        },
+    )
     wb.save(workbook_path)
-    print(json.dumps({
-        "username": cast.staff.username, "password": "pw-" + cast.staff.username,
-        "outsider": cast.staff_c.username, "outsider_password": "pw-" + cast.staff_c.username,
-        "draft": draft.pk, "revision": draft.revision, "set": cs.pk, "commune": a.pk,
-        "import_as_of": as_of.isoformat(),
-    }))
+    print(
+        json.dumps(
+            {
+                "username": cast.staff.username,
+                "password": "pw-" + cast.staff.username,
+                "outsider": cast.staff_c.username,
+                "outsider_password": "pw-" + cast.staff_c.username,
+                "draft": draft.pk,
+                "revision": draft.revision,
+                "set": cs.pk,
+                "commune": a.pk,
+                "import_as_of": as_of.isoformat(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ def attach_previous(timeline: list) -> None:
     for assessment in timeline:
         assessment.previous_approved = next(
             (
-                other for other in timeline
-                if other.status == Status.APPROVED and other.criteria_set_id == assessment.criteria_set_id
+                other
+                for other in timeline
+                if other.status == Status.APPROVED
+                and other.criteria_set_id == assessment.criteria_set_id
                 and other.as_of < assessment.as_of
             ),
             None,

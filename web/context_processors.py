@@ -13,8 +13,11 @@ def _menu(user) -> dict:
     memberships = [] if everything else memberships_of(user)
     roles = {m.role for m in memberships}
     dashboard = next(
-        (m.unit for m in memberships
-         if m.role in (Role.REVIEWER, Role.VIEWER, Role.DEPARTMENT_OFFICER) and not m.unit.is_commune),
+        (
+            m.unit
+            for m in memberships
+            if m.role in (Role.REVIEWER, Role.VIEWER, Role.DEPARTMENT_OFFICER) and not m.unit.is_commune
+        ),
         None,
     )
     return {

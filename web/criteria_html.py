@@ -23,11 +23,13 @@ def criteria_bodies_html(summary) -> SafeString:
     approved_pk = summary.approved.pk
     code = _e(summary.criteria_set.code)
     evidence_url = reverse("api:evidence", kwargs={"pk": approved_pk, "evidence_pk": 999999999}).replace(
-        "999999999", "{pk}")
+        "999999999", "{pk}"
+    )
     # Each badge opens its explanation (web.views_why): the criterion's carries data-why-criterion, which
     # static/web/why.js clicks when the page is opened at the criterion's anchor (from the heatmap).
     why_criterion = reverse("web:why_criterion", kwargs={"pk": approved_pk, "number": 999999999}).replace(
-        "999999999", "{number}")
+        "999999999", "{number}"
+    )
     why_indicator = reverse("web:why_indicator", kwargs={"pk": approved_pk, "code": "CODE"}).replace("CODE", "{code}")
     why_criterion, why_indicator = modal_attrs(why_criterion), modal_attrs(why_indicator)  # "{…}" survive escaping
     met, unmet, unknown = (_e(gettext("Đạt")), _e(gettext("Chưa đạt")), _e(gettext("Chưa xác định")))
@@ -56,7 +58,7 @@ def criteria_bodies_html(summary) -> SafeString:
             f'data-bs-toggle="collapse" data-bs-target="#{collapse_id}" aria-expanded="false" '
             f'aria-controls="{collapse_id}">{_e(row.criterion.name)}</button></td>'
             f'<td><a {why_criterion.format(number=row.criterion.number)} class="why-link" '
-            f'data-why-criterion>{badge[True] if row.met else badge[False]}</a></td>'
+            f"data-why-criterion>{badge[True] if row.met else badge[False]}</a></td>"
             f'<td class="text-end text-nowrap" data-testid="criterion-count">{row.met_count}/{len(row.results)}</td>'
             f'</tr><tr class="collapse indicator-details" id="{collapse_id}"><td colspan="4" class="pt-0 ps-md-5">'
         )
@@ -73,20 +75,29 @@ def criteria_bodies_html(summary) -> SafeString:
                 f'<td>{_e(indicator.name)}<div class="d-md-none small text-body-secondary">{target_label}: {target}</div>'
             ]
             if r.note:
-                cells.append(f'<div class="small text-body-secondary" data-testid="evidence-note">'
-                             f'{evidence_label}: {_e(r.note)}</div>')
+                cells.append(
+                    f'<div class="small text-body-secondary" data-testid="evidence-note">'
+                    f"{evidence_label}: {_e(r.note)}</div>"
+                )
             files = r.evidence_list  # web.selectors prefetches them as a list
             if files:
-                links = "".join(f'<li class="list-inline-item"><a href="{evidence_url.format(pk=f.pk)}">'
-                                f"{_e(f.original_name)}</a></li>" for f in files)
+                links = "".join(
+                    f'<li class="list-inline-item"><a href="{evidence_url.format(pk=f.pk)}">'
+                    f"{_e(f.original_name)}</a></li>"
+                    for f in files
+                )
                 cells.append(f'<ul class="list-inline small mb-0" data-testid="evidence-files">{links}</ul>')
-            cells.append(f'</td><td class="d-none d-md-table-cell target-cell">{target}</td>'
-                         '<td class="text-nowrap" data-testid="indicator-result">'
-                         f'<a {why_indicator.format(code=quote(indicator.code, safe=""))} class="why-link">')
+            cells.append(
+                f'</td><td class="d-none d-md-table-cell target-cell">{target}</td>'
+                '<td class="text-nowrap" data-testid="indicator-result">'
+                f'<a {why_indicator.format(code=quote(indicator.code, safe=""))} class="why-link">'
+            )
             if indicator.kind == "numeric" and r.value is not None:
                 unit = indicator.unit
                 suffix = "%" if unit == "%" else f" {_e(unit)}" if unit else ""
-                cells.append(f'<span class="me-1">{_e(plain_number(r.value))}{suffix}</span> ')  # a space, as inline text
+                cells.append(
+                    f'<span class="me-1">{_e(plain_number(r.value))}{suffix}</span> '
+                )  # a space, as inline text
             cells.append(f"{badge.get(r.met, badge[None])}</a></td></tr>")
             out.append("".join(cells))
         out.append("</tbody>\n</table></td></tr></tbody>\n")

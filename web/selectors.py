@@ -214,9 +214,20 @@ def _attach_criteria(sets: list[SetSummary]) -> None:
     results = (
         IndicatorResult.objects.filter(assessment__in=approved)
         .select_related("indicator")
-        .only("assessment_id", "indicator_id", "value", "met", "note", "target_applied",
-              "indicator__code", "indicator__name", "indicator__kind", "indicator__unit", "indicator__criterion_id",
-              "indicator__position")
+        .only(
+            "assessment_id",
+            "indicator_id",
+            "value",
+            "met",
+            "note",
+            "target_applied",
+            "indicator__code",
+            "indicator__name",
+            "indicator__kind",
+            "indicator__unit",
+            "indicator__criterion_id",
+            "indicator__position",
+        )
         .prefetch_related(Prefetch("evidence_files", queryset=files, to_attr="evidence_list"))
         .order_by("indicator__position", "indicator__code")
     )
@@ -231,7 +242,9 @@ def _attach_criteria(sets: list[SetSummary]) -> None:
             for criterion in criteria_by_set.get(summary.criteria_set.pk, []):
                 rows = by_criterion.get((summary.approved.pk, criterion.pk), [])
                 met_count = sum(1 for r in rows if r.met is True)
-                summary.criteria.append(CommuneCriterionRow(criterion, rows, met_count, bool(rows) and met_count == len(rows)))
+                summary.criteria.append(
+                    CommuneCriterionRow(criterion, rows, met_count, bool(rows) and met_count == len(rows))
+                )
 
 
 def chart_data(timeline: list[Assessment]) -> dict:
@@ -245,10 +258,15 @@ def chart_data(timeline: list[Assessment]) -> dict:
     column = {d: i for i, d in enumerate(dates)}
     datasets: dict[int, dict] = {}
     for a in approved:
-        dataset = datasets.setdefault(a.criteria_set_id, {
-            "label": a.criteria_set.name, "code": a.criteria_set.code,
-            "data": [None] * len(dates), "totals": [None] * len(dates),
-        })
+        dataset = datasets.setdefault(
+            a.criteria_set_id,
+            {
+                "label": a.criteria_set.name,
+                "code": a.criteria_set.code,
+                "data": [None] * len(dates),
+                "totals": [None] * len(dates),
+            },
+        )
         dataset["data"][column[a.as_of]] = a.criteria_met
         dataset["totals"][column[a.as_of]] = a.criteria_total
     return {

@@ -21,7 +21,7 @@ def _sets_with_gaps() -> list:
 
 @login_required
 def home(request):
-    """"Việc cần làm": where every user lands after signing in, the work of each of their roles."""
+    """ "Việc cần làm": where every user lands after signing in, the work of each of their roles."""
     work = todo.todo_for(request.user)
     ctx = {"todo": work, "memberships": selectors.memberships_for(request.user)}
     if work.admin_units or work.national:

@@ -39,8 +39,14 @@ def _page(request, assessment, crosswalk, *, form=None, status=200):
     may_start = permissions.can_create_assessment(request.user, assessment.commune) and not_applicable is None
     if form is None and may_start:
         form = StartForm(initial={"as_of": max(timezone.localdate(), result.on)})
-    ctx = {"assessment": assessment, "crosswalk": crosswalk, "result": result, "form": form,
-           "may_start": may_start, "not_applicable": not_applicable.messages[0] if not_applicable else ""}
+    ctx = {
+        "assessment": assessment,
+        "crosswalk": crosswalk,
+        "result": result,
+        "form": form,
+        "may_start": may_start,
+        "not_applicable": not_applicable.messages[0] if not_applicable else "",
+    }
     return render(request, "web/crosswalk/assessment.html", ctx, status=status)
 
 
@@ -62,14 +68,23 @@ def assessment_rescore_start(request, pk, crosswalk_pk):
     if form.is_valid():
         try:
             created = services.assessment_create(
-                commune=assessment.commune, criteria_set=crosswalk.to_set, as_of=form.cleaned_data["as_of"],
-                by=request.user, from_crosswalk=crosswalk, source=assessment,
+                commune=assessment.commune,
+                criteria_set=crosswalk.to_set,
+                as_of=form.cleaned_data["as_of"],
+                by=request.user,
+                from_crosswalk=crosswalk,
+                source=assessment,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Đã tạo đánh giá nháp theo bộ mới, điền sẵn các giá trị chuyển sang. "
-                                        "Hãy nhập các chỉ tiêu cần đánh giá lại."))
+            messages.success(
+                request,
+                _(
+                    "Đã tạo đánh giá nháp theo bộ mới, điền sẵn các giá trị chuyển sang. "
+                    "Hãy nhập các chỉ tiêu cần đánh giá lại."
+                ),
+            )
             return redirect("web:assessment_edit", pk=created.pk)
     return _page(request, assessment, crosswalk, form=form, status=400)
 
@@ -85,9 +100,17 @@ def unit_rescore(request, era, code, crosswalk_pk):
         "communes": len(rows),
         "old_meets": sum(1 for r in rows if r.old_total and r.old_met == r.old_total),
         "new_meets": sum(1 for r in rows if r.summary.meets_held),
-        "may_meet": sum(1 for r in rows if not r.summary.meets_held
-                        and r.summary.criteria_met + r.criteria_to_reassess == r.summary.criteria_total),
+        "may_meet": sum(
+            1
+            for r in rows
+            if not r.summary.meets_held and r.summary.criteria_met + r.criteria_to_reassess == r.summary.criteria_total
+        ),
     }
-    ctx = {"area": area, "crosswalk": crosswalk, "rows": rows, "totals": totals,
-           "dashboard_url": area.url("unit", {"set": crosswalk.from_set.code})}
+    ctx = {
+        "area": area,
+        "crosswalk": crosswalk,
+        "rows": rows,
+        "totals": totals,
+        "dashboard_url": area.url("unit", {"set": crosswalk.from_set.code}),
+    }
     return render(request, "web/crosswalk/unit.html", ctx)

@@ -31,21 +31,28 @@ def province_for_groups(user, era: str, code: str) -> AdministrativeUnit:
 
 
 def can_set_groups(user, unit: AdministrativeUnit) -> bool:
-    return unit.level == Level.PROVINCE and unit.era == Era.CURRENT and (
-        sees_everything(user) or has_role(user, unit, Role.CRITERIA_ADMIN))
+    return (
+        unit.level == Level.PROVINCE
+        and unit.era == Era.CURRENT
+        and (sees_everything(user) or has_role(user, unit, Role.CRITERIA_ADMIN))
+    )
 
 
 def _assign(request, province, assignments, *, allow_clear: bool) -> bool:
     try:
-        changed = services.commune_groups_assign(province=province, assignments=assignments, by=request.user,
-                                                 allow_clear=allow_clear)
+        changed = services.commune_groups_assign(
+            province=province, assignments=assignments, by=request.user, allow_clear=allow_clear
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return False
     if changed:
-        messages.success(request, _("Đã đổi nhóm của %(n)s xã; các đánh giá chưa duyệt của tỉnh được tính lại theo "
-                                    "nhóm mới.") % {"n": len(changed)})
+        messages.success(
+            request,
+            _("Đã đổi nhóm của %(n)s xã; các đánh giá chưa duyệt của tỉnh được tính lại theo nhóm mới.")
+            % {"n": len(changed)},
+        )
     else:
         messages.info(request, _("Không có nhóm nào thay đổi."))
     return True
@@ -54,8 +61,9 @@ def _assign(request, province, assignments, *, allow_clear: bool) -> bool:
 @login_required
 def commune_groups(request, era, code):
     province = province_for_groups(request.user, era, code)
-    communes = sorted(services.groupable_communes(province).select_related("parent"),
-                      key=lambda u: vietnamese_key(u.name))
+    communes = sorted(
+        services.groupable_communes(province).select_related("parent"), key=lambda u: vietnamese_key(u.name)
+    )
     upload = GroupFileForm()
     if request.method == "POST" and request.POST.get("action") == "upload":
         upload = GroupFileForm(request.POST, request.FILES)
@@ -69,16 +77,23 @@ def commune_groups(request, era, code):
                     return redirect("web:commune_groups", era=era, code=code)
     elif request.method == "POST":
         # The list's selects: one "group-<code>" per commune on the page; only those sent are considered.
-        rows = [(i, unit.code, request.POST[f"group-{unit.code}"]) for i, unit in enumerate(communes, start=1)
-                if f"group-{unit.code}" in request.POST]
+        rows = [
+            (i, unit.code, request.POST[f"group-{unit.code}"])
+            for i, unit in enumerate(communes, start=1)
+            if f"group-{unit.code}" in request.POST
+        ]
         if _assign(request, province, rows, allow_clear=True):
             return redirect("web:commune_groups", era=era, code=code)
     counts = {value: 0 for value, _label in CommuneGroup.choices} | {"": 0}
     for unit in communes:
         counts[unit.commune_group] += 1
     ctx = {
-        "province": province, "communes": communes, "groups": CommuneGroup.choices, "upload": upload,
+        "province": province,
+        "communes": communes,
+        "groups": CommuneGroup.choices,
+        "upload": upload,
         "counts": [(label, counts[value]) for value, label in CommuneGroup.choices],
-        "ungrouped": counts[""], "changes": services.group_changes(province),
+        "ungrouped": counts[""],
+        "changes": services.group_changes(province),
     }
     return render(request, "web/commune_groups.html", ctx)

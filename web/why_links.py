@@ -13,8 +13,10 @@ from ntm.lib.html import escape
 def modal_attrs(url: str) -> str:
     """href, htmx and dialog attributes of a badge's link (escaped, for inside a tag)."""
     u, title = escape(url), escape(gettext("Xem vì sao"))
-    return (f'href="{u}" hx-get="{u}" hx-target="#why-modal-body" hx-swap="innerHTML" data-bs-toggle="modal" '
-            f'data-bs-target="#why-modal" data-testid="why-link" title="{title}"')
+    return (
+        f'href="{u}" hx-get="{u}" hx-target="#why-modal-body" hx-swap="innerHTML" data-bs-toggle="modal" '
+        f'data-bs-target="#why-modal" data-testid="why-link" title="{title}"'
+    )
 
 
 def inner_attrs(url: str) -> str:

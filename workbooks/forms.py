@@ -5,18 +5,23 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from ntm.lib.forms import DayField
 
 
 def too_large_message(size: int) -> str:
     limit = settings.NTM_IMPORT_MAX_BYTES
     return _("Tệp quá lớn (%(size)s MB); tối đa %(max)s MB.") % {
-        "size": formats.number_format(size / 1048576, 1), "max": formats.number_format(limit / 1048576, 1)}
+        "size": formats.number_format(size / 1048576, 1),
+        "max": formats.number_format(limit / 1048576, 1),
+    }
 
 
 class TemplateForm(forms.Form):
     criteria_set = forms.ModelChoiceField(
-        queryset=None, label=pgettext_lazy("một bộ", "Bộ tiêu chí"), empty_label=None,
+        queryset=None,
+        label=pgettext_lazy("một bộ", "Bộ tiêu chí"),
+        empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Bộ tiêu chí này không áp dụng cho đơn vị.")},
     )
     as_of = DayField(
@@ -34,15 +39,18 @@ class TemplateForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp sổ tính (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )
     as_of = DayField(
-        label=gettext_lazy("Ngày đánh giá (không bắt buộc)"), required=False,
+        label=gettext_lazy("Ngày đánh giá (không bắt buộc)"),
+        required=False,
         help_text=gettext_lazy("Nếu nhập, ngày này thay cho ngày ghi trên mọi trang của sổ tính."),
     )
     dry_run = forms.BooleanField(
-        label=gettext_lazy("Chỉ kiểm tra (không ghi)"), required=False,
+        label=gettext_lazy("Chỉ kiểm tra (không ghi)"),
+        required=False,
         help_text=gettext_lazy("Liệt kê lỗi hoặc những gì sẽ thay đổi, không ghi gì vào hệ thống."),
     )
 

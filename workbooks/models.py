@@ -15,7 +15,11 @@ class ImportRecord(models.Model):
         FAILED = "failed", _("Không thành công")
 
     who = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("người nhập"),
     )
     when = models.DateTimeField(_("thời điểm"), auto_now_add=True)

@@ -40,8 +40,7 @@ def template_download(request, era, code):
             name = background.template_file_name(criteria_set, unit, as_of)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-    ctx = {"unit": unit, "form": form, "background": background_needed,
-           "direct_max": background.DIRECT_MAX_COMMUNES}
+    ctx = {"unit": unit, "form": form, "background": background_needed, "direct_max": background.DIRECT_MAX_COMMUNES}
     return render(request, "workbooks/template.html", ctx)
 
 
@@ -55,8 +54,12 @@ def import_upload(request):
         return render(request, "workbooks/import.html", ctx, status=413)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if form.is_valid():
-        job = background.import_start(upload=form.cleaned_data["file"], by=request.user,
-                                      as_of=form.cleaned_data["as_of"], dry_run=form.cleaned_data["dry_run"])
+        job = background.import_start(
+            upload=form.cleaned_data["file"],
+            by=request.user,
+            as_of=form.cleaned_data["as_of"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
         _say_if_waiting(request, job)
         return redirect(job)
     return render(request, "workbooks/import.html", _import_context(form))
@@ -70,6 +73,10 @@ def _say_if_waiting(request, job) -> None:
     # job_start sent the job at once (no transaction is open here): never sent means the broker is down.
     job.refresh_from_db(fields=["status", "enqueued_at"])
     if job.status == JobStatus.QUEUED and job.enqueued_at is None:
-        messages.warning(request, _("Đã nhận tệp, sẽ xử lý khi hệ thống chạy nền hoạt động lại. "
-                                    "Bạn không cần tải lên lại; kết quả sẽ hiện ở trang này."))
-
+        messages.warning(
+            request,
+            _(
+                "Đã nhận tệp, sẽ xử lý khi hệ thống chạy nền hoạt động lại. "
+                "Bạn không cần tải lên lại; kết quả sẽ hiện ở trang này."
+            ),
+        )

@@ -23,12 +23,15 @@ parse_number = values.parse_number  # kept importable from here
 
 class AssessmentCreateForm(forms.Form):
     criteria_set = forms.ModelChoiceField(
-        queryset=None, label=pgettext_lazy("một bộ", "Bộ tiêu chí"), empty_label=None,
+        queryset=None,
+        label=pgettext_lazy("một bộ", "Bộ tiêu chí"),
+        empty_label=None,
         error_messages={"invalid_choice": gettext_lazy("Bộ tiêu chí này không áp dụng cho xã.")},
     )
     as_of = DayField(label=gettext_lazy("Ngày đánh giá"))
     copy_from_latest = forms.BooleanField(
-        label=gettext_lazy("Bắt đầu từ giá trị của lần đánh giá gần nhất"), required=False,
+        label=gettext_lazy("Bắt đầu từ giá trị của lần đánh giá gần nhất"),
+        required=False,
         help_text=gettext_lazy("Sao chép giá trị, kết quả đạt / chưa đạt và ghi chú; không sao chép tệp minh chứng."),
     )
 
@@ -70,8 +73,13 @@ class NoteField(forms.CharField):
     """An evidence note: its new lines as stored, at most NTM_NOTE_MAX_CHARS characters."""
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, strip=False, validators=[notes.validate_note_length],
-                         widget=forms.Textarea(attrs={"maxlength": notes.max_chars()}), **kwargs)
+        super().__init__(
+            required=False,
+            strip=False,
+            validators=[notes.validate_note_length],
+            widget=forms.Textarea(attrs={"maxlength": notes.max_chars()}),
+            **kwargs,
+        )
 
     def to_python(self, value):
         # Browsers send a textarea's new lines as CR LF; stored notes use LF, so an untouched note
@@ -92,7 +100,8 @@ class EntryForm(forms.Form):
     plus the revision the page was rendered from."""
 
     revision = forms.IntegerField(
-        min_value=1, widget=forms.HiddenInput,
+        min_value=1,
+        widget=forms.HiddenInput,
         error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
     )
 
@@ -107,7 +116,10 @@ class EntryForm(forms.Form):
                 self.fields[f"value-{code}"] = IndicatorValueField(indicator=indicator, target_of=target_of)
             else:
                 self.fields[f"met-{code}"] = forms.TypedChoiceField(
-                    choices=MET_CHOICES, coerce=_yes_no, empty_value=None, required=False,
+                    choices=MET_CHOICES,
+                    coerce=_yes_no,
+                    empty_value=None,
+                    required=False,
                 )
             self.fields[f"note-{code}"] = NoteField()
 
@@ -134,7 +146,8 @@ def add_service_errors(form: EntryForm, errors: dict) -> None:
     for code, error_list in errors.items():
         for error in error_list:
             name = {"too_long": f"note-{code}", "invalid_answer": f"met-{code}"}.get(error.code) or (
-                f"value-{code}" if f"value-{code}" in form.fields else f"met-{code}")
+                f"value-{code}" if f"value-{code}" in form.fields else f"met-{code}"
+            )
             form.add_error(name if name in form.fields else None, error)
 
 

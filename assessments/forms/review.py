@@ -12,7 +12,8 @@ STALE_PAGE = _("Trang đã cũ; hãy tải lại trang rồi thao tác lại.")
 
 class StepForm(forms.Form):
     revision = forms.IntegerField(
-        min_value=1, widget=forms.HiddenInput,
+        min_value=1,
+        widget=forms.HiddenInput,
         error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
     )
 
@@ -21,8 +22,10 @@ def _reason_field(label, required_message) -> forms.CharField:
     # The same message as the service's, which checks again (a reason of spaces is no reason, nor
     # one over NTM_NOTE_MAX_CHARS).
     return forms.CharField(
-        label=label, widget=forms.Textarea(attrs={"rows": 3, "maxlength": notes.max_chars()}),
-        error_messages={"required": required_message}, validators=[notes.validate_note_length],
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": notes.max_chars()}),
+        error_messages={"required": required_message},
+        validators=[notes.validate_note_length],
     )
 
 
@@ -49,10 +52,16 @@ class ApproveForm(StepForm):
 
 
 class VerifyForm(StepForm):
-    state = forms.ChoiceField(choices=[
-        (VerificationState.VERIFIED, VerificationState.VERIFIED.label),
-        (VerificationState.FLAGGED, VerificationState.FLAGGED.label),
-    ])
+    state = forms.ChoiceField(
+        choices=[
+            (VerificationState.VERIFIED, VerificationState.VERIFIED.label),
+            (VerificationState.FLAGGED, VerificationState.FLAGGED.label),
+        ]
+    )
     # Required only when flagging: the service says so, in its own words.
-    comment = forms.CharField(label=_("Ý kiến"), required=False, validators=[notes.validate_note_length],
-                              widget=forms.Textarea(attrs={"rows": 2, "maxlength": notes.max_chars()}))
+    comment = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        validators=[notes.validate_note_length],
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": notes.max_chars()}),
+    )

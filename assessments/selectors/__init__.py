@@ -38,7 +38,12 @@ def assessment_with_results(user, pk: int) -> Assessment:
     queryset = (
         assessments_for(user)
         .select_related(
-            "commune", "criteria_set", "created_by", "submitted_by", "returned_by", "approved_by",
+            "commune",
+            "criteria_set",
+            "created_by",
+            "submitted_by",
+            "returned_by",
+            "approved_by",
         )
         .prefetch_related(Prefetch("results", queryset=results))
     )
@@ -72,8 +77,9 @@ def changes_since_previous_approved(assessment: Assessment) -> Comparison:
     assessment for the same set (the latest approved one dated before this one). Two queries."""
     previous = (
         Assessment.objects.approved()
-        .filter(commune_id=assessment.commune_id, criteria_set_id=assessment.criteria_set_id,
-                as_of__lt=assessment.as_of)
+        .filter(
+            commune_id=assessment.commune_id, criteria_set_id=assessment.criteria_set_id, as_of__lt=assessment.as_of
+        )
         .exclude(pk=assessment.pk)
         .order_by("-as_of", "-id")
         .first()
@@ -160,11 +166,18 @@ def _entries(records, fields, labels, subject, *, code_of=lambda record: "", sho
                     changes.append(Change(name, labels[name], _display(name, old), _display(name, new)))
             if not changes:
                 continue
-        entries.append(TimelineEntry(
-            at=record.history_date, user=record.history_user, user_name=_user_name(record.history_user),
-            subject=subject, action=action, indicator_code=code_of(record), changes=changes,
-            reason=record.history_change_reason or "",
-        ))
+        entries.append(
+            TimelineEntry(
+                at=record.history_date,
+                user=record.history_user,
+                user_name=_user_name(record.history_user),
+                subject=subject,
+                action=action,
+                indicator_code=code_of(record),
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
     return entries
 
 
@@ -196,20 +209,29 @@ def assessment_timeline(assessment: Assessment) -> list[TimelineEntry]:
     )
     entries = _entries(assessment_records, ASSESSMENT_FIELDS, _labels(Assessment, ASSESSMENT_FIELDS), "assessment")
     entries += _entries(
-        result_records, RESULT_FIELDS, _labels(IndicatorResult, RESULT_FIELDS), "result",
-        code_of=lambda record: record.indicator.code, show_created=False,
+        result_records,
+        RESULT_FIELDS,
+        _labels(IndicatorResult, RESULT_FIELDS),
+        "result",
+        code_of=lambda record: record.indicator.code,
+        show_created=False,
     )
     for record in evidence_records:
         if record.history_type == "~":
             continue
         name = record.original_name
         old, new = ("", name) if record.history_type == "+" else (name, "")
-        entries.append(TimelineEntry(
-            at=record.history_date, user=record.history_user, user_name=_user_name(record.history_user),
-            subject="evidence", action=ACTIONS[record.history_type], indicator_code=record.result.indicator.code,
-            changes=[Change("file", _("tệp minh chứng"), old or "—", new or "—")],
-            reason=record.history_change_reason or "",
-        ))
+        entries.append(
+            TimelineEntry(
+                at=record.history_date,
+                user=record.history_user,
+                user_name=_user_name(record.history_user),
+                subject="evidence",
+                action=ACTIONS[record.history_type],
+                indicator_code=record.result.indicator.code,
+                changes=[Change("file", _("tệp minh chứng"), old or "—", new or "—")],
+                reason=record.history_change_reason or "",
+            )
+        )
     entries.sort(key=lambda entry: entry.at)
     return entries
-

@@ -49,8 +49,9 @@ def free_as_of(commune: AdministrativeUnit, criteria_set: CriteriaSet | None, to
     if criteria_set is None:
         return first
     taken = set(
-        Assessment.objects.filter(commune=commune, criteria_set=criteria_set, as_of__gte=first)
-        .values_list("as_of", flat=True)
+        Assessment.objects.filter(commune=commune, criteria_set=criteria_set, as_of__gte=first).values_list(
+            "as_of", flat=True
+        )
     )
     year_end = datetime.date(first.year, 12, 31)
     candidates = [first]
@@ -96,8 +97,13 @@ class CommuneOverview:
 
 
 def last_change(assessment: Assessment) -> datetime.datetime:
-    stamps = [assessment.created_at, assessment.summary_updated_at, assessment.submitted_at,
-              assessment.returned_at, assessment.approved_at]
+    stamps = [
+        assessment.created_at,
+        assessment.summary_updated_at,
+        assessment.submitted_at,
+        assessment.returned_at,
+        assessment.approved_at,
+    ]
     return max(s for s in stamps if s is not None)
 
 
@@ -106,10 +112,7 @@ def _sets_due(commune, sets, assessments, today: datetime.date) -> list[Criteria
     if (commune.valid_to and commune.valid_to < today) or (commune.valid_from and commune.valid_from > today):
         return []
     done = {a.criteria_set_id for a in assessments if a.as_of.year == today.year}
-    return [
-        cs for cs in sets
-        if (cs.period_start or 0) <= today.year <= (cs.period_end or 9999) and cs.pk not in done
-    ]
+    return [cs for cs in sets if (cs.period_start or 0) <= today.year <= (cs.period_end or 9999) and cs.pk not in done]
 
 
 def my_communes(user) -> list[CommuneOverview]:
@@ -133,12 +136,16 @@ def my_communes(user) -> list[CommuneOverview]:
         latest = {}
         for a in rows:
             latest.setdefault(a.criteria_set_id, a)
-        overviews.append(CommuneOverview(
-            commune=commune, assessments=rows, latest=list(latest.values()),
-            returned=[a for a in rows if a.status == Status.RETURNED],
-            drafts=[a for a in rows if a.status == Status.DRAFT],
-            sets_due=_sets_due(commune, applicable_sets(commune, sets), rows, today),
-        ))
+        overviews.append(
+            CommuneOverview(
+                commune=commune,
+                assessments=rows,
+                latest=list(latest.values()),
+                returned=[a for a in rows if a.status == Status.RETURNED],
+                drafts=[a for a in rows if a.status == Status.DRAFT],
+                sets_due=_sets_due(commune, applicable_sets(commune, sets), rows, today),
+            )
+        )
     return overviews
 
 
@@ -204,8 +211,14 @@ def entry_blocks(assessment: Assessment) -> list[Block]:
         for result in results:
             indicator = result.indicator
             shown = format_number(result.value) if indicator.kind == IndicatorKind.NUMERIC else result.met
-            row = EntryRow(result=result, indicator=indicator, anchor=anchor_for(indicator.code),
-                      shown=shown, note=result.note, met=result.met)
+            row = EntryRow(
+                result=result,
+                indicator=indicator,
+                anchor=anchor_for(indicator.code),
+                shown=shown,
+                note=result.note,
+                met=result.met,
+            )
             if indicator.kind == IndicatorKind.NUMERIC and not result.target_applied:
                 book = book or TargetBook.of(assessment.criteria_set)
                 row.target_reason = book.resolve(book.by_id[indicator.id], assessment.commune, assessment.as_of).reason

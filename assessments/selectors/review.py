@@ -35,7 +35,12 @@ def assessment_for_page(user, pk: int) -> Assessment:
     queryset = (
         assessments_for(user)
         .select_related(
-            "commune__parent__parent", "criteria_set", "created_by", "submitted_by", "returned_by", "approved_by",
+            "commune__parent__parent",
+            "criteria_set",
+            "created_by",
+            "submitted_by",
+            "returned_by",
+            "approved_by",
         )
         .prefetch_related(Prefetch("results", queryset=_results_for_page()))
         .annotate(rescore_crosswalk_id=newest_crosswalk_id())  # "Chấm lại theo bộ mới" (criteria.crosswalks)
@@ -48,9 +53,7 @@ def assessment_for_page(user, pk: int) -> Assessment:
 
 def assessment_with_place(user, pk: int) -> Assessment:
     """The assessment `user` may see with its set and the commune's parents (one query); a 404 otherwise."""
-    assessment = (
-        assessments_for(user).select_related("commune__parent__parent", "criteria_set").filter(pk=pk).first()
-    )
+    assessment = assessments_for(user).select_related("commune__parent__parent", "criteria_set").filter(pk=pk).first()
     if assessment is None:
         raise Http404(_("Không tìm thấy đánh giá."))
     return assessment
@@ -125,7 +128,9 @@ class CriterionChange:
     new_met: bool
 
 
-def criteria_changes(assessment: Assessment, comparison: Comparison, rows: list[ReviewCriterionRow]) -> list[CriterionChange]:
+def criteria_changes(
+    assessment: Assessment, comparison: Comparison, rows: list[ReviewCriterionRow]
+) -> list[CriterionChange]:
     """Criteria met in one of the two assessments and not in the other, read from their stored
     summaries (`unmet` lists every criterion not met), so no query."""
     if comparison.previous is None:
@@ -179,8 +184,7 @@ def review_queue_for(user) -> QuerySet[Assessment]:
 
 def _officer_memberships(user) -> list:
     return [
-        m for m in permissions.memberships_of(user)
-        if m.role == Role.DEPARTMENT_OFFICER and m.department_id is not None
+        m for m in permissions.memberships_of(user) if m.role == Role.DEPARTMENT_OFFICER and m.department_id is not None
     ]
 
 
@@ -200,8 +204,11 @@ def verification_queue_for(user) -> QuerySet[Assessment]:
     mine = reduce(
         or_,
         (
-            Q(commune__era=m.unit.era, commune__path__startswith=m.unit.path,
-              results__indicator__criterion__department_id=m.department_id)
+            Q(
+                commune__era=m.unit.era,
+                commune__path__startswith=m.unit.path,
+                results__indicator__criterion__department_id=m.department_id,
+            )
             for m in memberships
         ),
         Q(pk__in=[]),
@@ -228,7 +235,8 @@ def results_to_verify(assessment: Assessment, department_ids: set[int]) -> list[
 
 
 def result_to_verify(assessment: Assessment, department_ids: set[int], result_pk: int) -> IndicatorResult | None:
-    return _results_for_page().filter(
-        assessment=assessment, indicator__criterion__department_id__in=department_ids, pk=result_pk
-    ).first()
-
+    return (
+        _results_for_page()
+        .filter(assessment=assessment, indicator__criterion__department_id__in=department_ids, pk=result_pk)
+        .first()
+    )

@@ -52,8 +52,11 @@ class TargetBook:
     def resolve(self, indicator: Indicator, commune: AdministrativeUnit, as_of: datetime.date) -> Resolution:
         """The target (criteria.targets' rule) and, when none applies, the reason."""
         return resolve(
-            indicator, self.variants[indicator.id],
-            region=commune.region, group=commune.commune_group, year=as_of.year,
+            indicator,
+            self.variants[indicator.id],
+            region=commune.region,
+            group=commune.commune_group,
+            year=as_of.year,
         )
 
     def target_for(self, indicator: Indicator, commune: AdministrativeUnit, as_of: datetime.date):
@@ -81,8 +84,12 @@ class TargetBook:
     def summarize_codes(self, met_by_code: dict, undetermined: set[str]) -> rollup.Summary:
         """The summary of met by code, with the set's completeness and level (rollup.summarize)."""
         return rollup.summarize(
-            self.shape, met_by_code, undetermined=undetermined, set_complete=self.gaps.complete,
-            indicators_stated=self.gaps.indicators_stated, level=self.criteria_set.level,
+            self.shape,
+            met_by_code,
+            undetermined=undetermined,
+            set_complete=self.gaps.complete,
+            indicators_stated=self.gaps.indicators_stated,
+            level=self.criteria_set.level,
         )
 
     @staticmethod
@@ -100,7 +107,9 @@ class TargetBook:
         missing = []
         for indicator in self.indicators:
             result = by_indicator.get(indicator.id)
-            answer = None if result is None else (result.value if indicator.kind == IndicatorKind.NUMERIC else result.met)
+            answer = (
+                None if result is None else (result.value if indicator.kind == IndicatorKind.NUMERIC else result.met)
+            )
             if answer is None:
                 missing.append(indicator.code)
         return missing

@@ -14,8 +14,10 @@ from ntm.lib import notes
 
 def lock(assessment: Assessment) -> Assessment:
     """The assessment's row, re-read under SELECT … FOR UPDATE with its commune and set."""
-    locked = Assessment.objects.select_for_update(of=("self",)).select_related("commune", "criteria_set").get(
-        pk=assessment.pk
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("commune", "criteria_set")
+        .get(pk=assessment.pk)
     )
     return locked
 
@@ -64,9 +66,7 @@ def changed_since(assessment: Assessment, revision: int) -> list[str]:
 def stale_error(assessment: Assessment, codes: list[str]) -> ValidationError:
     params = {"indicators": codes, "codes": ", ".join(codes), "revision": assessment.revision}
     if codes:
-        message = _(
-            "Đánh giá vừa được người khác sửa ở các chỉ tiêu %(codes)s; hãy tải lại trang để xem thay đổi."
-        )
+        message = _("Đánh giá vừa được người khác sửa ở các chỉ tiêu %(codes)s; hãy tải lại trang để xem thay đổi.")
     else:
         message = _("Đánh giá vừa được người khác sửa; hãy tải lại trang để xem thay đổi.")
     return ValidationError(message, code="stale", params=params)

@@ -63,11 +63,13 @@ def _carried(book: TargetBook, crosswalk, source, *, commune, criteria_set, as_o
     if crosswalk.to_set_id != criteria_set.pk:
         raise ValidationError(_("Bảng chuyển đổi không dẫn tới bộ tiêu chí này."), code="crosswalk_other_set")
     if source is None or source.criteria_set_id != crosswalk.from_set_id:
-        raise ValidationError(_("Cần một đánh giá theo bộ tiêu chí cũ của bảng chuyển đổi."),
-                              code="crosswalk_no_source")
+        raise ValidationError(
+            _("Cần một đánh giá theo bộ tiêu chí cũ của bảng chuyển đổi."), code="crosswalk_no_source"
+        )
     if source.commune_id != commune.pk:
-        raise ValidationError(_("Chỉ chuyển được kết quả của chính xã này, không phải của xã khác."),
-                              code="crosswalk_other_commune")
+        raise ValidationError(
+            _("Chỉ chuyển được kết quả của chính xã này, không phải của xã khác."), code="crosswalk_other_commune"
+        )
     old = _answers_of(source)
     carried = {}
     for new_id, link in links_of(crosswalk).items():
@@ -80,15 +82,26 @@ def _carried(book: TargetBook, crosswalk, source, *, commune, criteria_set, as_o
                 values.clean_value(result.value, indicator=indicator, target=book.target_for(indicator, commune, as_of))
             except ValidationError:
                 continue
-        carried[new_id] = IndicatorResult(indicator_id=new_id, value=result.value if indicator.kind == IndicatorKind.NUMERIC
-                                          else None, met=result.met, note=result.note)
+        carried[new_id] = IndicatorResult(
+            indicator_id=new_id,
+            value=result.value if indicator.kind == IndicatorKind.NUMERIC else None,
+            met=result.met,
+            note=result.note,
+        )
     return carried
 
 
 @transaction.atomic
 def assessment_create(
-    *, commune: AdministrativeUnit, criteria_set: CriteriaSet, as_of: datetime.date, by=None, is_demo: bool = False,
-    copy_from_latest: bool = False, from_crosswalk=None, source: Assessment | None = None,
+    *,
+    commune: AdministrativeUnit,
+    criteria_set: CriteriaSet,
+    as_of: datetime.date,
+    by=None,
+    is_demo: bool = False,
+    copy_from_latest: bool = False,
+    from_crosswalk=None,
+    source: Assessment | None = None,
 ) -> Assessment:
     """Create a draft with one result per indicator of the set.
 
@@ -110,7 +123,8 @@ def assessment_create(
     else:
         source = (
             Assessment.objects.latest_for(commune=commune, criteria_set=criteria_set, statuses=None)
-            if copy_from_latest else None
+            if copy_from_latest
+            else None
         )
         previous = _answers_of(source)
     assessment = Assessment(commune=commune, criteria_set=criteria_set, as_of=as_of, created_by=by, is_demo=is_demo)
@@ -121,18 +135,29 @@ def assessment_create(
         if indicator.kind == IndicatorKind.NUMERIC:
             answer = None
         met, text = book.evaluate(indicator, commune, as_of, value=value, answer=answer)
-        results.append(IndicatorResult(
-            indicator=indicator, value=value, met=met, note=note, target_applied=text, updated_by=by,
-        ))
+        results.append(
+            IndicatorResult(
+                indicator=indicator,
+                value=value,
+                met=met,
+                note=note,
+                target_applied=text,
+                updated_by=by,
+            )
+        )
     assessment.apply_summary(book.summarize(results))
     assessment.summary_updated_at = timezone.now()
     reason = (
-        _("Sao chép kết quả từ đánh giá ngày %(date)s.") % {"date": formats.date_format(source.as_of, "SHORT_DATE_FORMAT")}
-        if source else ""
+        _("Sao chép kết quả từ đánh giá ngày %(date)s.")
+        % {"date": formats.date_format(source.as_of, "SHORT_DATE_FORMAT")}
+        if source
+        else ""
     )
     if from_crosswalk is not None:
         reason = _("Chuyển kết quả từ đánh giá ngày %(date)s theo bộ “%(set)s” (bảng chuyển đổi chỉ tiêu).") % {
-            "date": formats.date_format(source.as_of, "SHORT_DATE_FORMAT"), "set": source.criteria_set.code}
+            "date": formats.date_format(source.as_of, "SHORT_DATE_FORMAT"),
+            "set": source.criteria_set.code,
+        }
     if by is not None:
         assessment._history_user = by
     assessment._change_reason = reason
@@ -154,8 +179,9 @@ def _not_editable_message(assessment: Assessment) -> str:
 
 def check_editable(assessment: Assessment) -> None:
     if not assessment.is_editable:
-        raise ValidationError(_not_editable_message(assessment), code="not_editable",
-                              params={"status": assessment.status})
+        raise ValidationError(
+            _not_editable_message(assessment), code="not_editable", params={"status": assessment.status}
+        )
 
 
 @transaction.atomic
@@ -223,8 +249,12 @@ def _apply_entry(book: TargetBook, assessment: Assessment, result: IndicatorResu
     value = entry.get("value", result.value)
     answer = entry.get("met", result.met)
     met, text = book.evaluate(indicator, assessment.commune, assessment.as_of, value=value, answer=answer)
-    new = {"value": None if value is None else Decimal(value), "met": met, "target_applied": text,
-           "note": entry.get("note", result.note)}
+    new = {
+        "value": None if value is None else Decimal(value),
+        "met": met,
+        "target_applied": text,
+        "note": entry.get("note", result.note),
+    }
     if all(getattr(result, k) == v for k, v in new.items()):
         return False
     entered_changed = any(getattr(result, k) != new[k] for k in ENTERED_FIELDS)
@@ -253,7 +283,9 @@ def assessment_recompute_summary(*, assessment: Assessment, book: TargetBook | N
         results = list(assessment.results.all())
         for result in results:
             indicator = book.by_id[result.indicator_id]
-            met, text = book.evaluate(indicator, assessment.commune, assessment.as_of, value=result.value, answer=result.met)
+            met, text = book.evaluate(
+                indicator, assessment.commune, assessment.as_of, value=result.value, answer=result.met
+            )
             if (met, text) != (result.met, result.target_applied):
                 result.met, result.target_applied = met, text
                 result.save(update_fields=["met", "target_applied"])

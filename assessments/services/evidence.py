@@ -39,7 +39,8 @@ def clean_name(name: str) -> str:
 def declared_too_large_error() -> ValidationError:
     """An upload refused on its declared size (Content-Length), before its body is read."""
     return ValidationError(
-        _("Tệp tải lên lớn hơn giới hạn %(limit)s."), code="too_large",
+        _("Tệp tải lên lớn hơn giới hạn %(limit)s."),
+        code="too_large",
         params={"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
     )
 
@@ -51,17 +52,22 @@ def check_upload(upload) -> filetypes.FileType:
         raise ValidationError(_("Tệp “%(name)s” rỗng."), code="empty", params={"name": name})
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            _("Tệp “%(name)s” lớn hơn giới hạn %(limit)s."), code="too_large",
+            _("Tệp “%(name)s” lớn hơn giới hạn %(limit)s."),
+            code="too_large",
             params={"name": name, "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
         )
     detected = filetypes.detect(upload)
     if detected is None or detected.kind not in settings.EVIDENCE_ALLOWED_TYPES:
-        allowed = ", ".join(filetypes.TYPES[k].extension.upper() for k in settings.EVIDENCE_ALLOWED_TYPES
-                            if k in filetypes.TYPES)
+        allowed = ", ".join(
+            filetypes.TYPES[k].extension.upper() for k in settings.EVIDENCE_ALLOWED_TYPES if k in filetypes.TYPES
+        )
         raise ValidationError(
-            _("Tệp “%(name)s” không thuộc loại được nhận (%(allowed)s). Loại tệp được xác định theo nội dung, "
-              "không theo phần mở rộng của tên tệp."),
-            code="file_type", params={"name": name, "allowed": allowed},
+            _(
+                "Tệp “%(name)s” không thuộc loại được nhận (%(allowed)s). Loại tệp được xác định theo nội dung, "
+                "không theo phần mở rộng của tên tệp."
+            ),
+            code="file_type",
+            params={"name": name, "allowed": allowed},
         )
     return detected
 
@@ -73,8 +79,11 @@ def evidence_file_add(*, result: IndicatorResult, upload, by) -> EvidenceFile:
     _check_can_edit(by, locked)
     detected = check_upload(upload)
     evidence = EvidenceFile(
-        result=result, original_name=clean_name(upload.name), content_type=detected.content_type,
-        size=upload.size, uploaded_by=by,
+        result=result,
+        original_name=clean_name(upload.name),
+        content_type=detected.content_type,
+        size=upload.size,
+        uploaded_by=by,
     )
     evidence.file.save(f"{uuid.uuid4().hex}.{detected.extension}", upload, save=False)
     evidence._history_user = by

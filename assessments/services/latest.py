@@ -35,14 +35,19 @@ def refresh_rows(model, scope: Q) -> None:
     pairs.filter(is_latest_approved=True).update(is_latest_approved=False)
     winners = (
         pairs.filter(status="approved")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("commune_id"), F("criteria_set_id")],
-                              order_by=[F("as_of").desc(), F("id").desc()]))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("commune_id"), F("criteria_set_id")],
+                order_by=[F("as_of").desc(), F("id").desc()],
+            )
+        )
         .filter(rank=1)
         .values_list("id", flat=True)
     )
     ids = list(winners)  # a list: some databases refuse to update a table read in the same statement
     for start in range(0, len(ids), 5000):
-        model.objects.filter(id__in=ids[start:start + 5000]).update(is_latest_approved=True)
+        model.objects.filter(id__in=ids[start : start + 5000]).update(is_latest_approved=True)
 
 
 def latest_approved_refresh_for(assessment: Assessment) -> None:

@@ -22,7 +22,10 @@ class Preview:
 
 
 def assessment_preview(
-    *, assessment: Assessment, entries: dict, book: TargetBook | None = None,
+    *,
+    assessment: Assessment,
+    entries: dict,
+    book: TargetBook | None = None,
     results: list[IndicatorResult] | None = None,
 ) -> Preview:
     """The summary of `assessment` if `entries` (as for indicator_results_update) were saved.

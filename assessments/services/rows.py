@@ -22,11 +22,13 @@ def rows_update(model, rows: list, fields: list[str]) -> None:
     casts = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in typed)
     aliases = ["pk", *(f"c{i}" for i in range(len(columns)))]
     table = qn(meta.db_table)
-    assignments = ", ".join(f"{qn(field.column)} = v.{alias}" for field, alias in zip(columns, aliases[1:], strict=True))
+    assignments = ", ".join(
+        f"{qn(field.column)} = v.{alias}" for field, alias in zip(columns, aliases[1:], strict=True)
+    )
     per_batch = max(1, (connection.features.max_query_params or 10_000) // len(typed))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_batch):
-            batch = rows[start:start + per_batch]
+            batch = rows[start : start + per_batch]
             params = []
             for row in batch:
                 params.append(meta.pk.get_db_prep_value(row.pk, connection))

@@ -103,25 +103,31 @@ def clean_value(raw, *, indicator, target=None) -> Decimal | None:
     if _blank(raw):
         return None
     if indicator.kind != IndicatorKind.NUMERIC:
-        raise ValidationError(_("Chỉ tiêu này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận một giá trị số."),
-                              code="not_numeric")
+        raise ValidationError(
+            _("Chỉ tiêu này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận một giá trị số."), code="not_numeric"
+        )
     number = to_decimal(raw)
     if number is None:
         raise ValidationError(_("“%(value)s” không phải là số."), code="invalid", params={"value": shown(raw)})
     target_value = getattr(target, "value", None) if target is not None else indicator.target_value
     allow_negative = target_value is not None and target_value < 0
     if is_percent(indicator, target) and (number > 100 or (number < 0 and not allow_negative)):
-        raise ValidationError(_("Tỷ lệ phần trăm phải từ 0 đến 100, không phải %(value)s."), code="over_100",
-                              params={"value": shown(raw)})
+        raise ValidationError(
+            _("Tỷ lệ phần trăm phải từ 0 đến 100, không phải %(value)s."), code="over_100", params={"value": shown(raw)}
+        )
     if number < 0 and not allow_negative:
-        raise ValidationError(_("Giá trị phải là số không âm, không phải %(value)s."), code="negative",
-                              params={"value": shown(raw)})
+        raise ValidationError(
+            _("Giá trị phải là số không âm, không phải %(value)s."), code="negative", params={"value": shown(raw)}
+        )
     rounded = number.quantize(PLACES, rounding=ROUND_HALF_UP) if abs(number) < LIMIT else None
     if rounded is None or abs(rounded) >= LIMIT:
         raise ValidationError(
-            _("Số %(value)s quá lớn; tối đa %(max)s."), code="too_large",
-            params={"value": shown(raw), "max": formats.number_format(LIMIT - PLACES, DECIMAL_PLACES,
-                                                                      use_l10n=True, force_grouping=True)},
+            _("Số %(value)s quá lớn; tối đa %(max)s."),
+            code="too_large",
+            params={
+                "value": shown(raw),
+                "max": formats.number_format(LIMIT - PLACES, DECIMAL_PLACES, use_l10n=True, force_grouping=True),
+            },
         )
     return rounded
 
@@ -136,8 +142,11 @@ def clean_answer(raw, *, indicator) -> bool | None:
     answer = {"1": True, "0": False, "true": True, "false": False}.get(str(raw).strip().lower())
     if answer is not None and not isinstance(raw, float):
         return answer
-    raise ValidationError(_("Chỉ tiêu này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận “%(value)s”."),
-                          code="invalid_answer", params={"value": shown(raw)})
+    raise ValidationError(
+        _("Chỉ tiêu này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận “%(value)s”."),
+        code="invalid_answer",
+        params={"value": shown(raw)},
+    )
 
 
 def clean_entry(entry: dict, *, indicator, target=None) -> dict:
@@ -146,9 +155,12 @@ def clean_entry(entry: dict, *, indicator, target=None) -> dict:
     cleaned, errors = dict(entry), []
     if indicator.kind == IndicatorKind.NUMERIC:
         cleaned.pop("met", None)  # computed from the value (TargetBook.evaluate), never taken as sent
-    checks = (("value", lambda raw: clean_value(raw, indicator=indicator, target=target)),
-              ("met", lambda raw: clean_answer(raw, indicator=indicator)),
-              ("note", notes.clean_note), ("reason", notes.clean_note))
+    checks = (
+        ("value", lambda raw: clean_value(raw, indicator=indicator, target=target)),
+        ("met", lambda raw: clean_answer(raw, indicator=indicator)),
+        ("note", notes.clean_note),
+        ("reason", notes.clean_note),
+    )
     for key, check in checks:
         if key in cleaned:
             try:

@@ -34,20 +34,17 @@ def assessment_submit(*, assessment: Assessment, by, expected_revision: int | No
         permissions.has_role(by, locked.commune, Role.COMMUNE_STAFF),
         _("Chỉ cán bộ xã mới gửi được đánh giá của xã mình."),
     )
-    common.require_status(
-        locked, EDITABLE_STATUSES, _("Chỉ gửi được đánh giá đang là nháp hoặc bị trả lại.")
-    )
+    common.require_status(locked, EDITABLE_STATUSES, _("Chỉ gửi được đánh giá đang là nháp hoặc bị trả lại."))
     common.check_revision(locked, expected_revision)
     missing = TargetBook.of(locked.criteria_set).unanswered(locked.results.all())
     if missing:
         raise ValidationError(
             _("Chưa nhập kết quả cho các chỉ tiêu %(codes)s; hãy nhập đủ trước khi gửi."),
-            code="incomplete", params={"indicators": missing, "codes": ", ".join(missing)},
+            code="incomplete",
+            params={"indicators": missing, "codes": ", ".join(missing)},
         )
     locked.status, locked.submitted_by, locked.submitted_at = Status.SUBMITTED, by, timezone.now()
-    common.save_step(
-        locked, by=by, stored_status=stored_status, fields=["status", "submitted_by", "submitted_at"]
-    )
+    common.save_step(locked, by=by, stored_status=stored_status, fields=["status", "submitted_by", "submitted_at"])
     return _finish(assessment, locked)
 
 
@@ -57,13 +54,16 @@ def submit_warnings(assessment: Assessment) -> list[str]:
     codes = [code for item in assessment.undetermined for code in item["codes"]]
     if not codes:
         return []
-    return [ngettext(
-        "%(n)s chỉ tiêu chưa xác định được (chưa có ngưỡng áp dụng): %(codes)s. Đánh giá vẫn được gửi; "
-        "người thẩm định sẽ thấy các chỉ tiêu này riêng.",
-        "%(n)s chỉ tiêu chưa xác định được (chưa có ngưỡng áp dụng): %(codes)s. Đánh giá vẫn được gửi; "
-        "người thẩm định sẽ thấy các chỉ tiêu này riêng.",
-        len(codes),
-    ) % {"n": len(codes), "codes": ", ".join(codes)}]
+    return [
+        ngettext(
+            "%(n)s chỉ tiêu chưa xác định được (chưa có ngưỡng áp dụng): %(codes)s. Đánh giá vẫn được gửi; "
+            "người thẩm định sẽ thấy các chỉ tiêu này riêng.",
+            "%(n)s chỉ tiêu chưa xác định được (chưa có ngưỡng áp dụng): %(codes)s. Đánh giá vẫn được gửi; "
+            "người thẩm định sẽ thấy các chỉ tiêu này riêng.",
+            len(codes),
+        )
+        % {"n": len(codes), "codes": ", ".join(codes)}
+    ]
 
 
 def _check_reviewer(by, locked: Assessment, status_message: str) -> None:
@@ -85,7 +85,10 @@ def assessment_return(*, assessment: Assessment, reason: str, by, expected_revis
     locked.status, locked.return_reason = Status.RETURNED, reason
     locked.returned_by, locked.returned_at = by, timezone.now()
     common.save_step(
-        locked, by=by, stored_status=stored_status, reason=reason,
+        locked,
+        by=by,
+        stored_status=stored_status,
+        reason=reason,
         fields=["status", "return_reason", "returned_by", "returned_at"],
     )
     return _finish(assessment, locked)
@@ -116,7 +119,8 @@ def _check_confirmed(locked: Assessment, confirm_unverified: bool) -> None:
         parts.append(_("cần xem lại: %(codes)s") % {"codes": ", ".join(flagged)})
     raise ValidationError(
         _("Còn chỉ tiêu %(list)s. Hãy xác nhận đã xem các chỉ tiêu này để vẫn duyệt.") % {"list": "; ".join(parts)},
-        code="needs_confirmation", params={"unchecked": unchecked, "flagged": flagged},
+        code="needs_confirmation",
+        params={"unchecked": unchecked, "flagged": flagged},
     )
 
 
@@ -148,9 +152,7 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by, expected_revis
     "returned" with the reason as its return reason; the approval stays in the history."""
     locked = common.lock(assessment)
     stored_status = locked.status  # before this step changes it
-    common.require(
-        permissions.can_reopen(by, locked), _("Chỉ quản trị bộ tiêu chí mới mở lại được đánh giá đã duyệt.")
-    )
+    common.require(permissions.can_reopen(by, locked), _("Chỉ quản trị bộ tiêu chí mới mở lại được đánh giá đã duyệt."))
     common.require_status(locked, (Status.APPROVED,), _("Chỉ mở lại được đánh giá đã duyệt."))
     reason = common.require_reason(reason, _("Hãy nêu lý do mở lại đánh giá."))
     common.check_revision(locked, expected_revision)
@@ -159,9 +161,20 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by, expected_revis
     locked.approved_by, locked.approved_at = None, None
     locked.is_latest_approved = False  # no longer approved; the save flags the approval before it (models)
     common.save_step(
-        locked, by=by, reason=reason, stored_status=stored_status, reopening=True,
-        fields=["status", "return_reason", "returned_by", "returned_at", "approved_by", "approved_at",
-                "is_latest_approved"],
+        locked,
+        by=by,
+        reason=reason,
+        stored_status=stored_status,
+        reopening=True,
+        fields=[
+            "status",
+            "return_reason",
+            "returned_by",
+            "returned_at",
+            "approved_by",
+            "approved_at",
+            "is_latest_approved",
+        ],
     )
     return _finish(assessment, locked)
 
@@ -216,11 +229,11 @@ def assessment_withdraw(*, assessment: Assessment, by, expected_revision: int | 
     common.check_revision(locked, expected_revision)
     if locked.results.filter(verified_at__gte=locked.submitted_at).exists():
         raise ValidationError(
-            _("Phòng, ban chuyên môn đã bắt đầu rà soát đánh giá này nên không rút lại được; hãy liên hệ người thẩm định."),
+            _(
+                "Phòng, ban chuyên môn đã bắt đầu rà soát đánh giá này nên không rút lại được; hãy liên hệ người thẩm định."
+            ),
             code="review_started",
         )
     locked.status = Status.DRAFT
-    common.save_step(
-        locked, by=by, stored_status=stored_status, fields=["status"], reason=_("Xã rút lại để sửa.")
-    )
+    common.save_step(locked, by=by, stored_status=stored_status, fields=["status"], reason=_("Xã rút lại để sửa."))
     return _finish(assessment, locked)

@@ -48,7 +48,9 @@ def assessment_create(request, era, code):
     chosen = next((cs for cs in sets if cs.code == request.GET.get("set")), None)
     default_set = chosen or next(iter(queryset), None)
     form = forms.AssessmentCreateForm(
-        request.POST or None, criteria_sets=queryset, commune=commune,
+        request.POST or None,
+        criteria_sets=queryset,
+        commune=commune,
         initial={"criteria_set": chosen} if chosen else None,
         proposed_as_of=entry.free_as_of(commune, default_set, timezone.localdate()),
     )
@@ -100,7 +102,9 @@ def _preview(assessment, form):
     """The summary and per-indicator results of the form's valid values (invalid ones count as empty)."""
     form.is_valid()
     return services.assessment_preview(
-        assessment=assessment, entries=form.entries(valid_only=True), results=list(assessment.results.all()),
+        assessment=assessment,
+        entries=form.entries(valid_only=True),
+        results=list(assessment.results.all()),
     )
 
 
@@ -122,13 +126,16 @@ def _render_edit(request, assessment, *, form=None, stale=(), missing=(), stale_
     if blocks and not any(b.expanded for b in blocks):
         blocks[0].expanded = True
     ctx = {
-        "assessment": assessment, "blocks": blocks, "summary": summary,
+        "assessment": assessment,
+        "blocks": blocks,
+        "summary": summary,
         "revision": form["revision"].value() if form is not None and form.is_bound else assessment.revision,
         "stale": [_link(blocks, code) for code in stale],
         "stale_message": stale_message,
         "missing_groups": [(b.criterion, rows) for b in blocks if (rows := [r for r in b.rows if r.missing])],
         "form_errors": [*form.non_field_errors(), *form.errors.get("revision", [])]
-        if form is not None and form.is_bound else [],
+        if form is not None and form.is_bound
+        else [],
     }
     return render(request, "web/entry/edit.html", ctx, status=status)
 
@@ -160,7 +167,9 @@ def _save(request, assessment, form) -> str | None:
         return "invalid"
     try:
         services.indicator_results_update(
-            assessment=assessment, entries=form.entries(), by=request.user,
+            assessment=assessment,
+            entries=form.entries(),
+            by=request.user,
             expected_revision=form.cleaned_data["revision"],
         )
     except ValidationError as exc:
@@ -245,8 +254,11 @@ def assessment_submit(request, pk):
         if first.code not in ("incomplete", "stale"):
             messages.error(request, " ".join(exc.messages))
         return _render_edit(
-            request, assessment, missing=codes if first.code == "incomplete" else (),
-            stale=codes if first.code == "stale" else (), stale_message=" ".join(exc.messages),
+            request,
+            assessment,
+            missing=codes if first.code == "incomplete" else (),
+            stale=codes if first.code == "stale" else (),
+            stale_message=" ".join(exc.messages),
         )
     messages.success(request, _("Đã gửi đánh giá đi thẩm định."))
     for warning in services.submit_warnings(assessment):
@@ -283,9 +295,14 @@ def _evidence_response(request, assessment, result, *, error: str = ""):
     """The indicator's evidence block (htmx), or back to the entry form at that indicator."""
     if request.headers.get("HX-Request"):
         files = list(EvidenceFile.objects.filter(result=result).order_by("uploaded_at", "id"))
-        ctx = {"assessment": assessment, "row": entry.EntryRow(result=result, indicator=result.indicator,
-                                                          anchor=entry.anchor_for(result.indicator.code)),
-               "files": files, "evidence_error": error}
+        ctx = {
+            "assessment": assessment,
+            "row": entry.EntryRow(
+                result=result, indicator=result.indicator, anchor=entry.anchor_for(result.indicator.code)
+            ),
+            "files": files,
+            "evidence_error": error,
+        }
         return render(request, "web/entry/_evidence.html", ctx)
     if error:
         messages.error(request, error)
@@ -322,9 +339,11 @@ def evidence_remove(request, pk, evidence_pk):
     assessment, editable = _editable(request, pk)
     if not editable:
         return _refused(request, assessment)
-    evidence = EvidenceFile.objects.select_related("result__indicator").filter(
-        result__assessment=assessment, pk=evidence_pk
-    ).first()
+    evidence = (
+        EvidenceFile.objects.select_related("result__indicator")
+        .filter(result__assessment=assessment, pk=evidence_pk)
+        .first()
+    )
     if evidence is None:
         raise Http404(_("Không tìm thấy tệp minh chứng."))
     result = evidence.result

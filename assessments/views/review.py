@@ -41,8 +41,7 @@ def _actions(user, assessment) -> Actions:
         edit=permissions.can_edit_assessment(user, assessment),
         review=assessment.status == Status.SUBMITTED and permissions.can_review(user, assessment),
         reopen=assessment.status == Status.APPROVED and permissions.can_reopen(user, assessment),
-        verify=assessment.status == Status.SUBMITTED
-        and bool(permissions.department_ids_for(user, assessment.commune)),
+        verify=assessment.status == Status.SUBMITTED and bool(permissions.department_ids_for(user, assessment.commune)),
         withdraw=assessment.status == Status.SUBMITTED
         and permissions.has_role(user, assessment.commune, Role.COMMUNE_STAFF),
     )
@@ -70,7 +69,10 @@ def _unseen_errors(sent: dict, actions: Actions) -> list[str]:
     """The refused form's errors that no visible field shows: the hidden revision's, and all of them
     when the form is no longer offered (the assessment moved on since the page was drawn)."""
     offered = {
-        "return": actions.review, "approve": actions.review, "reopen": actions.reopen, "withdraw": actions.withdraw,
+        "return": actions.review,
+        "approve": actions.review,
+        "reopen": actions.reopen,
+        "withdraw": actions.withdraw,
     }
     errors = []
     for name, form in sent.items():
@@ -141,7 +143,10 @@ def _reviewable(request, pk):
 def assessment_return(request, pk):
     assessment = _reviewable(request, pk)
     return _take_step(
-        request, pk, name="return", form=review_forms.ReturnForm(request.POST, auto_id="return_%s"),
+        request,
+        pk,
+        name="return",
+        form=review_forms.ReturnForm(request.POST, auto_id="return_%s"),
         perform=lambda data: services.assessment_return(
             assessment=assessment, reason=data["reason"], by=request.user, expected_revision=data["revision"]
         ),
@@ -156,13 +161,16 @@ def assessment_approve(request, pk):
     # Counted now, not when the page was drawn: a department may have flagged an indicator since.
     results = IndicatorResult.objects.filter(assessment=assessment).select_related("indicator__criterion")
     counts = review_selectors.verification_counts(results)
-    form = review_forms.ApproveForm(
-        request.POST, auto_id="approve_%s", needs_confirmation=counts.needs_confirmation
-    )
+    form = review_forms.ApproveForm(request.POST, auto_id="approve_%s", needs_confirmation=counts.needs_confirmation)
     return _take_step(
-        request, pk, name="approve", form=form,
+        request,
+        pk,
+        name="approve",
+        form=form,
         perform=lambda data: services.assessment_approve(
-            assessment=assessment, by=request.user, expected_revision=data["revision"],
+            assessment=assessment,
+            by=request.user,
+            expected_revision=data["revision"],
             confirm_unverified=data.get("confirm", False),
         ),
         done=_("Đã duyệt đánh giá."),
@@ -176,7 +184,10 @@ def assessment_reopen(request, pk):
     if not permissions.can_reopen(request.user, assessment):
         raise PermissionDenied(_("Chỉ quản trị bộ tiêu chí mới mở lại được đánh giá đã duyệt."))
     return _take_step(
-        request, pk, name="reopen", form=review_forms.ReopenForm(request.POST, auto_id="reopen_%s"),
+        request,
+        pk,
+        name="reopen",
+        form=review_forms.ReopenForm(request.POST, auto_id="reopen_%s"),
         perform=lambda data: services.assessment_reopen(
             assessment=assessment, reason=data["reason"], by=request.user, expected_revision=data["revision"]
         ),
@@ -191,7 +202,10 @@ def assessment_withdraw(request, pk):
     if not permissions.has_role(request.user, assessment.commune, Role.COMMUNE_STAFF):
         raise PermissionDenied(_("Chỉ cán bộ xã mới rút lại được đánh giá của xã mình."))
     return _take_step(
-        request, pk, name="withdraw", form=review_forms.StepForm(request.POST, auto_id="withdraw_%s"),
+        request,
+        pk,
+        name="withdraw",
+        form=review_forms.StepForm(request.POST, auto_id="withdraw_%s"),
         perform=lambda data: services.assessment_withdraw(
             assessment=assessment, by=request.user, expected_revision=data["revision"]
         ),

@@ -87,8 +87,11 @@ def result_verify(request, pk, result_pk):
     if form.is_valid():
         try:
             services.indicator_verify(
-                result=result, state=form.cleaned_data["state"], comment=form.cleaned_data["comment"],
-                by=request.user, expected_revision=form.cleaned_data["revision"],
+                result=result,
+                state=form.cleaned_data["state"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                expected_revision=form.cleaned_data["revision"],
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)

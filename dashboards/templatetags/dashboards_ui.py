@@ -23,8 +23,11 @@ def signed(value, decimals: int = 0) -> str:
     if value is None:
         return "—"
     if decimals:
-        text = numbers.one_decimal(abs(value)) if decimals == 1 else formats.number_format(
-            abs(value), decimal_pos=decimals, use_l10n=True)
+        text = (
+            numbers.one_decimal(abs(value))
+            if decimals == 1
+            else formats.number_format(abs(value), decimal_pos=decimals, use_l10n=True)
+        )
     else:
         text = numbers.grouped(abs(value))
     if value > 0:
@@ -41,5 +44,4 @@ def percent(value) -> str:
 @register.simple_tag
 def commune_rows(rows, board, area):
     """The table's commune rows, one page of board.rows (dashboards.rows_html: one string per row)."""
-    return commune_rows_html(rows, shows_parent=area.shows_parent,
-                             recognitions_installed=board.recognitions.installed)
+    return commune_rows_html(rows, shows_parent=area.shows_parent, recognitions_installed=board.recognitions.installed)

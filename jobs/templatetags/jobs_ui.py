@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def iso_date(value):
-    """"2024-06-30" → a date, so that the usual date filters format it; anything else passes unchanged."""
+    """ "2024-06-30" → a date, so that the usual date filters format it; anything else passes unchanged."""
     try:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):

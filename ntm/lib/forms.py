@@ -14,7 +14,9 @@ DAY_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 class DayInput(forms.DateInput):
     def __init__(self, attrs=None):
         defaults = {
-            "placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
             "size": 10,
         }
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")

@@ -15,9 +15,12 @@ def max_chars() -> int:
 
 def too_long_error(text: str) -> ValidationError:
     return ValidationError(
-        _("Nội dung dài %(length)s ký tự; tối đa %(max)s ký tự."), code="too_long",
-        params={"length": formats.number_format(len(text), force_grouping=True),
-                "max": formats.number_format(max_chars(), force_grouping=True)},
+        _("Nội dung dài %(length)s ký tự; tối đa %(max)s ký tự."),
+        code="too_long",
+        params={
+            "length": formats.number_format(len(text), force_grouping=True),
+            "max": formats.number_format(max_chars(), force_grouping=True),
+        },
     )
 
 

@@ -16,15 +16,24 @@ REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 # STORAGE_URL query parameters → S3Storage options.
 _URL_OPTIONS = {
-    "endpoint_url": "endpoint_url", "region": "region_name", "region_name": "region_name",
-    "prefix": "location", "location": "location", "access_key": "access_key", "secret_key": "secret_key",
-    "addressing_style": "addressing_style", "signature_version": "signature_version",
+    "endpoint_url": "endpoint_url",
+    "region": "region_name",
+    "region_name": "region_name",
+    "prefix": "location",
+    "location": "location",
+    "access_key": "access_key",
+    "secret_key": "secret_key",
+    "addressing_style": "addressing_style",
+    "signature_version": "signature_version",
     "custom_domain": "custom_domain",
 }
 # AWS_* environment variables → S3Storage options (the bucket name is AWS_STORAGE_BUCKET_NAME).
 _ENV_OPTIONS = {
-    "AWS_S3_ENDPOINT_URL": "endpoint_url", "AWS_S3_REGION_NAME": "region_name", "AWS_LOCATION": "location",
-    "AWS_S3_ADDRESSING_STYLE": "addressing_style", "AWS_S3_SIGNATURE_VERSION": "signature_version",
+    "AWS_S3_ENDPOINT_URL": "endpoint_url",
+    "AWS_S3_REGION_NAME": "region_name",
+    "AWS_LOCATION": "location",
+    "AWS_S3_ADDRESSING_STYLE": "addressing_style",
+    "AWS_S3_SIGNATURE_VERSION": "signature_version",
     "AWS_S3_CUSTOM_DOMAIN": "custom_domain",
 }
 
@@ -60,7 +69,9 @@ def _s3_options(env) -> dict | None:
         options = {"bucket_name": parts.netloc}
         for key, values in parse_qs(parts.query).items():
             if key not in _URL_OPTIONS:
-                raise ImproperlyConfigured(f"STORAGE_URL: unknown parameter {key!r} (known: {', '.join(_URL_OPTIONS)}).")
+                raise ImproperlyConfigured(
+                    f"STORAGE_URL: unknown parameter {key!r} (known: {', '.join(_URL_OPTIONS)})."
+                )
             options[_URL_OPTIONS[key]] = values[-1]
         if parts.path.strip("/") and "location" not in options:
             options["location"] = parts.path.strip("/")

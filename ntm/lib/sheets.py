@@ -95,7 +95,8 @@ MAX_MERGED = 5_000
 # Element names as expat gives them with namespace_separator="}".
 _MAIN = SHEET_MAIN_NS + "}"
 ROW_NAME, C_NAME, V_NAME, F_NAME, T_NAME, RPH_NAME, SI_NAME, MERGE_NAME = (
-    _MAIN + tag for tag in ("row", "c", "v", "f", "t", "rPh", "si", "mergeCell"))
+    _MAIN + tag for tag in ("row", "c", "v", "f", "t", "rPh", "si", "mergeCell")
+)
 
 
 class Refused(Exception):
@@ -112,9 +113,13 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> "Limits":
-        return cls(bytes=settings.NTM_IMPORT_MAX_BYTES, unzipped_bytes=settings.NTM_IMPORT_MAX_UNZIPPED_BYTES,
-                   rows=settings.NTM_IMPORT_MAX_ROWS, columns=settings.NTM_IMPORT_MAX_COLUMNS,
-                   cells=settings.NTM_IMPORT_MAX_CELLS)
+        return cls(
+            bytes=settings.NTM_IMPORT_MAX_BYTES,
+            unzipped_bytes=settings.NTM_IMPORT_MAX_UNZIPPED_BYTES,
+            rows=settings.NTM_IMPORT_MAX_ROWS,
+            columns=settings.NTM_IMPORT_MAX_COLUMNS,
+            cells=settings.NTM_IMPORT_MAX_CELLS,
+        )
 
 
 def _count(number: int) -> str:
@@ -226,23 +231,34 @@ class _Budget:
     def merged(self) -> None:
         self.merges += 1
         if self.merges > MAX_MERGED:
-            raise Refused(_("Sổ tính có quá nhiều vùng ô gộp (hơn %(max)s); hãy bỏ gộp ô.") % {
-                "max": _count(MAX_MERGED)})
+            raise Refused(
+                _("Sổ tính có quá nhiều vùng ô gộp (hơn %(max)s); hãy bỏ gộp ô.") % {"max": _count(MAX_MERGED)}
+            )
 
     def too_many_cells(self) -> Refused:
-        return Refused(_("Sổ tính có quá nhiều ô (hơn %(max)s); hãy xoá các ô, dòng, cột thừa hoặc chia thành "
-                         "nhiều tệp.") % {"max": _count(self.limits.cells)})
+        return Refused(
+            _("Sổ tính có quá nhiều ô (hơn %(max)s); hãy xoá các ô, dòng, cột thừa hoặc chia thành nhiều tệp.")
+            % {"max": _count(self.limits.cells)}
+        )
 
     def row(self, sheet: Sheet, row: int) -> None:
         if self.rows_before + row > self.limits.rows:
-            raise Refused(_("Sổ tính có quá nhiều dòng (trang “%(sheet)s” đã đến dòng %(row)s); tối đa %(max)s dòng "
-                            "cho cả tệp.") % {"sheet": sheet.title, "row": row, "max": _count(self.limits.rows)})
+            raise Refused(
+                _("Sổ tính có quá nhiều dòng (trang “%(sheet)s” đã đến dòng %(row)s); tối đa %(max)s dòng cho cả tệp.")
+                % {"sheet": sheet.title, "row": row, "max": _count(self.limits.rows)}
+            )
 
     def column(self, sheet: Sheet, cell: SheetCell) -> None:
         if cell.column > self.limits.columns:
-            raise Refused(_("Trang “%(sheet)s” có dữ liệu ở ô %(cell)s; tối đa %(max)s cột (đến cột %(last)s).") % {
-                "sheet": sheet.title, "cell": cell.coordinate, "max": self.limits.columns,
-                "last": get_column_letter(self.limits.columns)})
+            raise Refused(
+                _("Trang “%(sheet)s” có dữ liệu ở ô %(cell)s; tối đa %(max)s cột (đến cột %(last)s).")
+                % {
+                    "sheet": sheet.title,
+                    "cell": cell.coordinate,
+                    "max": self.limits.columns,
+                    "last": get_column_letter(self.limits.columns),
+                }
+            )
 
 
 def _entry_count(data: bytes) -> int:
@@ -250,7 +266,7 @@ def _entry_count(data: bytes) -> int:
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 66_000))
     if end < 0 or len(data) < end + 22:
         raise not_a_workbook()
-    return struct.unpack("<H", data[end + 10:end + 12])[0]
+    return struct.unpack("<H", data[end + 10 : end + 12])[0]
 
 
 def _check_archive(data: bytes, limits: Limits) -> None:
@@ -267,15 +283,19 @@ def _check_archive(data: bytes, limits: Limits) -> None:
         raise not_a_workbook()
     inflated = sum(info.file_size for info in infos)
     if inflated > limits.unzipped_bytes:
-        raise Refused(_("Tệp quá lớn khi giải nén (%(size)s MB); tối đa %(max)s MB. Hãy xoá các trang, dòng, cột "
-                        "thừa.") % {"size": _mb(inflated), "max": _mb(limits.unzipped_bytes)})
+        raise Refused(
+            _("Tệp quá lớn khi giải nén (%(size)s MB); tối đa %(max)s MB. Hãy xoá các trang, dòng, cột thừa.")
+            % {"size": _mb(inflated), "max": _mb(limits.unzipped_bytes)}
+        )
     for info in infos:
         name = info.filename
         if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml":
             continue
         if name.endswith((".xml", ".rels")) and info.file_size > OTHER_PART_MAX:
-            raise Refused(_("Tệp quá lớn khi giải nén (%(size)s MB); tối đa %(max)s MB. Hãy xoá các trang, dòng, "
-                            "cột thừa.") % {"size": _mb(inflated), "max": _mb(OTHER_PART_MAX)})
+            raise Refused(
+                _("Tệp quá lớn khi giải nén (%(size)s MB); tối đa %(max)s MB. Hãy xoá các trang, dòng, cột thừa.")
+                % {"size": _mb(inflated), "max": _mb(OTHER_PART_MAX)}
+            )
 
 
 DIGITS = "0123456789"
@@ -445,7 +465,7 @@ class _SheetHandler:
         ref = self.cell_ref
         if ref:
             letters = ref.rstrip(DIGITS)
-            row, column = int(ref[len(letters):]), _column_index(letters)
+            row, column = int(ref[len(letters) :]), _column_index(letters)
         else:
             row, column = self.row, self.column + 1
         self.column = column

@@ -66,8 +66,14 @@ class Watch:
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         # A load the page's own navigation cancels (net::ERR_ABORTED: the test clicked on before an icon of
         # the page it left had arrived) is not a missing file; a missing one answers 404 (next line).
-        page.on("requestfailed", lambda request: "/static/" in request.url and request.failure != "net::ERR_ABORTED"
-                and self.failed_static.append(request.url))
+        page.on(
+            "requestfailed",
+            lambda request: (
+                "/static/" in request.url
+                and request.failure != "net::ERR_ABORTED"
+                and self.failed_static.append(request.url)
+            ),
+        )
         page.on("response", lambda r: "/static/" in r.url and r.status >= 400 and self.failed_static.append(r.url))
 
 

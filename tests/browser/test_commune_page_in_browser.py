@@ -30,14 +30,23 @@ def commune(transactional_db, tree):
     codes = list(old_set.indicators.order_by("criterion__number", "position").values_list("code", flat=True))
     for step, as_of in enumerate(OLD_DATES):
         met = codes[: 21 + 9 * step]  # 7, 10, 13, 16 criteria met
-        assessment = make_assessment(tree.a, old_set, as_of, met=met, unmet=codes[len(met):])
+        assessment = make_assessment(tree.a, old_set, as_of, met=met, unmet=codes[len(met) :])
         Assessment.objects.filter(pk=assessment.pk).update(is_demo=True)
     new_set = make_flow_set(cast.department, name="Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025")
     make_approved(cast, new_set, tree.a, as_of=NEW_DATES[0])
-    draft = make_draft(cast, new_set, tree.a, as_of=NEW_DATES[1], answers={
-        "1.1": {"met": True}, "1.2": {"met": True, "note": "Quy hoạch chung xã được duyệt năm 2023."},
-        "2.1": {"value": "82.5", "note": "Biên bản kiểm tra đường trục xã."}, "2.2": {"met": False}, "3": {"met": True},
-    })
+    draft = make_draft(
+        cast,
+        new_set,
+        tree.a,
+        as_of=NEW_DATES[1],
+        answers={
+            "1.1": {"met": True},
+            "1.2": {"met": True, "note": "Quy hoạch chung xã được duyệt năm 2023."},
+            "2.1": {"value": "82.5", "note": "Biên bản kiểm tra đường trục xã."},
+            "2.2": {"met": False},
+            "3": {"met": True},
+        },
+    )
     result = draft.results.get(indicator__code="2.1")
     services.evidence_file_add(result=result, upload=upload("bien-ban-duong-truc-xa.pdf", PDF), by=cast.staff)
     services.assessment_submit(assessment=draft, by=cast.staff)

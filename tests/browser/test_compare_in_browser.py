@@ -26,9 +26,18 @@ def history(transactional_db, tree):
     cast = make_cast(tree)
     cs = make_flow_set(cast.department, name="Bộ tiêu chí xã nông thôn mới giai đoạn 2021-2025")
     make_approved(cast, cs, tree.a, as_of=D1, answers=ANSWERS | {"2.1": {"value": "55.5"}})
-    draft = make_draft(cast, cs, tree.a, as_of=D2, answers=ANSWERS | {
-        "1.2": {"met": True}, "2.1": {"value": "82.5"}, "3": {"met": False},
-    })
+    draft = make_draft(
+        cast,
+        cs,
+        tree.a,
+        as_of=D2,
+        answers=ANSWERS
+        | {
+            "1.2": {"met": True},
+            "2.1": {"value": "82.5"},
+            "3": {"met": False},
+        },
+    )
     result = draft.results.get(indicator__code="2.1")
     services.evidence_file_add(result=result, upload=upload("bien-ban-duong-truc-xa.pdf", PDF), by=cast.staff)
     services.assessment_submit(assessment=draft, by=cast.staff)

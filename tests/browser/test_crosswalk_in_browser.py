@@ -15,7 +15,7 @@ from assessments import services
 from assessments.demo_current import SET_CODE
 from assessments.models import Assessment, IndicatorResult
 from communes.models import AdministrativeUnit, Era
-from criteria.models import Crosswalk, CriteriaSet
+from criteria.models import CriteriaSet, Crosswalk
 from tests.browser.conftest import DESKTOP, log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,9 +38,11 @@ def test_the_committee_sees_which_communes_would_meet_the_new_set(demo, context,
     page.get_by_test_id("rescore-link").click()
     expect(page).to_have_url(re.compile(rf"/units/pre2025/443/rescore/{crosswalk.pk}/$"))
     rows = page.get_by_test_id("rescore-unit-row")
-    approved = Assessment.objects.filter(criteria_set__code=OLD, is_latest_approved=True,
-                                         commune__path__startswith=AdministrativeUnit.objects.get(
-                                             era=Era.PRE_2025, code="443").path).count()
+    approved = Assessment.objects.filter(
+        criteria_set__code=OLD,
+        is_latest_approved=True,
+        commune__path__startswith=AdministrativeUnit.objects.get(era=Era.PRE_2025, code="443").path,
+    ).count()
     expect(rows).to_have_count(approved)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Chấm lại theo bộ mới")
     expect(page.locator("main")).to_contain_text("MINH HỌA")
@@ -86,10 +88,13 @@ def test_the_superuser_reads_the_links_and_the_officer_starts_a_new_assessment(d
     truong_luu = AdministrativeUnit.objects.get(era=Era.CURRENT, code="18436")
     staff, reviewer = user("canbo.truongluu"), user("thamdinh.tinh")
     old = CriteriaSet.objects.get(code=OLD)
-    draft = services.assessment_create(commune=truong_luu, criteria_set=old, as_of=datetime.date(2025, 12, 31),
-                                       by=staff)
-    entries = {r.indicator.code: ({"value": "86"} if r.indicator.kind == "numeric" else {"met": True})
-               for r in draft.results.select_related("indicator")}
+    draft = services.assessment_create(
+        commune=truong_luu, criteria_set=old, as_of=datetime.date(2025, 12, 31), by=staff
+    )
+    entries = {
+        r.indicator.code: ({"value": "86"} if r.indicator.kind == "numeric" else {"met": True})
+        for r in draft.results.select_related("indicator")
+    }
     services.indicator_results_update(assessment=draft, entries=entries, by=staff)
     services.assessment_submit(assessment=draft, by=staff)
     services.assessment_approve(assessment=draft, by=reviewer, confirm_unverified=True)
@@ -106,8 +111,9 @@ def test_the_superuser_reads_the_links_and_the_officer_starts_a_new_assessment(d
         page.get_by_label("Ngày đánh giá mới").fill("30/06/2026")
         shoot(page, "crosswalk-5-start", full_page=False)
         page.get_by_role("button", name="Lập đánh giá mới").click()
-        created = Assessment.objects.get(commune=truong_luu, criteria_set__code=SET_CODE,
-                                         as_of=datetime.date(2026, 6, 30))
+        created = Assessment.objects.get(
+            commune=truong_luu, criteria_set__code=SET_CODE, as_of=datetime.date(2026, 6, 30)
+        )
         expect(page).to_have_url(re.compile(rf"/assessments/{created.pk}/edit/$"))
         expect(page.locator(".alert-success")).to_contain_text("điền sẵn các giá trị chuyển sang")
         assert IndicatorResult.objects.get(assessment=created, indicator__code="2.1").value == 86

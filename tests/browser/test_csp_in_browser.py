@@ -90,10 +90,14 @@ def test_a_radio_button_previews_the_entry_form_without_an_htmx_filter(demo, con
     staff = get_user_model().objects.get(username="canbo.xa")
     log_in(context, live_server, staff)
     commune = AdministrativeUnit.objects.get(era=Era.PRE_2025, code=demo_data.STAFF_COMMUNE)
-    draft = services.assessment_create(commune=commune, criteria_set=CriteriaSet.objects.get(code=SET),
-                                       as_of=datetime.date(2025, 3, 31), by=staff)
-    indicator = next(r.indicator for r in draft.results.select_related("indicator__criterion")
-                     if r.indicator.kind == IndicatorKind.BOOLEAN)
+    draft = services.assessment_create(
+        commune=commune, criteria_set=CriteriaSet.objects.get(code=SET), as_of=datetime.date(2025, 3, 31), by=staff
+    )
+    indicator = next(
+        r.indicator
+        for r in draft.results.select_related("indicator__criterion")
+        if r.indicator.kind == IndicatorKind.BOOLEAN
+    )
     page.goto(f"/assessments/{draft.pk}/edit/")
     counters = page.get_by_test_id("counters")
     expect(counters).to_have_text(re.compile(r"0/\d+ chỉ tiêu"))

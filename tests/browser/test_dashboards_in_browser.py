@@ -126,7 +126,9 @@ def no_sideways_scroll(page) -> bool:
 def test_the_province_reads_as_one_row_per_district(demo, context, live_server, page, watch):
     log_in(context, live_server, user("xem.tinh"))
     page.goto(f"{PROVINCE}?set={SET}")
-    districts = AdministrativeUnit.objects.filter(era=Era.PRE_2025, level=Level.DISTRICT, path__startswith="42/").count()
+    districts = AdministrativeUnit.objects.filter(
+        era=Era.PRE_2025, level=Level.DISTRICT, path__startswith="42/"
+    ).count()
     expect(page.get_by_test_id("child-row")).to_have_count(districts)
     expect(page.get_by_test_id("commune-row")).to_have_count(0)
     expect(page.get_by_test_id("programme-rule")).to_contain_text("phường, thị trấn và đặc khu")

@@ -169,8 +169,11 @@ def test_a_refused_value_and_a_note_over_the_limit_show_under_their_fields(staff
     from assessments.services import values
 
     book = services.TargetBook(draft.criteria_set)
-    indicator = next(i for i in book.indicators if i.kind == IndicatorKind.NUMERIC
-                     and values.is_percent(i, book.target_for(i, draft.commune, draft.as_of)))
+    indicator = next(
+        i
+        for i in book.indicators
+        if i.kind == IndicatorKind.NUMERIC and values.is_percent(i, book.target_for(i, draft.commune, draft.as_of))
+    )
     page.goto(f"/assessments/{draft.pk}/edit/")
     page.locator(f"#crit-{indicator.criterion.number} .accordion-button").click()
     page.locator(f"[id='value-{indicator.code}']").fill("150")
@@ -180,9 +183,11 @@ def test_a_refused_value_and_a_note_over_the_limit_show_under_their_fields(staff
     note.fill("x" * 2001)
     page.get_by_role("button", name="Lưu nháp").first.click()
     expect(page.locator(f"[id='value-{indicator.code}-error']")).to_have_text(
-        "Tỷ lệ phần trăm phải từ 0 đến 100, không phải 150.")
+        "Tỷ lệ phần trăm phải từ 0 đến 100, không phải 150."
+    )
     expect(page.locator(f"[id='note-{indicator.code}-error']")).to_have_text(
-        "Nội dung dài 2.001 ký tự; tối đa 2.000 ký tự.")
+        "Nội dung dài 2.001 ký tự; tối đa 2.000 ký tự."
+    )
     page.locator(f"[id='value-{indicator.code}']").scroll_into_view_if_needed()
     shoot(page, "entry-refused-value-and-note", full_page=False)
     saved = IndicatorResult.objects.get(assessment=draft, indicator=indicator)

@@ -65,7 +65,13 @@ def test_the_committee_colours_the_map_and_opens_a_commune(demo, context, live_s
     page.get_by_test_id("map-mode").select_option("criterion")
     expect(page.get_by_test_id("map-criterion-pick")).to_be_visible()
     page.get_by_test_id("map-criterion").select_option("2")
-    assert set(communes.evaluate_all("paths => paths.map(p => p.dataset.key)")) <= {"met", "unmet", "unknown", "none", "other"}
+    assert set(communes.evaluate_all("paths => paths.map(p => p.dataset.key)")) <= {
+        "met",
+        "unmet",
+        "unknown",
+        "none",
+        "other",
+    }
     assert legend_keys(page) == ["met", "unmet", "unknown", "none", "other"]
     shoot(page, "map-district-criterion", full_page=False)
 

@@ -50,8 +50,13 @@ def draft(demo):
 
 def test_the_commune_officer_s_pages_fit_a_phone(draft, context, live_server, phone, watch):
     log_in(context, live_server, user("canbo.xa"))
-    for name, path in (("todo", "/"), ("my-communes", "/my/"), ("commune", "/units/pre2025/18436/"),
-                       ("create", "/units/pre2025/18436/assessments/new/"), ("entry", f"/assessments/{draft.pk}/edit/")):
+    for name, path in (
+        ("todo", "/"),
+        ("my-communes", "/my/"),
+        ("commune", "/units/pre2025/18436/"),
+        ("create", "/units/pre2025/18436/assessments/new/"),
+        ("entry", f"/assessments/{draft.pk}/edit/"),
+    ):
         phone.goto(path)
         assert_fits(phone, name)
     expect(phone.get_by_role("button", name="Lưu và gửi thẩm định").first).to_be_in_viewport()

@@ -39,8 +39,10 @@ def first_page_png(content: bytes, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     source = SCREENSHOTS / f"{name}.pdf"
     source.write_bytes(content)
-    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(source),
-                    str(SCREENSHOTS / name)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", "1", "-l", "1", str(source), str(SCREENSHOTS / name)],
+        check=True,
+    )
     source.unlink()
 
 
@@ -59,12 +61,21 @@ def test_the_district_committee_downloads_its_report_as_pdf(demo, context, live_
     with page.expect_download() as info:
         page.get_by_test_id("report-submit").click()
     download = info.value
-    assert download.suggested_filename.startswith("bao-cao-pre2025-443-") and download.suggested_filename.endswith(".pdf")
+    assert download.suggested_filename.startswith("bao-cao-pre2025-443-") and download.suggested_filename.endswith(
+        ".pdf"
+    )
     content = open(download.path(), "rb").read()
     assert content.startswith(b"%PDF")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(content)).pages)
-    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 125/BC-BCĐ", "Can Lộc, ngày", "Xã Kim Song Trường",
-                     "CÁC TIÊU CHÍ CÒN NHIỀU XÃ CHƯA ĐẠT", "TRƯỞNG BAN", "Nguyễn Văn Ánh"):
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số: 125/BC-BCĐ",
+        "Can Lộc, ngày",
+        "Xã Kim Song Trường",
+        "CÁC TIÊU CHÍ CÒN NHIỀU XÃ CHƯA ĐẠT",
+        "TRƯỞNG BAN",
+        "Nguyễn Văn Ánh",
+    ):
         assert expected in text, expected
     first_page_png(content, "report-unit-pdf-page1")
     assert ReportSettings.objects.get(unit__era="pre2025", unit__code="443").number == "125"
@@ -73,8 +84,9 @@ def test_the_district_committee_downloads_its_report_as_pdf(demo, context, live_
 
 def test_the_commune_officer_makes_the_docx_and_finds_the_fields_kept(demo, context, live_server, page, watch):
     officer = user("canbo.xa")
-    assessment = (Assessment.objects.filter(commune__name="Xã Kim Song Trường", status=Status.APPROVED)
-                  .order_by("-as_of").first())
+    assessment = (
+        Assessment.objects.filter(commune__name="Xã Kim Song Trường", status=Status.APPROVED).order_by("-as_of").first()
+    )
     log_in(context, live_server, officer)
     page.goto(f"/assessments/{assessment.pk}/")
     page.get_by_test_id("report-link").click()

@@ -27,15 +27,22 @@ def assert_clean(watch):
 
 def settled(page):
     """Wait for the dialog's backdrop to be in place, so the screenshot shows the page dimmed behind it."""
-    page.wait_for_function("() => { const b = document.querySelector('.modal-backdrop.show');"
-                           " return b && getComputedStyle(b).opacity === '0.5'; }")
+    page.wait_for_function(
+        "() => { const b = document.querySelector('.modal-backdrop.show');"
+        " return b && getComputedStyle(b).opacity === '0.5'; }"
+    )
 
 
 def numeric_with_target(assessment):
     book = services.TargetBook(assessment.criteria_set)
     for indicator in book.indicators:
         target = book.target_for(indicator, assessment.commune, assessment.as_of)
-        if indicator.kind == IndicatorKind.NUMERIC and target is not None and target.is_numeric and target.operator == ">=":
+        if (
+            indicator.kind == IndicatorKind.NUMERIC
+            and target is not None
+            and target.is_numeric
+            and target.operator == ">="
+        ):
             return indicator, target
     pytest.fail("the demo set has no numeric indicator with a ≥ target")
 
@@ -47,8 +54,9 @@ def test_a_badge_on_the_entry_form_opens_its_explanation(demo, context, live_ser
     criteria_set = CriteriaSet.objects.get(code="qd318-ntm-2021-2025")
     draft = services.assessment_create(commune=commune, criteria_set=criteria_set, as_of=AS_OF, by=staff)
     indicator, target = numeric_with_target(draft)
-    services.indicator_results_update(assessment=draft, entries={indicator.code: {"value": str(target.value)}},
-                                      by=staff)
+    services.indicator_results_update(
+        assessment=draft, entries={indicator.code: {"value": str(target.value)}}, by=staff
+    )
     number = indicator.criterion.number
     anchor = "ind-" + indicator.code.replace(".", "-")
 
@@ -73,7 +81,8 @@ def test_a_badge_on_the_entry_form_opens_its_explanation(demo, context, live_ser
     expect(dialog.get_by_test_id("why")).to_have_attribute("data-kind", "criterion")
     expect(dialog.get_by_test_id("why-rule")).to_contain_text("Quy tắc: tiêu chí đạt khi tất cả")
     expect(dialog.locator(f'[data-testid="why-line"][data-code="{indicator.code}"]')).to_have_attribute(
-        "data-state", "met")
+        "data-state", "met"
+    )
     settled(page)
     shoot(page, "why-entry-criterion-from-indicator", full_page=False)
     dialog.get_by_role("button", name="Đóng").click()
@@ -90,8 +99,7 @@ def test_a_badge_on_the_entry_form_opens_its_explanation(demo, context, live_ser
     assert_clean(watch)
 
 
-def test_a_heatmap_cell_opens_the_criterions_explanation_on_the_commune_page(demo, context, live_server, page,
-                                                                             watch):
+def test_a_heatmap_cell_opens_the_criterions_explanation_on_the_commune_page(demo, context, live_server, page, watch):
     log_in(context, live_server, get_user_model().objects.get(username="thamdinh.huyen"))
     page.emulate_media(reduced_motion="reduce")
     page.goto("/units/pre2025/443/dashboard/heatmap/?set=qd318-ntm-2021-2025")

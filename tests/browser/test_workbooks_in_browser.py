@@ -8,13 +8,14 @@ from jobs import services as jobs_services
 from jobs.models import Job, JobStatus
 from tests.browser.conftest import log_in, shoot
 from tests.celery_fixtures import CLOSED_BROKER_URL, broker_at
-from tests.test_workbooks import D, FILLED, as_file, cast, cs, filled_template, row_of, sheet_of  # noqa: F401 (fixtures)
+from tests.test_workbooks import FILLED, D, as_file, cast, cs, filled_template, row_of, sheet_of  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_filled_workbook_is_uploaded_and_its_result_appears_on_the_job_page(
-        page, context, live_server, watch, cs, tree, cast, tmp_path):
+    page, context, live_server, watch, cs, tree, cast, tmp_path
+):
     log_in(context, live_server, cast.staff)
     page.goto(f"{live_server.url}/units/{tree.a.era}/{tree.a.code}/")
     page.get_by_role("link", name="Tải mẫu sổ tính Excel").click()

@@ -71,8 +71,14 @@ def variant_scope(variant) -> str:
 
 # The sign-in pages (accounts/urls.py): coming back to one of them after signing in makes no sense.
 AUTH_PAGES = {
-    "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 
 

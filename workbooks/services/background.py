@@ -38,8 +38,7 @@ def import_start(*, upload, by, as_of: datetime.date | None = None, dry_run: boo
     """Save the uploaded file and start the job that imports it (after the current transaction commits)."""
     file_name = os.path.basename(upload.name or "") or "workbook.xlsx"
     path = default_storage.save(f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.xlsx", upload)
-    params = {"upload": path, "file_name": file_name, "as_of": as_of.isoformat() if as_of else None,
-              "dry_run": dry_run}
+    params = {"upload": path, "file_name": file_name, "as_of": as_of.isoformat() if as_of else None, "dry_run": dry_run}
     return jobs.job_start(kind=IMPORT, by=by, params=params)
 
 
@@ -52,9 +51,17 @@ def import_run(job: Job) -> dict:
     params = job.params
     path = params["upload"]
     if not default_storage.exists(path):
-        return {"ok": False, "missing": True, "file_name": params["file_name"], "dry_run": params["dry_run"],
-                "errors": [{"sheet": "", "cell": "", "message": _("Không còn tệp đã tải lên; hãy tải lên lại.")}],
-                "error_count": 1, "actions": [], "counts": {}, "ignored_sheets": []}
+        return {
+            "ok": False,
+            "missing": True,
+            "file_name": params["file_name"],
+            "dry_run": params["dry_run"],
+            "errors": [{"sheet": "", "cell": "", "message": _("Không còn tệp đã tải lên; hãy tải lên lại.")}],
+            "error_count": 1,
+            "actions": [],
+            "counts": {},
+            "ignored_sheets": [],
+        }
 
     def progress(done: int, total: int, message: str) -> None:
         jobs.job_progress(job, done=done, total=total, message=message)
@@ -62,8 +69,14 @@ def import_run(job: Job) -> dict:
     as_of = datetime.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
     try:
         with default_storage.open(path, "rb") as fileobj:
-            outcome = import_workbook(fileobj, job.created_by, as_of=as_of, dry_run=params["dry_run"],
-                                      progress=progress, file_name=params["file_name"])
+            outcome = import_workbook(
+                fileobj,
+                job.created_by,
+                as_of=as_of,
+                dry_run=params["dry_run"],
+                progress=progress,
+                file_name=params["file_name"],
+            )
     finally:
         default_storage.delete(path)
     return _import_result(outcome, params)
@@ -74,9 +87,14 @@ def _import_result(outcome, params: dict) -> dict:
     actions = [{**a, "commune_name": names.get((a["era"], a["commune"]), a["commune"])} for a in outcome.actions]
     errors = [p.as_dict() for p in outcome.errors]
     return {
-        "ok": outcome.ok, "dry_run": outcome.dry_run, "file_name": params["file_name"],
-        "counts": outcome.counts, "actions": actions, "ignored_sheets": outcome.ignored_sheets,
-        "errors": errors[:MAX_LISTED_ERRORS], "error_count": len(errors),
+        "ok": outcome.ok,
+        "dry_run": outcome.dry_run,
+        "file_name": params["file_name"],
+        "counts": outcome.counts,
+        "actions": actions,
+        "ignored_sheets": outcome.ignored_sheets,
+        "errors": errors[:MAX_LISTED_ERRORS],
+        "error_count": len(errors),
         "record": outcome.record.pk if outcome.record else None,
     }
 
@@ -126,5 +144,12 @@ def template_run(job: Job) -> dict:
     jobs.job_attach_file(job, name=template_file_name(criteria_set, unit, as_of), content=content)
     expires = timezone.now() + datetime.timedelta(hours=settings.NTM_EXPORT_KEEP_HOURS)
     Job.objects.filter(pk=job.pk).update(expires_at=expires)
-    return {"set": criteria_set.code, "set_name": criteria_set.name, "unit": params["unit"], "unit_name": unit.name,
-            "as_of": params["as_of"], "communes": len(communes_of(unit)), "expires_at": expires.isoformat()}
+    return {
+        "set": criteria_set.code,
+        "set_name": criteria_set.name,
+        "unit": params["unit"],
+        "unit_name": unit.name,
+        "as_of": params["as_of"],
+        "communes": len(communes_of(unit)),
+        "expires_at": expires.isoformat(),
+    }

@@ -29,7 +29,8 @@ def is_formula(cell) -> bool:
 
 def formula_error(cell) -> str:
     return _("Ô chứa công thức (%(formula)s); hãy nhập giá trị, ví dụ dán đặc biệt chỉ lấy giá trị.") % {
-        "formula": str(getattr(cell.value, "text", None) or cell.value)[:60]}
+        "formula": str(getattr(cell.value, "text", None) or cell.value)[:60]
+    }
 
 
 def is_blank(raw) -> bool:
@@ -45,9 +46,14 @@ def parse_yes_no(raw) -> bool:
         answer = {_normal(L.YES): True, _normal(L.NO): False}.get(_normal(raw))
         if answer is not None:
             return answer
-    raise CellError(_("Ô này chỉ nhận “%(yes)s” hoặc “%(no)s”, không nhận “%(value)s”.") % {
-        "yes": L.YES, "no": L.NO, "value": shown(raw),
-    })
+    raise CellError(
+        _("Ô này chỉ nhận “%(yes)s” hoặc “%(no)s”, không nhận “%(value)s”.")
+        % {
+            "yes": L.YES,
+            "no": L.NO,
+            "value": shown(raw),
+        }
+    )
 
 
 def parse_number(raw, *, indicator, target=None) -> Decimal:

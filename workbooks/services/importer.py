@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Assessment
+from ntm.lib import sheets as xlsx
 from workbooks import layout as L
 from workbooks.models import ImportRecord
-from ntm.lib import sheets as xlsx
 from workbooks.services.sheets import Problem, SheetPlan, SheetReader, is_template_sheet
 
 
@@ -44,8 +44,15 @@ def _no_progress(done: int, total: int, message: str) -> None:
     pass
 
 
-def import_workbook(fileobj, by, as_of: datetime.date | None = None, dry_run: bool = False, progress=None,
-                    *, file_name: str | None = None) -> Outcome:
+def import_workbook(
+    fileobj,
+    by,
+    as_of: datetime.date | None = None,
+    dry_run: bool = False,
+    progress=None,
+    *,
+    file_name: str | None = None,
+) -> Outcome:
     """Create or update one assessment per filled-in commune sheet; any problem and nothing is written.
 
     An empty result or note cell leaves what is stored unchanged, and a sheet with nothing entered
@@ -75,9 +82,13 @@ def import_workbook(fileobj, by, as_of: datetime.date | None = None, dry_run: bo
     outcome.counts.update(_action_counts(outcome.actions))
     if not dry_run:
         outcome.record = ImportRecord.objects.create(
-            who=by, file_name=name[:255], sha256=digest, size=size,
+            who=by,
+            file_name=name[:255],
+            sha256=digest,
+            size=size,
             outcome=ImportRecord.Outcome.OK if outcome.ok else ImportRecord.Outcome.FAILED,
-            counts=outcome.counts, errors=[p.as_dict() for p in outcome.errors],
+            counts=outcome.counts,
+            errors=[p.as_dict() for p in outcome.errors],
         )
     return outcome
 
@@ -99,8 +110,9 @@ def _open(data: bytes | None, size: int) -> xlsx.Book:
 
 def _check(workbook, by, as_of, name, outcome: Outcome, progress) -> list[SheetPlan]:
     sheets = [ws for ws in workbook.worksheets if is_template_sheet(ws)]
-    outcome.ignored_sheets = [ws.title for ws in workbook.worksheets
-                              if not is_template_sheet(ws) and ws["H1"].value != L.GUIDE_MARKER]
+    outcome.ignored_sheets = [
+        ws.title for ws in workbook.worksheets if not is_template_sheet(ws) and ws["H1"].value != L.GUIDE_MARKER
+    ]
     if not sheets:
         raise Refused(_("Sổ tính không theo mẫu nhập đánh giá; hãy tải mẫu từ hệ thống."))
     reader = SheetReader(by=by, as_of=as_of, reason=_("Nhập từ tệp %(name)s") % {"name": name})
@@ -149,9 +161,16 @@ def _write_one(plan: SheetPlan, by, reason: str) -> dict:
     Assessment.history.filter(
         Q(history_change_reason="") | Q(history_change_reason__isnull=True), id=assessment.pk, history_id__gt=last
     ).update(history_change_reason=reason)
-    return {"sheet": plan.sheet, "commune": plan.commune.code, "era": plan.commune.era,
-            "criteria_set": plan.criteria_set.code, "as_of": plan.as_of.isoformat(), "action": action,
-            "assessment": assessment.pk, "changed": changed}
+    return {
+        "sheet": plan.sheet,
+        "commune": plan.commune.code,
+        "era": plan.commune.era,
+        "criteria_set": plan.criteria_set.code,
+        "as_of": plan.as_of.isoformat(),
+        "action": action,
+        "assessment": assessment.pk,
+        "changed": changed,
+    }
 
 
 def _action_counts(actions: list[dict]) -> dict:

@@ -97,11 +97,18 @@ class SheetReader:
             if merged.min_col > L.META_INDEX or merged.coord in allowed:
                 continue
             row = merged.min_row
-            if (row == merged.max_row and merged.coord == f"A{row}:{L.LAST_COLUMN}{row}"
-                    and ws[f"{L.META_COLUMN}{row}"].value == L.ROW_CRITERION):
+            if (
+                row == merged.max_row
+                and merged.coord == f"A{row}:{L.LAST_COLUMN}{row}"
+                and ws[f"{L.META_COLUMN}{row}"].value == L.ROW_CRITERION
+            ):
                 continue
-            self.problem(ws, merged.coord, _("Các ô %(cells)s bị gộp; hãy bỏ gộp ô (mỗi chỉ tiêu một dòng, "
-                                             "mỗi kết quả một ô).") % {"cells": merged.coord})
+            self.problem(
+                ws,
+                merged.coord,
+                _("Các ô %(cells)s bị gộp; hãy bỏ gộp ô (mỗi chỉ tiêu một dòng, mỗi kết quả một ô).")
+                % {"cells": merged.coord},
+            )
 
     def _date_for_targets(self, ws: Sheet) -> datetime.date:
         # Which target applies (hence whether a value is a percentage) may depend on the year;
@@ -125,8 +132,11 @@ class SheetReader:
                 continue
             indicator = book.by_code.get(code)
             if indicator is None:
-                self.problem(ws, f"{L.CODE_COLUMN}{row}", _("Không có chỉ tiêu mã “%(code)s” trong bộ tiêu chí.")
-                             % {"code": code})
+                self.problem(
+                    ws,
+                    f"{L.CODE_COLUMN}{row}",
+                    _("Không có chỉ tiêu mã “%(code)s” trong bộ tiêu chí.") % {"code": code},
+                )
                 continue
             if code in plan.entries:
                 self.problem(ws, f"{L.CODE_COLUMN}{row}", _("Chỉ tiêu %(code)s có hai dòng.") % {"code": code})
@@ -175,8 +185,12 @@ class SheetReader:
     def _check_scope_and_date(self, ws: Sheet, plan: SheetPlan) -> bool:
         commune = plan.commune
         if not permissions.can_create_assessment(self.by, commune):
-            self.problem(ws, L.COMMUNE_CODE_CELL, _("Bạn không có quyền nhập đánh giá của %(name)s (mã %(code)s).")
-                         % {"name": commune.name, "code": commune.code})
+            self.problem(
+                ws,
+                L.COMMUNE_CODE_CELL,
+                _("Bạn không có quyền nhập đánh giá của %(name)s (mã %(code)s).")
+                % {"name": commune.name, "code": commune.code},
+            )
             return False
         try:
             plan.as_of = self.as_of or cells.parse_date(self._date_value(ws))
@@ -197,8 +211,12 @@ class SheetReader:
         commune, as_of = plan.commune, plan.as_of
         shown = formats.date_format(as_of, "SHORT_DATE_FORMAT")
         if (commune.valid_from and as_of < commune.valid_from) or (commune.valid_to and as_of > commune.valid_to):
-            self.problem(ws, L.DATE_CELL, _("Ngày đánh giá %(date)s nằm ngoài thời gian tồn tại của %(unit)s.")
-                         % {"date": shown, "unit": commune.name})
+            self.problem(
+                ws,
+                L.DATE_CELL,
+                _("Ngày đánh giá %(date)s nằm ngoài thời gian tồn tại của %(unit)s.")
+                % {"date": shown, "unit": commune.name},
+            )
             return False
         refused = applicability.applicability_error(plan.criteria_set, commune, as_of)
         if refused is not None:
@@ -207,8 +225,12 @@ class SheetReader:
             return False
         key = (commune.pk, plan.criteria_set.pk, as_of)
         if key in self.seen:
-            self.problem(ws, L.COMMUNE_CODE_CELL, _("Đánh giá của %(name)s ngày %(date)s đã có ở trang “%(sheet)s”.")
-                         % {"name": commune.name, "date": shown, "sheet": self.seen[key]})
+            self.problem(
+                ws,
+                L.COMMUNE_CODE_CELL,
+                _("Đánh giá của %(name)s ngày %(date)s đã có ở trang “%(sheet)s”.")
+                % {"name": commune.name, "date": shown, "sheet": self.seen[key]},
+            )
             return False
         self.seen[key] = ws.title
         return True

@@ -40,8 +40,9 @@ def communes_of(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.under(unit).communes().order_by("path"))
 
 
-def template_for(criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: datetime.date | None = None,
-                 progress=None) -> Workbook:
+def template_for(
+    criteria_set: CriteriaSet, unit: AdministrativeUnit, as_of: datetime.date | None = None, progress=None
+) -> Workbook:
     """A workbook with a guide sheet and one sheet per commune of `unit` (a commune or any unit above).
 
     Targets are resolved for `as_of` (default today), which is also written in each date cell.
@@ -95,8 +96,11 @@ def _guide_sheet(ws: Worksheet, criteria_set: CriteriaSet) -> None:
         "",
         _("Mỗi trang là một xã. Chỉ nhập vào các ô nền vàng: ngày đánh giá, cột Kết quả và cột Ghi chú minh chứng."),
         _("Chỉ tiêu dạng Đạt/Chưa đạt: chọn “Đạt” hoặc “Chưa đạt” trong danh sách."),
-        _("Chỉ tiêu dạng số: nhập số không âm; tỷ lệ phần trăm nhập từ 0 đến 100 (ví dụ %(number)s nghĩa là "
-          "%(percent)s).") % EXAMPLE,
+        _(
+            "Chỉ tiêu dạng số: nhập số không âm; tỷ lệ phần trăm nhập từ 0 đến 100 (ví dụ %(number)s nghĩa là "
+            "%(percent)s)."
+        )
+        % EXAMPLE,
         _("Ô để trống nghĩa là giữ nguyên kết quả đã có (hoặc chưa có kết quả)."),
         _("Khi nhập tệp, nếu có bất kỳ lỗi nào thì không ghi gì cả; danh sách lỗi ghi rõ trang và ô cần sửa."),
     ]
@@ -145,8 +149,14 @@ def _header_block(ws: Worksheet, criteria_set: CriteriaSet, commune: Administrat
     meta = (L.MARKER, L.VERSION, criteria_set.code, commune.era, commune.code)
     for cell, value in zip((L.MARKER_CELL, L.VERSION_CELL, L.SET_CODE_CELL, L.ERA_CELL, L.CODE_CELL), meta):
         put_at(ws, cell, value)
-    headers = (_("Mã chỉ tiêu"), _("Nội dung chỉ tiêu"), _("Chỉ tiêu áp dụng cho xã"), _("Đơn vị"),
-               _("Kết quả"), _("Ghi chú minh chứng"))
+    headers = (
+        _("Mã chỉ tiêu"),
+        _("Nội dung chỉ tiêu"),
+        _("Chỉ tiêu áp dụng cho xã"),
+        _("Đơn vị"),
+        _("Kết quả"),
+        _("Ghi chú minh chứng"),
+    )
     for column, text in zip(L.WIDTHS, headers):
         cell = ws[f"{column}{L.HEADER_ROW}"]
         set_text_safe(cell, text)

@@ -28,19 +28,26 @@ class Command(BaseCommand):
             call_command("load_criteria", stdout=self.stdout)
         outcome = demo.load_demo(seed=seed, reset=reset)
         if outcome["communes"]:
-            self.stdout.write(self.style.SUCCESS(
-                _("Demo: %(n)s đánh giá của %(communes)s xã huyện Can Lộc (trước 01/07/2025).")
-                % {"n": outcome["created"] - outcome["current"], "communes": outcome["communes"]}
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Demo: %(n)s đánh giá của %(communes)s xã huyện Can Lộc (trước 01/07/2025).")
+                    % {"n": outcome["created"] - outcome["current"], "communes": outcome["communes"]}
+                )
+            )
         if outcome["current"]:
-            self.stdout.write(self.style.SUCCESS(
-                _("Demo thời kỳ hiện hành: %(n)s đánh giá của các xã tỉnh Hà Tĩnh (cây 2025) theo một bộ tiêu chí "
-                  "MÔ PHỎNG có hình dạng QĐ 51/2025 (%(code)s), không phải văn bản chính thức.")
-                % {"n": outcome["current"], "code": demo_current.SET_CODE}
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Demo thời kỳ hiện hành: %(n)s đánh giá của các xã tỉnh Hà Tĩnh (cây 2025) theo một bộ tiêu chí "
+                        "MÔ PHỎNG có hình dạng QĐ 51/2025 (%(code)s), không phải văn bản chính thức."
+                    )
+                    % {"n": outcome["current"], "code": demo_current.SET_CODE}
+                )
+            )
         if not outcome["created"]:
             self.stdout.write(_("Dữ liệu demo đã có sẵn (dùng --reset để tạo lại)."))
-        self.stdout.write(self.style.SUCCESS(_("Tài khoản đăng nhập (mật khẩu chung: %(password)s):")
-                                             % {"password": demo.PASSWORD}))
+        self.stdout.write(
+            self.style.SUCCESS(_("Tài khoản đăng nhập (mật khẩu chung: %(password)s):") % {"password": demo.PASSWORD})
+        )
         for username, role in outcome["logins"]:
             self.stdout.write(f"  {username:<18} {role}")

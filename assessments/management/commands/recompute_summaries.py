@@ -26,9 +26,11 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         report = recompute.summaries_recompute(set_code=set_code, unit=scope, dry_run=dry_run)
         verb = "would change" if dry_run else "changed"
-        self.stdout.write(self.style.SUCCESS(
-            f"Examined {report.examined} non-approved assessment(s); {report.changed} summary(ies) {verb}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Examined {report.examined} non-approved assessment(s); {report.changed} summary(ies) {verb}."
+            )
+        )
         for change in report.changes:
             before, after = change["before"], change["after"]
             self.stdout.write(

@@ -35,6 +35,4 @@ class Command(BaseCommand):
             pass
         changed = len(before ^ after)
         verb = "would change" if dry_run else "changed"
-        self.stdout.write(self.style.SUCCESS(
-            f"{len(after)} latest approved assessment(s); {changed} flag(s) {verb}."
-        ))
+        self.stdout.write(self.style.SUCCESS(f"{len(after)} latest approved assessment(s); {changed} flag(s) {verb}."))

@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = reminders.reminders_send()
-        self.stdout.write(self.style.SUCCESS(
-            f"Late communes: {report.late_communes}; reviewers with overdue submissions: "
-            f"{report.overdue_reviewers}; emails sent: {report.sent}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Late communes: {report.late_communes}; reviewers with overdue submissions: "
+                f"{report.overdue_reviewers}; emails sent: {report.sent}."
+            )
+        )

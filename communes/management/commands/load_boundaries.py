@@ -19,17 +19,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="TỆP.geojson")
         parser.add_argument("--era", required=True, choices=Era.values, help=_("thời kỳ của các mã trong tệp"))
-        parser.add_argument("--code-field", required=True, metavar="THUỘC_TÍNH",
-                            help=_("tên thuộc tính chứa mã xã (5 chữ số)"))
-        parser.add_argument("--tolerance", type=float, default=boundaries.DEFAULT_TOLERANCE, metavar="ĐỘ",
-                            help=_("dung sai đơn giản hóa, tính bằng độ (mặc định %(default)s, khoảng 50 m)"))
-        parser.add_argument("--illustrative", action="store_true",
-                            help=_("đánh dấu là ranh giới minh họa (không phải ranh giới thật)"))
+        parser.add_argument(
+            "--code-field", required=True, metavar="THUỘC_TÍNH", help=_("tên thuộc tính chứa mã xã (5 chữ số)")
+        )
+        parser.add_argument(
+            "--tolerance",
+            type=float,
+            default=boundaries.DEFAULT_TOLERANCE,
+            metavar="ĐỘ",
+            help=_("dung sai đơn giản hóa, tính bằng độ (mặc định %(default)s, khoảng 50 m)"),
+        )
+        parser.add_argument(
+            "--illustrative", action="store_true", help=_("đánh dấu là ranh giới minh họa (không phải ranh giới thật)")
+        )
 
     def handle(self, *args, file, era, code_field, tolerance, illustrative, **options):
         try:
-            report = boundaries.load_file(file, era=era, code_field=code_field, tolerance=tolerance,
-                                          illustrative=True if illustrative else None)
+            report = boundaries.load_file(
+                file, era=era, code_field=code_field, tolerance=tolerance, illustrative=True if illustrative else None
+            )
         except boundaries.BoundaryError as exc:
             raise CommandError(_("Không nạp gì: %(error)s") % {"error": exc}) from exc
         lines = boundaries.report_lines(report)

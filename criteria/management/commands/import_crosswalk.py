@@ -21,5 +21,8 @@ class Command(BaseCommand):
                 place = " ".join(part for part in (problem.sheet, problem.cell) if part)
                 self.stderr.write(f"{place}: {problem.message}" if place else problem.message)
             raise CommandError(_("Không nhập: có %(n)s lỗi; không có gì được ghi.") % {"n": len(result.errors)})
-        self.stdout.write(self.style.SUCCESS(_("Đã nhập bảng chuyển đổi %(name)s: %(n)s liên kết.")
-                                             % {"name": result.crosswalk, "n": result.links}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Đã nhập bảng chuyển đổi %(name)s: %(n)s liên kết.") % {"name": result.crosswalk, "n": result.links}
+            )
+        )

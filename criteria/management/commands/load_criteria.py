@@ -8,8 +8,8 @@ Running it again with the same files writes nothing.
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from criteria import loader
 

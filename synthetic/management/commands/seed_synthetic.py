@@ -29,8 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=100, help="communes per transaction")
         parser.add_argument("--jobs", type=int, default=1, help="processes (PostgreSQL; 2 on a 2-core machine)")
         parser.add_argument("--reset", action="store_true", help="remove earlier synthetic data first")
-        parser.add_argument("--no-vacuum", dest="vacuum", action="store_false",
-                            help="skip VACUUM ANALYZE after seeding (PostgreSQL)")
+        parser.add_argument(
+            "--no-vacuum", dest="vacuum", action="store_false", help="skip VACUUM ANALYZE after seeding (PostgreSQL)"
+        )
 
     def handle(self, *args, communes, per_commune, seed, era, batch, jobs, reset, vacuum=True, **options):
         if not AdministrativeUnit.objects.exists():
@@ -38,12 +39,19 @@ class Command(BaseCommand):
         if reset:
             self.stdout.write(f"Reset: {generator.reset()}")
         outcome = generator.seed(
-            communes=communes, per_commune=per_commune, seed=seed, era=era, batch_communes=batch, jobs=jobs,
+            communes=communes,
+            per_commune=per_commune,
+            seed=seed,
+            era=era,
+            batch_communes=batch,
+            jobs=jobs,
             log=lambda line: self.stdout.write(line) if options["verbosity"] > 1 else None,
         )
-        self.stdout.write(self.style.SUCCESS(
-            f"{outcome['assessments']} assessments, {outcome['results']} indicator results in {outcome['seconds']} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{outcome['assessments']} assessments, {outcome['results']} indicator results in {outcome['seconds']} s."
+            )
+        )
         if vacuum and connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Fresh tables have no planner statistics and no visibility map (where autovacuum is off, as on
             # the benchmark machine): without this, no index-only scan and misjudged plans.

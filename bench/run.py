@@ -591,9 +591,10 @@ def vacuum_state() -> dict:
     if connection.vendor != "postgresql":
         return {}
     with connection.cursor() as cursor:
-        cursor.execute("""SELECT relname, greatest(last_vacuum, last_autovacuum), greatest(last_analyze, last_autoanalyze)
-                          FROM pg_stat_user_tables WHERE relname IN ('assessments_assessment',
-                          'assessments_indicatorresult') ORDER BY relname""")
+        cursor.execute("""SELECT relname, greatest(last_vacuum, last_autovacuum),
+                          greatest(last_analyze, last_autoanalyze) FROM pg_stat_user_tables
+                          WHERE relname IN ('assessments_assessment', 'assessments_indicatorresult')
+                          ORDER BY relname""")
         return {
             name: {"vacuumed": str(v) if v else None, "analyzed": str(a) if a else None}
             for name, v, a in cursor.fetchall()
@@ -662,7 +663,7 @@ def run(
             bodies = [full_answers(assessment, flip=False), full_answers(assessment, flip=True)]
             state = {"revision": Assessment.objects.values_list("revision", flat=True).get(pk=assessment.pk), "n": 0}
 
-            def save():
+            def save(state=state, bodies=bodies):
                 body = {"revision": state["revision"], "results": bodies[state["n"] % 2]}
                 state["n"] += 1
                 response = staff_client.patch(save_url, body, content_type="application/json")

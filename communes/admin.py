@@ -54,7 +54,7 @@ class SuccessorInline(LineageInline):
 class UnitForm(forms.ModelForm):
     class Meta:
         model = AdministrativeUnit
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - admin forms: each ModelAdmin and inline passes its own `fields`
 
     def clean_commune_group(self):
         group = self.cleaned_data.get("commune_group")

@@ -153,6 +153,10 @@ class AdministrativeUnit(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code}, {self.get_era_display()})"
 
+    def save(self, *args, **kwargs):
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("web:unit", kwargs={"era": self.era, "code": self.code})
 
@@ -166,10 +170,6 @@ class AdministrativeUnit(models.Model):
 
     def compute_path(self) -> str:
         return f"{self.parent.path if self.parent_id else ''}{self.code}/"
-
-    def save(self, *args, **kwargs):
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)
 
 
 class UnitSuccession(models.Model):

@@ -200,7 +200,7 @@ def crosswalk_import(fileobj) -> CrosswalkImport:
     links, link_rows = [], []
     for r in range(FIRST_ROW, ws.max_row + 1):
 
-        def cell(key):
+        def cell(key, r=r):
             c = ws.cell(r, columns[key])
             return f"{get_column_letter(columns[key])}{r}", c
 

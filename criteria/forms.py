@@ -59,7 +59,7 @@ def _refuse_if_frozen(criteria_set) -> None:
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - admin forms: each ModelAdmin and inline passes its own `fields`
 
     def clean(self):
         data = super().clean()
@@ -76,7 +76,7 @@ class CriterionForm(forms.ModelForm):
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - admin forms: each ModelAdmin and inline passes its own `fields`
 
     def clean(self):
         data = super().clean()
@@ -131,7 +131,7 @@ class IndicatorGroupTargetsForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - admin forms: each ModelAdmin and inline passes its own `fields`
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -246,7 +246,8 @@ class Target:
             return self.text
         if self.is_numeric:
             symbol = dict(Operator.choices)[self.operator]
-            return f"{symbol}{self.value.normalize():f}{self.unit if self.unit == '%' else ' ' + self.unit if self.unit else ''}"
+            unit = self.unit if self.unit == "%" else f" {self.unit}" if self.unit else ""
+            return f"{symbol}{self.value.normalize():f}{unit}"
         return ""
 
     def __repr__(self):
@@ -291,19 +292,6 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.code}. {self.name}"
 
-    @property
-    def base_target(self) -> Target:
-        return Target(self.operator, self.target_value, self.target_text, self.unit, source="chung")
-
-    @property
-    def target_missing(self) -> bool:
-        """True when no target was retrieved for this indicator (neither general nor variant)."""
-        return not self.target_text and self.target_value is None
-
-    def clean(self):
-        if self.kind == IndicatorKind.NUMERIC and bool(self.operator) != (self.target_value is not None):
-            raise ValidationError(_("Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."))
-
     def save(self, *args, **kwargs):
         self.criteria_set_id = self.criterion.criteria_set_id
         self.criterion.criteria_set.check_editable()
@@ -312,6 +300,19 @@ class Indicator(models.Model):
     def delete(self, *args, **kwargs):
         self.criteria_set.check_editable()
         return super().delete(*args, **kwargs)
+
+    def clean(self):
+        if self.kind == IndicatorKind.NUMERIC and bool(self.operator) != (self.target_value is not None):
+            raise ValidationError(_("Chỉ tiêu dạng số cần có cả phép so sánh và ngưỡng, hoặc để trống cả hai."))
+
+    @property
+    def base_target(self) -> Target:
+        return Target(self.operator, self.target_value, self.target_text, self.unit, source="chung")
+
+    @property
+    def target_missing(self) -> bool:
+        """True when no target was retrieved for this indicator (neither general nor variant)."""
+        return not self.target_text and self.target_value is None
 
 
 class IndicatorTarget(models.Model):
@@ -340,13 +341,13 @@ class IndicatorTarget(models.Model):
     def __str__(self):
         return f"{self.indicator.code} {self.region or self.commune_group or ''} {self.year or ''}: {self.text}"
 
-    def as_target(self) -> Target:
-        parts = [p for p in (self.region, self.commune_group, str(self.year) if self.year else "") if p]
-        return Target(self.operator, self.value, self.text, self.unit, source="/".join(parts))
-
     def save(self, *args, **kwargs):
         self.indicator.criteria_set.check_editable()
         super().save(*args, **kwargs)
+
+    def as_target(self) -> Target:
+        parts = [p for p in (self.region, self.commune_group, str(self.year) if self.year else "") if p]
+        return Target(self.operator, self.value, self.text, self.unit, source="/".join(parts))
 
     def delete(self, *args, **kwargs):
         self.indicator.criteria_set.check_editable()

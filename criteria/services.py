@@ -105,7 +105,7 @@ def criteria_set_clone(*, source: CriteriaSet, by, province: AdministrativeUnit 
     criteria = list(Criterion.objects.filter(criteria_set=source).order_by("number"))
     new_criteria = [_copy(c, {"id", "criteria_set"}, criteria_set=clone) for c in criteria]
     bulk_create_with_history(new_criteria, Criterion, default_user=by, default_change_reason=reason)
-    criterion_map = {old.pk: new.pk for old, new in zip(criteria, new_criteria)}
+    criterion_map = {old.pk: new.pk for old, new in zip(criteria, new_criteria, strict=True)}
 
     indicators = list(Indicator.objects.filter(criteria_set=source).order_by("pk"))
     new_indicators = [
@@ -113,7 +113,7 @@ def criteria_set_clone(*, source: CriteriaSet, by, province: AdministrativeUnit 
         for i in indicators
     ]
     bulk_create_with_history(new_indicators, Indicator, default_user=by, default_change_reason=reason)
-    indicator_map = {old.pk: new.pk for old, new in zip(indicators, new_indicators)}
+    indicator_map = {old.pk: new.pk for old, new in zip(indicators, new_indicators, strict=True)}
 
     variants = IndicatorTarget.objects.filter(indicator__criteria_set=source).order_by("pk")
     new_variants = [_copy(v, {"id", "indicator"}, indicator_id=indicator_map[v.indicator_id]) for v in variants]

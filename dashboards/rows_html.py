@@ -84,7 +84,8 @@ def commune_rows_html(rows, *, shows_parent: bool, recognitions_installed: bool)
                 note = notes[key]
             color = "bg-success" if row.status == "met" else "bg-warning" if row.short_by <= 2 else "bg-danger"
             cells.append(
-                f'<td class="crit-cell"><span class="crit-count">{number(s["criteria_met"])}/{number(s["criteria_total"])}</span>'
+                f'<td class="crit-cell"><span class="crit-count">'
+                f"{number(s['criteria_met'])}/{number(s['criteria_total'])}</span>"
                 f'<span class="progress" role="progressbar" aria-label="{text["share"]}" aria-valuenow="{row.percent}" '
                 f'aria-valuemin="0" aria-valuemax="100"><span class="progress-bar {color} {width_class(row.percent)}">'
                 f"</span></span></td>"

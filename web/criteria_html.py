@@ -72,7 +72,8 @@ def criteria_bodies_html(summary) -> SafeString:
             cells = [
                 f'<tr data-testid="indicator" data-code="{_e(indicator.code)}">'
                 f'<th scope="row" class="indicator-code">{_e(indicator.code)}</th>'
-                f'<td>{_e(indicator.name)}<div class="d-md-none small text-body-secondary">{target_label}: {target}</div>'
+                f"<td>{_e(indicator.name)}"
+                f'<div class="d-md-none small text-body-secondary">{target_label}: {target}</div>'
             ]
             if r.note:
                 cells.append(

@@ -230,7 +230,8 @@ def assessment_withdraw(*, assessment: Assessment, by, expected_revision: int | 
     if locked.results.filter(verified_at__gte=locked.submitted_at).exists():
         raise ValidationError(
             _(
-                "Phòng, ban chuyên môn đã bắt đầu rà soát đánh giá này nên không rút lại được; hãy liên hệ người thẩm định."
+                "Phòng, ban chuyên môn đã bắt đầu rà soát đánh giá này nên không rút lại được; "
+                "hãy liên hệ người thẩm định."
             ),
             code="review_started",
         )

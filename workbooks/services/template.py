@@ -147,7 +147,8 @@ def _header_block(ws: Worksheet, criteria_set: CriteriaSet, commune: Administrat
     ws.add_data_validation(dv)
     dv.add(L.DATE_CELL)
     meta = (L.MARKER, L.VERSION, criteria_set.code, commune.era, commune.code)
-    for cell, value in zip((L.MARKER_CELL, L.VERSION_CELL, L.SET_CODE_CELL, L.ERA_CELL, L.CODE_CELL), meta):
+    cells = (L.MARKER_CELL, L.VERSION_CELL, L.SET_CODE_CELL, L.ERA_CELL, L.CODE_CELL)
+    for cell, value in zip(cells, meta, strict=True):
         put_at(ws, cell, value)
     headers = (
         _("Mã chỉ tiêu"),
@@ -157,7 +158,7 @@ def _header_block(ws: Worksheet, criteria_set: CriteriaSet, commune: Administrat
         _("Kết quả"),
         _("Ghi chú minh chứng"),
     )
-    for column, text in zip(L.WIDTHS, headers):
+    for column, text in zip(L.WIDTHS, headers, strict=True):
         cell = ws[f"{column}{L.HEADER_ROW}"]
         set_text_safe(cell, text)
         cell.font, cell.fill = BOLD, HEADER_FILL

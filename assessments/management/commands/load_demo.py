@@ -38,8 +38,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     _(
-                        "Demo thời kỳ hiện hành: %(n)s đánh giá của các xã tỉnh Hà Tĩnh (cây 2025) theo một bộ tiêu chí "
-                        "MÔ PHỎNG có hình dạng QĐ 51/2025 (%(code)s), không phải văn bản chính thức."
+                        "Demo thời kỳ hiện hành: %(n)s đánh giá của các xã tỉnh Hà Tĩnh (cây 2025) "
+                        "theo một bộ tiêu chí MÔ PHỎNG có hình dạng QĐ 51/2025 (%(code)s), "
+                        "không phải văn bản chính thức."
                     )
                     % {"n": outcome["current"], "code": demo_current.SET_CODE}
                 )

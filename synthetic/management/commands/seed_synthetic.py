@@ -49,7 +49,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{outcome['assessments']} assessments, {outcome['results']} indicator results in {outcome['seconds']} s."
+                f"{outcome['assessments']} assessments, {outcome['results']} indicator results "
+                f"in {outcome['seconds']} s."
             )
         )
         if vacuum and connection.vendor == "postgresql" and not connection.in_atomic_block:

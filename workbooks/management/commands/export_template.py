@@ -17,7 +17,7 @@ def parse_date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {text}")
+        raise CommandError(f"Not a date (YYYY-MM-DD): {text}") from None
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         try:
             workbook = services.template_for(criteria_set, found, parse_date(as_of) if as_of else None)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages))
+            raise CommandError(" ".join(exc.messages)) from exc
         workbook.save(output)
         sheets = len(workbook.worksheets) - 1
         self.stdout.write(self.style.SUCCESS(f"Wrote {output}: {sheets} commune sheet(s) for {found.name}."))

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -354,27 +354,3 @@ def _guard_approved_deletion(sender, instance, **kwargs):
     # Demo data may be reset (load_demo --reset); a real approved record stays, with its results.
     if instance.status == Status.APPROVED and not instance.is_demo:
         raise ValidationError(approved_message(), code="approved")
-
-
-# The stored latest-approved flag follows every approval that starts or ends, whichever code saved it
-# (services, admin, scripts); bulk writers call assessments.services.latest_approved_refresh themselves.
-
-
-@receiver(post_save, sender=Assessment)
-def _flag_latest_approved_on_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    status_changed = update_fields is not None and "status" in update_fields
-    if not raw and (instance.status == Status.APPROVED or status_changed):
-        _refresh_latest_approved(instance)
-
-
-@receiver(post_delete, sender=Assessment)
-def _flag_latest_approved_on_delete(sender, instance, **kwargs):
-    # Only demo data gets here approved (the guard above); the commune's previous approval takes over.
-    if instance.status == Status.APPROVED:
-        _refresh_latest_approved(instance)
-
-
-def _refresh_latest_approved(instance):
-    from assessments.services.latest import latest_approved_refresh_for  # the services import this module
-
-    latest_approved_refresh_for(instance)

@@ -29,6 +29,7 @@ from assessments.models import Assessment, IndicatorResult
 from assessments.services.book import TargetBook
 from communes.models import CommuneGroup, UnitSuccession
 from criteria.applicability import set_window
+from criteria.crosswalks import crosswalk_links
 from criteria.models import Crosswalk, CrosswalkLink, Indicator, IndicatorKind, LinkKind
 
 CARRIED, REASSESS, NO_TARGET, NO_RESULT = "carried", "reassess", "no_target", "no_result"
@@ -94,14 +95,6 @@ def rescore_date(as_of: datetime.date, crosswalk: Crosswalk) -> datetime.date:
     """The date whose year the new targets are taken for: the assessment's, or the new set's start."""
     start, _end = set_window(crosswalk.to_set)
     return max(as_of, start)
-
-
-def links_of(crosswalk: Crosswalk) -> dict[int, CrosswalkLink]:
-    """Per new indicator id, its link (one source at most); one query."""
-    links = (
-        CrosswalkLink.objects.filter(crosswalk=crosswalk).exclude(kind=LinkKind.NONE).select_related("from_indicator")
-    )
-    return {link.to_indicator_id: link for link in links}
 
 
 def place_of(region: str, group: str, successors: list[tuple]) -> tuple[str, str, str]:
@@ -179,7 +172,7 @@ def rescore(assessment: Assessment, crosswalk: Crosswalk) -> Rescore:
     if assessment.criteria_set_id != crosswalk.from_set_id:
         raise ValueError("the assessment is not of the crosswalk's old set")
     book = TargetBook.of(crosswalk.to_set)
-    links = links_of(crosswalk)
+    links = crosswalk_links(crosswalk)
     old = {
         r.indicator_id: (r.value, r.met)
         for r in IndicatorResult.objects.filter(assessment=assessment).only("indicator_id", "value", "met")
@@ -232,7 +225,7 @@ def rescore_area(area, crosswalk: Crosswalk) -> list[AreaRow]:
             "commune__commune_group",
         )
     )
-    links = links_of(crosswalk)
+    links = crosswalk_links(crosswalk)
     old_ids = {link.from_indicator_id for link in links.values()}
     values: dict[int, dict[int, tuple]] = defaultdict(dict)
     if assessments and old_ids:

@@ -39,34 +39,6 @@ class LinkSpec:
     note: str = ""
 
 
-def crosswalk_errors(crosswalk: Crosswalk) -> dict[str, str]:
-    """Problems of the crosswalk's own fields, keyed by field."""
-    errors = {}
-    from_set = crosswalk.from_set if crosswalk.from_set_id else None
-    to_set = crosswalk.to_set if crosswalk.to_set_id else None
-    if from_set is None or to_set is None:
-        return errors
-    if from_set.pk == to_set.pk:
-        errors["to_set"] = _("Bộ tiêu chí mới phải khác bộ tiêu chí cũ.")
-    elif from_set.period_start and to_set.period_start and to_set.period_start <= from_set.period_start:
-        errors["to_set"] = _("Bộ tiêu chí mới (giai đoạn từ %(new)s) phải thuộc giai đoạn sau bộ cũ (từ %(old)s).") % {
-            "new": to_set.period_start,
-            "old": from_set.period_start,
-        }
-    if crosswalk.pk:
-        before = Crosswalk.objects.filter(pk=crosswalk.pk).values_list("from_set_id", "to_set_id").first()
-        if before and before != (from_set.pk, to_set.pk) and crosswalk.links.exists():
-            errors["from_set"] = _("Bảng đã có liên kết nên không đổi được bộ tiêu chí; hãy tạo bảng mới.")
-    if not errors:
-        twin = Crosswalk.objects.filter(from_set=from_set, to_set=to_set).exclude(pk=crosswalk.pk)
-        if twin.exists():
-            errors["to_set"] = _("Đã có bảng chuyển đổi từ “%(old)s” sang “%(new)s”.") % {
-                "old": from_set.code,
-                "new": to_set.code,
-            }
-    return errors
-
-
 def _kind_label(indicator: Indicator) -> str:
     return _("dạng số") if indicator.kind == IndicatorKind.NUMERIC else _("dạng đạt / chưa đạt")
 
@@ -172,7 +144,7 @@ def crosswalk_save(
     """
     crosswalk = crosswalk or Crosswalk()
     crosswalk.from_set, crosswalk.to_set, crosswalk.note = from_set, to_set, note
-    errors = crosswalk_errors(crosswalk)
+    errors = crosswalk.field_errors()
     if errors:
         raise ValidationError(errors)
     found = links_errors(from_set, to_set, links)
@@ -228,3 +200,11 @@ def newest_crosswalk_id(set_field: str = "criteria_set"):
         .order_by("-to_set__period_start", "-pk")
         .values("pk")[:1]
     )
+
+
+def crosswalk_links(crosswalk: Crosswalk) -> dict[int, CrosswalkLink]:
+    """Per new indicator id, its link (one source at most); one query."""
+    links = (
+        CrosswalkLink.objects.filter(crosswalk=crosswalk).exclude(kind=LinkKind.NONE).select_related("from_indicator")
+    )
+    return {link.to_indicator_id: link for link in links}

@@ -390,11 +390,38 @@ class Crosswalk(models.Model):
         return f"{self.from_set.code} → {self.to_set.code}"
 
     def clean(self):
-        from criteria.crosswalks import crosswalk_errors
-
-        errors = crosswalk_errors(self)
+        errors = self.field_errors()
         if errors:
             raise ValidationError(errors)
+
+    def field_errors(self) -> dict[str, str]:
+        """Problems of the crosswalk's own fields, keyed by field (clean() and crosswalks.crosswalk_save)."""
+        errors = {}
+        from_set = self.from_set if self.from_set_id else None
+        to_set = self.to_set if self.to_set_id else None
+        if from_set is None or to_set is None:
+            return errors
+        if from_set.pk == to_set.pk:
+            errors["to_set"] = _("Bộ tiêu chí mới phải khác bộ tiêu chí cũ.")
+        elif from_set.period_start and to_set.period_start and to_set.period_start <= from_set.period_start:
+            errors["to_set"] = _(
+                "Bộ tiêu chí mới (giai đoạn từ %(new)s) phải thuộc giai đoạn sau bộ cũ (từ %(old)s)."
+            ) % {
+                "new": to_set.period_start,
+                "old": from_set.period_start,
+            }
+        if self.pk:
+            before = Crosswalk.objects.filter(pk=self.pk).values_list("from_set_id", "to_set_id").first()
+            if before and before != (from_set.pk, to_set.pk) and self.links.exists():
+                errors["from_set"] = _("Bảng đã có liên kết nên không đổi được bộ tiêu chí; hãy tạo bảng mới.")
+        if not errors:
+            twin = Crosswalk.objects.filter(from_set=from_set, to_set=to_set).exclude(pk=self.pk)
+            if twin.exists():
+                errors["to_set"] = _("Đã có bảng chuyển đổi từ “%(old)s” sang “%(new)s”.") % {
+                    "old": from_set.code,
+                    "new": to_set.code,
+                }
+        return errors
 
 
 class CrosswalkLink(models.Model):

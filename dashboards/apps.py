@@ -2,6 +2,8 @@ from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from ntm.lib import data_version
+
 # What the dashboards, the commune page and the summary API read: a save or delete of any of these
 # bumps the data version (ntm.lib.data_version), so no cached page outlives the data it shows.
 SHOWN_MODELS = (
@@ -21,8 +23,6 @@ SHOWN_MODELS = (
 
 
 def _changed(sender, instance=None, created=False, **kwargs):
-    from ntm.lib import data_version
-
     if not _only_unshown_edit(sender, instance, created, kwargs):
         data_version.bump()
 

@@ -12,8 +12,10 @@ until `jobs_requeue` hands it out again. Both run from `jobs_housekeeping`.
 import logging
 import queue
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,16 @@ def _work() -> None:
 
 
 def _run_one(job_id: int) -> None:
-    from jobs import services  # local import: services imports this module
+    if _run is None:
+        raise ImproperlyConfigured("The jobs app is not ready: jobs.services.job_run was never wired in.")
+    _run(job_id=job_id)
 
-    services.job_run(job_id=job_id)
+
+# What a thread does with a job: jobs.services.job_run, wired in by JobsConfig.ready (the services send
+# jobs here through jobs.tasks.send_job, so this module imports neither).
+_run: Callable[..., bool] | None = None
+
+
+def run_with(run: Callable[..., bool]) -> None:
+    global _run
+    _run = run

@@ -12,26 +12,21 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from kombu.exceptions import OperationalError
 
-from jobs import registry, runner, tasks
+from jobs import registry
 from jobs.models import FINISHED, DailyRun, Job, JobStatus, SentReminder
 
 logger = logging.getLogger(__name__)
-
-# A broker that does not answer is not waited for: the request that started the job must return,
-# and the job is sent again later anyway. Two quick tries, then give up (about half a second).
-PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
-BROKER_ERRORS = (OperationalError, OSError)
 
 
 def job_start(*, kind: str, by=None, params: dict | None = None) -> Job:
@@ -53,20 +48,21 @@ def job_start(*, kind: str, by=None, params: dict | None = None) -> Job:
 
 
 def job_enqueue(*, job_id: int) -> bool:
-    """Send the job to the broker; False (and the job left queued) when the broker cannot be reached."""
-    # Recorded before sending: a fast worker (or an eager run) may have finished the job before apply_async returns.
-    sent_at = timezone.now()
-    Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(enqueued_at=sent_at)
-    if settings.NTM_JOB_RUNNER == "thread":
-        runner.submit(job_id)
-        return True
-    try:
-        tasks.run_job.apply_async(args=[job_id], retry=True, retry_policy=PUBLISH_RETRY)
-    except BROKER_ERRORS:
-        logger.warning("Job %s stays queued: the broker cannot be reached.", job_id, exc_info=True)
-        Job.objects.filter(pk=job_id, enqueued_at=sent_at).update(enqueued_at=None)
-        return False
-    return True
+    """Send the job to be run (jobs.tasks.send_job: the broker, or this process's threads); False, and the
+    job left queued, when the broker cannot be reached."""
+    if _send is None:
+        raise ImproperlyConfigured("The jobs app is not ready: jobs.tasks.send_job was never wired in.")
+    return _send(job_id)
+
+
+# How a job is sent: jobs.tasks.send_job, wired in by JobsConfig.ready (the tasks call these services, so
+# the services do not import the tasks).
+_send: Callable[[int], bool] | None = None
+
+
+def send_with(send: Callable[[int], bool]) -> None:
+    global _send
+    _send = send
 
 
 def jobs_requeue(*, older_than: int) -> list[int]:

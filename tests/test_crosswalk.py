@@ -17,7 +17,7 @@ from assessments import rescore as rescoring
 from assessments import services
 from assessments.models import Assessment, IndicatorResult
 from criteria import crosswalk_workbook as crosswalk_io
-from criteria.crosswalks import LinkSpec, crosswalk_errors, crosswalk_save, links_errors
+from criteria.crosswalks import LinkSpec, crosswalk_save, links_errors
 from criteria.models import Crosswalk, CrosswalkLink, Indicator, LinkKind
 from dashboards.area import Area
 from tests import factories
@@ -179,9 +179,9 @@ def test_a_new_indicator_has_one_source_and_none_stands_alone(old_set, new_set):
 
 
 def test_the_sets_of_a_crosswalk(old_set, new_set, crosswalk):
-    assert "phải khác" in crosswalk_errors(Crosswalk(from_set=old_set, to_set=old_set))["to_set"]
-    assert "giai đoạn sau" in crosswalk_errors(Crosswalk(from_set=new_set, to_set=old_set))["to_set"]
-    assert "Đã có bảng chuyển đổi" in crosswalk_errors(Crosswalk(from_set=old_set, to_set=new_set))["to_set"]
+    assert "phải khác" in Crosswalk(from_set=old_set, to_set=old_set).field_errors()["to_set"]
+    assert "giai đoạn sau" in Crosswalk(from_set=new_set, to_set=old_set).field_errors()["to_set"]
+    assert "Đã có bảng chuyển đổi" in Crosswalk(from_set=old_set, to_set=new_set).field_errors()["to_set"]
 
 
 def test_a_bad_link_saves_nothing(old_set, new_set, crosswalk):

@@ -20,6 +20,7 @@ from assessments.services.book import TargetBook
 from assessments.services.rows import rows_update
 from communes.models import AdministrativeUnit, Level
 from criteria import applicability
+from criteria.crosswalks import crosswalk_links
 from criteria.models import CriteriaSet, IndicatorKind, SetStatus
 
 # A change to one of these makes a department's earlier check of the result void.
@@ -58,8 +59,6 @@ def _carried(book: TargetBook, crosswalk, source, *, commune, criteria_set, as_o
 
     A value the new indicator would refuse (a percentage above 100 where the old one was a count, say)
     does not carry: it is left to be entered."""
-    from assessments.rescore import links_of  # rescore imports the services
-
     if crosswalk.to_set_id != criteria_set.pk:
         raise ValidationError(_("Bảng chuyển đổi không dẫn tới bộ tiêu chí này."), code="crosswalk_other_set")
     if source is None or source.criteria_set_id != crosswalk.from_set_id:
@@ -72,7 +71,7 @@ def _carried(book: TargetBook, crosswalk, source, *, commune, criteria_set, as_o
         )
     old = _answers_of(source)
     carried = {}
-    for new_id, link in links_of(crosswalk).items():
+    for new_id, link in crosswalk_links(crosswalk).items():
         result = old.get(link.from_indicator_id)
         indicator = book.by_id.get(new_id)
         if result is None or indicator is None:

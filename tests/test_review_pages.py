@@ -527,6 +527,8 @@ def test_the_verification_queue_counts_the_officers_own_indicators(client, tree,
 
     assert counts(rows[str(first.pk)]) == ["0", "1", "1"]
     assert counts(rows[str(second.pk)]) == ["2", "0", "0"]
+    # The same leading cells as the reviewers' queue (web/review/_queue_cells.html): how long each has waited.
+    assert "3 ngày trước" in rows[str(first.pk)] and "hôm nay" in rows[str(second.pk)]
 
 
 def test_the_verification_queue_leaves_out_sets_without_the_officers_criteria(client, tree, cast, cs):

@@ -216,13 +216,19 @@ def assessment_withdraw(request, pk):
 # The reviewers' queue
 
 
+def with_waiting_days(assessments) -> list:
+    """The queue's submitted assessments, each with the days since it was sent (web/review/_queue_cells.html)."""
+    today = timezone.localdate()
+    assessments = list(assessments)
+    for assessment in assessments:
+        assessment.waiting_days = (today - timezone.localdate(assessment.submitted_at)).days
+    return assessments
+
+
 @login_required
 @require_GET
 def review_queue(request):
     is_reviewer = any(m.role == Role.REVIEWER for m in permissions.memberships_of(request.user))
-    assessments = list(review_selectors.review_queue_for(request.user)) if is_reviewer else []
-    today = timezone.localdate()
-    for assessment in assessments:
-        assessment.waiting_days = (today - timezone.localdate(assessment.submitted_at)).days
+    assessments = with_waiting_days(review_selectors.review_queue_for(request.user)) if is_reviewer else []
     ctx = {"is_reviewer": is_reviewer, "assessments": assessments}
     return render(request, "web/review/queue.html", ctx)

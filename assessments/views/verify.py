@@ -22,6 +22,7 @@ from assessments import permissions, selectors, services
 from assessments.forms import review as review_forms
 from assessments.models import Status
 from assessments.selectors import review as review_selectors
+from assessments.views.review import with_waiting_days
 
 TEMPLATE = "web/review/verify.html"
 
@@ -30,7 +31,7 @@ TEMPLATE = "web/review/verify.html"
 @require_GET
 def verification_queue(request):
     is_officer = review_selectors.is_department_officer(request.user)
-    assessments = list(review_selectors.verification_queue_for(request.user)) if is_officer else []
+    assessments = with_waiting_days(review_selectors.verification_queue_for(request.user)) if is_officer else []
     for assessment in assessments:
         assessment.mine_unchecked = assessment.mine_total - assessment.mine_verified - assessment.mine_flagged
     ctx = {"is_officer": is_officer, "assessments": assessments}

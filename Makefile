@@ -43,7 +43,7 @@ lint-imports: $(VENV)/.deps-dev
 	$(VENV)/bin/lint-imports
 
 # The national-scale benchmark (PostgreSQL; see README "Benchmark"). Seed once with
-#   DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_synthetic --era both --jobs 2
+#   DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_synthetic --settings=bench.settings --era both --jobs 2
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ntm_bench
 BENCH_ARGS ?= --growth
 bench: $(VENV)/.deps

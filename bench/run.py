@@ -3,7 +3,7 @@
     make bench                      # DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/ntm_bench
     .venv/bin/python bench/run.py --requests 30 --duration 10 [--growth]
 
-Needs the synthetic data (manage.py load_units; manage.py seed_synthetic --era both --jobs 2).
+Needs the synthetic data (manage.py load_units; manage.py seed_synthetic --settings=bench.settings --era both --jobs 2).
 For each page: p50/p95 server time through Django's test client after a warm-up, in several short
 rounds (the verdicts read the best round; the median of all requests is printed beside it, and a page
 whose rounds disagree by more than 25% is marked unstable), queries per request
@@ -97,7 +97,7 @@ def bench_sets() -> tuple[CriteriaSet, CriteriaSet]:
         .order_by("-n", "code")
     )
     if not sets:
-        raise SystemExit("No assessments: run manage.py seed_synthetic first.")
+        raise SystemExit("No assessments: run manage.py seed_synthetic --settings=bench.settings first.")
     by_code = {cs.code: cs for cs in sets}
     main = by_code.get("synthetic-xa-ntm-2021-2025", sets[0])
     big = by_code.get("synthetic-xa-ntm-nang-cao-2021-2025", max(sets, key=lambda cs: (cs.k, cs.n)))

@@ -59,8 +59,9 @@ INSTALLED_APPS = [
     "dashboards",
     "roadmap",
     "reports",
-    "synthetic",
 ]
+# `synthetic` (seed_synthetic: national-scale made-up data for the benchmark) is not part of the product:
+# installed only by bench/settings.py and the test settings.
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -30,3 +30,6 @@ NTM_STORAGE_REDIRECT = False
 # looked up per request, so it neither warns about a missing STATIC_ROOT nor needs one.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The tests cover the benchmark's synthetic data too (bench/settings.py installs it; production does not).
+INSTALLED_APPS = [*INSTALLED_APPS, "synthetic"]  # noqa: F405

@@ -2,6 +2,9 @@
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -352,3 +355,14 @@ def test_seeding_ends_with_vacuum_analyze_on_postgresql(country):
     out = StringIO()
     call_command("seed_synthetic", "--reset", "--communes", "0", "--no-vacuum", stdout=out)
     assert "VACUUM" not in out.getvalue()
+
+
+@pytest.mark.parametrize(("settings_module", "installed"), [("ntm.settings", False), ("bench.settings", True)])
+def test_the_synthetic_data_command_exists_only_in_the_benchmark_settings(settings_module, installed):
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "help", "seed_synthetic"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert (result.returncode == 0) is installed, result.stdout + result.stderr
+    assert ("Unknown command: 'seed_synthetic'" in result.stderr) is not installed

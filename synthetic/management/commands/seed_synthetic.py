@@ -4,9 +4,9 @@ Run `manage.py load_units` first. Synthetic sets (code prefix "synthetic-", is_s
 created on first use. Not for a production database: the assessments are flagged is_demo and the
 sets are never official. Examples:
 
-    manage.py seed_synthetic --communes 10000 --assessments-per-commune 8 --seed 1 --era both
-    manage.py seed_synthetic --reset --communes 200 --assessments-per-commune 4
-    manage.py seed_synthetic --reset --communes 0      # only remove the synthetic data
+    manage.py seed_synthetic --settings=bench.settings --communes 10000 --assessments-per-commune 8 --era both
+    manage.py seed_synthetic --settings=bench.settings --reset --communes 200 --assessments-per-commune 4
+    manage.py seed_synthetic --settings=bench.settings --reset --communes 0      # only remove the synthetic data
 """
 
 import time

@@ -34,15 +34,29 @@ TABS = [
 
 
 def _load(request, era, code):
+    # The data version before any data is read: the page's content is cached under it (_content_key).
+    request.data_version = data_version.current()
     area = area_for(request.user, era=era, code=code)
     return area, forms.parse(request.GET)
 
 
-def _context(area: Area, query: dict, board: data.Dashboard, page: str) -> dict:
+def _content_key(request, area: Area, query: dict, page: str) -> str:
+    """What a dashboard page's content (templates/dashboards/_frame.html: everything below the site's
+    header) depends on: the data version, the language, the page, the unit and the whole query (its date
+    too, which defaults to today). Nothing in it depends on the user: the scope only decides whether the
+    page may be seen at all (area_for)."""
+    code = area.unit.code if area.unit else None
+    parts = (request.data_version, translation.get_language(), page, area.era, code, sorted(query.items()))
+    return repr(parts)
+
+
+def _context(request, area: Area, query: dict, board: data.Dashboard, page: str) -> dict:
     # The tabs and reports cover the area: not the commune list's page, view or kind.
     params = forms.as_params(query, p=None, view=None, kind=None)
     listing = {"view": query["view"], "kind": query["kind"]}
     return {
+        "content_key": _content_key(request, area, query, page),
+        "content_seconds": data_version.seconds(),
         "area": area,
         "board": board,
         "query": query,
@@ -132,14 +146,14 @@ def unit(request, era, code=None):
         return render(
             request,
             "dashboards/summary.html",
-            _context(area, query, board, "unit")
+            _context(request, area, query, board, "unit")
             | {
                 "child_rows": list(zip(board.children, _child_links(area, query, board, "unit"), strict=True)),
                 "summary_view": True,
             },
         )
     board = data.dashboard_for(area, query, with_unmet=False)  # the table shows counts, not which criteria
-    ctx = _context(area, query, board, "unit") | {
+    ctx = _context(request, area, query, board, "unit") | {
         "sort": _sort_links(area, query),
         "pager": _pager(area, query, board.rows),
     }
@@ -175,7 +189,11 @@ def _summary_heatmap(request, area: Area, query: dict):
         failing = by_child.unmet_by_child(area, children, board.criteria_set, query["as_of"], ranked=board.ranked)
         for row, url in zip(board.children, _child_links(area, query, board, "heatmap"), strict=True):
             grid.append((row, url, figures.share_cells(row.figures.assessed, failing.get(row.unit.path, {}), criteria)))
-    ctx = _context(area, query, board, "heatmap") | {"criteria": criteria, "summary_grid": grid, "summary_view": True}
+    ctx = _context(request, area, query, board, "heatmap") | {
+        "criteria": criteria,
+        "summary_grid": grid,
+        "summary_view": True,
+    }
     return render(request, "dashboards/heatmap_summary.html", ctx)
 
 
@@ -207,7 +225,7 @@ def heatmap(request, era, code=None):
         )
         for row in board.rows
     ]
-    ctx = _context(area, query, board, "heatmap") | {"criteria": criteria, "grid": grid}
+    ctx = _context(request, area, query, board, "heatmap") | {"criteria": criteria, "grid": grid}
     return render(request, "dashboards/heatmap.html", ctx)
 
 
@@ -229,7 +247,10 @@ def holdbacks(request, era, code=None):
         item.url = area.url("unit", base | {"fails": item.key})
     for item in by_indicator:
         item.url = area.url("unit", base | {"fails_indicator": item.key})
-    ctx = _context(area, query, board, "holdbacks") | {"by_criterion": by_criterion, "by_indicator": by_indicator}
+    ctx = _context(request, area, query, board, "holdbacks") | {
+        "by_criterion": by_criterion,
+        "by_indicator": by_indicator,
+    }
     return render(request, "dashboards/holdbacks.html", ctx)
 
 
@@ -263,7 +284,7 @@ def trend(request, era, code=None):
         "criteriaTotal": max((total for *_rest, total in history), default=None),
     }
     by_links = {by: area.url("trend", forms.as_params(query, by=by)) for by in ("quarter", "year")}
-    ctx = _context(area, query, board, "trend") | {"periods": periods, "chart": chart, "by_links": by_links}
+    ctx = _context(request, area, query, board, "trend") | {"periods": periods, "chart": chart, "by_links": by_links}
     return render(request, "dashboards/trend.html", ctx)
 
 

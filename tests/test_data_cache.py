@@ -78,6 +78,35 @@ def test_a_hit_skips_the_data_queries_and_the_building(client, cast, tree, cs, m
     assert len(hit.captured_queries) <= 3 < len(miss.captured_queries)
 
 
+def test_a_hit_serves_the_rendered_content_without_rendering_the_table_again(client, cast, tree, cs, monkeypatch):
+    from dashboards.templatetags import dashboards_ui
+
+    make_approved(cast, cs, tree.a)
+    client.force_login(cast.superuser)
+    address = pages(tree, cs)["district"]
+    first = client.get(address)
+    monkeypatch.setattr(dashboards_ui, "commune_rows_html", lambda *a, **kw: pytest.fail("rendered on a hit"))
+    again = client.get(address)
+    assert TOKEN.sub(b"", again.content) == TOKEN.sub(b"", first.content)
+    # Another user with the district in scope gets the same content, under their own header.
+    client.force_login(cast.reviewer)
+    theirs = client.get(address).content.decode()
+    assert 'data-testid="commune-row"' in theirs and cast.reviewer.username in theirs
+
+
+def test_the_content_cache_keeps_languages_and_queries_apart(client, cast, tree, cs):
+    make_approved(cast, cs, tree.a)
+    client.force_login(cast.superuser)
+    address = pages(tree, cs)["district"]
+    vietnamese = client.get(address).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(address).content.decode()
+    assert "Bảng theo dõi nông thôn mới" in vietnamese and "Bảng theo dõi nông thôn mới" not in english
+    del client.cookies["django_language"]
+    filtered = client.get(address + "&status=none").content.decode()
+    assert 'data-testid="commune-row"' in vietnamese and 'data-code="' + tree.a.code + '"' not in filtered
+
+
 def test_the_criteria_set_menu_is_cached_with_the_data(cast, tree, cs, monkeypatch):
     from dashboards import selectors
     from dashboards.area import Area

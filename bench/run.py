@@ -56,7 +56,8 @@ TARGETS_MS = {
 }
 # Requests per second through gunicorn with 4 clients, warm, best round.
 TARGET_RPS = {"district_dashboard": 100, "province_dashboard": 50}
-MAX_QUERIES, MAX_FLOOR_RATIO = 10, 3.0
+# Queries per request: on a cache miss (the data version just bumped) and on a hit (ntm.lib.data_version).
+MAX_QUERIES, MAX_QUERIES_HIT, MAX_FLOOR_RATIO = 10, 3, 3.0
 UNSTABLE_SPREAD = 0.25  # rounds whose p50 differ by more than this are reported as unstable
 
 if __name__ == "__main__":  # standalone: configure Django before importing the app
@@ -81,6 +82,7 @@ from accounts.models import Membership, Role  # noqa: E402
 from assessments.models import Assessment, Status  # noqa: E402
 from communes.models import AdministrativeUnit, Level  # noqa: E402
 from criteria.models import CriteriaSet, IndicatorKind  # noqa: E402
+from ntm.lib import data_version  # noqa: E402
 
 ERA = "pre2025"
 
@@ -676,7 +678,18 @@ def run(
             page["django"] = time_requests(
                 client, lambda url=page["url"]: client.get(url), warmup=warmup, n=requests, rounds=rounds
             )
+            # The same page on a cache miss: the data version bumped before each request (as any write
+            # does), so every request reads and renders afresh. The bump itself is one cache write.
+            page["django_miss"] = time_requests(
+                client,
+                lambda url=page["url"]: (data_version.bump(), client.get(url))[1],
+                warmup=1,
+                n=max(10, requests // 2),
+                rounds=rounds,
+            )
         print(f"{name}: {summary_line(page['django'])}", flush=True)
+        if "django_miss" in page:
+            print(f"{name} on a cache miss: {summary_line(page['django_miss'])}", flush=True)
 
     fixed = pages.get("empty_page", {}).get("django", {}).get("p50_ms") or 0
     for page in pages.values():
@@ -744,6 +757,7 @@ def run(
             "p95_ms": TARGETS_MS,
             "rps": TARGET_RPS,
             "max_queries": MAX_QUERIES,
+            "max_queries_hit": MAX_QUERIES_HIT,
             "max_floor_ratio": MAX_FLOOR_RATIO,
         },
         "pages": {name: {k: v for k, v in page.items() if k != "unit"} for name, page in pages.items()},
@@ -781,15 +795,16 @@ def verdicts(results: dict) -> list[dict]:
 
     for name, limit in targets["p95_ms"].items():
         page = pages.get(name, {})
-        if "django" in page:
-            p95 = page["django"]["p95_ms"]
-            add(
-                f"{name} p95 ≤ {limit} ms",
-                f"{p95} ms",
-                p95 <= limit,
-                f"best of {len(page['django']['rounds'])} rounds, in-process"
-                + (" (rounds unstable)" if page["django"]["unstable"] else ""),
-            )
+        for key, case in (("django", ""), ("django_miss", " on a cache miss")):
+            if key in page:
+                p95 = page[key]["p95_ms"]
+                add(
+                    f"{name} p95 ≤ {limit} ms{case}",
+                    f"{p95} ms",
+                    p95 <= limit,
+                    f"best of {len(page[key]['rounds'])} rounds, in-process"
+                    + (" (rounds unstable)" if page[key]["unstable"] else ""),
+                )
     for name, floor_rps in targets["rps"].items():
         http = pages.get(name, {}).get("http")
         if http:
@@ -807,10 +822,19 @@ def verdicts(results: dict) -> list[dict]:
                 page["floor_ratio"] <= targets["max_floor_ratio"],
                 page["floor_formula"] + " ms",
             )
+    hit_limit = targets.get("max_queries_hit", targets["max_queries"])
     for name, page in pages.items():
+        if page.get("kind") in ("dashboard", "page") and "django_miss" in page:
+            q = page["django_miss"]["queries"]
+            add(
+                f"{name} queries ≤ {targets['max_queries']} on a cache miss",
+                str(q),
+                q <= targets["max_queries"],
+                "one request",
+            )
         if page.get("kind") in ("dashboard", "page") and "django" in page:
             q = page["django"]["queries"]
-            add(f"{name} queries ≤ {targets['max_queries']}", str(q), q <= targets["max_queries"], "one request")
+            add(f"{name} queries ≤ {hit_limit} on a cache hit", str(q), q <= hit_limit, "one request")
     return out
 
 
@@ -897,15 +921,19 @@ def markdown(results: dict) -> str:
         "bench process got (CPU time / wall time, in-process) and, over HTTP, the share of the machine's cores "
         "the gunicorn processes got. A page whose rounds differ by more than 25% is marked unstable (!).",
         "",
-        "| page | communes | p50 ms | p95 ms | all p50 ms | spread | load | CPU | target p95 | queries | HTTP req/s "
-        "| HTTP p95 ms | server CPU | floor p50 ms | page/(floor+empty) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "Columns p50…queries are a cache hit (what a second reader of unchanged data gets); `miss` columns are the "
+        "same page with the data version bumped before each request (what the first reader after a write gets).",
+        "",
+        "| page | communes | p50 ms | p95 ms | all p50 ms | spread | load | CPU | target p95 | queries | miss p50 ms "
+        "| miss p95 ms | miss queries | HTTP req/s | HTTP p95 ms | server CPU | floor p50 ms | page/(floor+empty) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, page in results["pages"].items():
         if "skipped" in page:
-            lines.append(f"| {name} | — | {page['skipped']} | | | | | | | | | | | | |")
+            lines.append(f"| {name} | — | {page['skipped']} | | | | | | | | | | | | | | | |")
             continue
         dj, http, floor = page["django"], page.get("http", {}), page.get("floor", {})
+        miss = page.get("django_miss", {})
         first = dj["rounds"][0]
         target = results["targets"]["p95_ms"].get(name)
         spread = "—" if dj["spread"] is None else f"{dj['spread'] * 100:.0f}%{' !' if dj['unstable'] else ''}"
@@ -913,7 +941,8 @@ def markdown(results: dict) -> str:
         lines.append(
             f"| {name} | {_fmt(page.get('communes'))} | {_fmt(dj['p50_ms'])} | {_fmt(dj['p95_ms'])} | "
             f"{_fmt(dj['all']['p50_ms'])} | {spread} | {first['load_average']} | {first['cpu_share']} | "
-            f"{_fmt(target)} | {dj['queries']} | {_fmt(http.get('rps'))}{' !' if http.get('unstable') else ''} | "
+            f"{_fmt(target)} | {dj['queries']} | {_fmt(miss.get('p50_ms'))} | {_fmt(miss.get('p95_ms'))} | "
+            f"{_fmt(miss.get('queries'))} | {_fmt(http.get('rps'))}{' !' if http.get('unstable') else ''} | "
             f"{_fmt(http.get('p95_ms'))} | {'—' if server_cpu is None else server_cpu} | "
             f"{_fmt(floor.get('p50_ms'))} | {_fmt(page.get('floor_ratio'), '×')} |"
         )

@@ -279,6 +279,16 @@ def test_benchmark_smoke_run_writes_its_reports(country, live_server, tmp_path, 
         "district_dashboard p95 ≤ 30 ms" in verdicts and "district_dashboard ≥ 100 req/s (4 clients, warm)" in verdicts
     )
     assert all(isinstance(v["pass"], bool) for v in verdicts.values())
+    # Hit and miss: each dashboard and page is timed again with the data version bumped before every request;
+    # a miss reads the data (more queries), a hit only the session and the user (and the unit).
+    for name in ("district_dashboard", "province_dashboard", "national_dashboard", "commune_page", "summary_api"):
+        miss = pages[name]["django_miss"]
+        assert miss["n"] >= 10 and miss["p50_ms"] > 0, name
+        assert f"{name} queries ≤ 10 on a cache miss" in verdicts and f"{name} queries ≤ 3 on a cache hit" in verdicts
+    district = pages["district_dashboard"]
+    assert district["django_miss"]["queries"] > district["django"]["queries"]
+    assert "district_dashboard p95 ≤ 30 ms on a cache miss" in verdicts
+    assert "| miss p50 ms |" in (out / "latest.md").read_text()
     assert "## Verdicts (best rounds)" in (out / "latest.md").read_text()
     # A district's floor reads its communes; above a district (issue 14) the floor is one row per child unit.
     assert pages["district_dashboard"]["floor"]["rows"] == pages["district_dashboard"]["communes"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import views, views_department, views_outputs
 
 app_name = "dashboards"
 
@@ -10,9 +10,9 @@ PAGES = [
     ("heatmap/", views.heatmap, "heatmap", "national_heatmap"),
     ("holdbacks/", views.holdbacks, "holdbacks", "national_holdbacks"),
     ("trend/", views.trend, "trend", "national_trend"),
-    ("export.xlsx", views.export_xlsx, "xlsx", "national_xlsx"),
-    ("print/", views.print_report, "print", "national_print"),
-    ("map.geojson", views.map_data, "map", "national_map"),
+    ("export.xlsx", views_outputs.export_xlsx, "xlsx", "national_xlsx"),
+    ("print/", views_outputs.print_report, "print", "national_print"),
+    ("map.geojson", views_outputs.map_data, "map", "national_map"),
 ]
 
 urlpatterns = (
@@ -20,6 +20,6 @@ urlpatterns = (
     + [path(f"dashboard/<str:era>/{suffix}", view, name=national) for suffix, view, _n, national in PAGES]
     + [
         # A department officer's criteria across their communes (the department view).
-        path("department/", views.department, name="department"),
+        path("department/", views_department.department, name="department"),
     ]
 )

@@ -1,24 +1,19 @@
-"""The steering committee's pages: the unit dashboard, heatmap, holdbacks, trend, and the reports.
+"""The steering committee's pages: the unit dashboard, heatmap, holdbacks and trend (the Excel, print and map
+data: views_outputs; the department officers' page: views_department).
 
 Every page takes the same query string (dashboards.forms) so that switching tabs, exporting or
 printing keeps the chosen set, date and filters.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotModified
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.gzip import gzip_page
 
 from communes.models import AdministrativeUnit
-from criteria.models import Department
-from dashboards import by_child, data, export, figures, forms, selectors, xlsx
-from dashboards import department as dept
-from dashboards import map as commune_map
+from dashboards import by_child, data, figures, forms, selectors
 from dashboards.area import Area, area_for, commune_redirect
 from ntm.lib import data_version
 
@@ -33,7 +28,7 @@ TABS = [
 ]
 
 
-def _load(request, era, code):
+def load(request, era, code):
     # The data version before any data is read: the page's content is cached under it (_content_key).
     request.data_version = data_version.current()
     area = area_for(request.user, era=era, code=code)
@@ -138,7 +133,7 @@ def _pager(area: Area, query: dict, rows: list) -> dict:
 
 @login_required
 def unit(request, era, code=None):
-    area, query = _load(request, era, code)
+    area, query = load(request, era, code)
     if response := commune_redirect(area):
         return response
     if area.summarises and query["view"] != "communes":
@@ -199,7 +194,7 @@ def _summary_heatmap(request, area: Area, query: dict):
 
 @login_required
 def heatmap(request, era, code=None):
-    area, query = _load(request, era, code)
+    area, query = load(request, era, code)
     if response := commune_redirect(area):
         return response
     if area.summarises:
@@ -231,7 +226,7 @@ def heatmap(request, era, code=None):
 
 @login_required
 def holdbacks(request, era, code=None):
-    area, query = _load(request, era, code)
+    area, query = load(request, era, code)
     if response := commune_redirect(area):
         return response
     board = data.dashboard_for(area, query, with_since=False, with_pending=False)
@@ -265,7 +260,7 @@ def _period_label(by: str):
 
 @login_required
 def trend(request, era, code=None):
-    area, query = _load(request, era, code)
+    area, query = load(request, era, code)
     if response := commune_redirect(area):
         return response
     sets = selectors.set_choices(area)
@@ -286,96 +281,3 @@ def trend(request, era, code=None):
     by_links = {by: area.url("trend", forms.as_params(query, by=by)) for by in ("quarter", "year")}
     ctx = _context(request, area, query, board, "trend") | {"periods": periods, "chart": chart, "by_links": by_links}
     return render(request, "dashboards/trend.html", ctx)
-
-
-@login_required
-def export_xlsx(request, era, code=None):
-    area, query = _load(request, era, code)
-    if response := commune_redirect(area):
-        return response
-    if export.needs_background(area):
-        # A province or the country: built on a worker, offered on the job's page when ready.
-        job = export.export_start(area=area, query=query, by=request.user)
-        return redirect("jobs:detail", job.pk)
-    response = HttpResponse(export.workbook_bytes(area, query), content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{export.file_name(area, query["as_of"])}"'
-    return response
-
-
-@login_required
-def print_report(request, era, code=None):
-    area, query = _load(request, era, code)
-    if response := commune_redirect(area):
-        return response
-    # Above a district the report is the summary (one row per child unit), not thousands of sentences.
-    board = data.summary_for(area, query) if area.summarises else data.dashboard_for(area, query)
-    if board.criteria_set and not area.summarises:
-        # Each commune's sentence in the shorter of its two forms (what is not met, or what is met).
-        names = {c.number: c.name for c in selectors.criteria_of(board.criteria_set)}
-        for row in board.rows:
-            if row.summary:
-                row.report_sentence = figures.report_sentence(row, board.criteria_set.level, names)
-    ctx = {
-        "area": area,
-        "board": board,
-        "query": query,
-        "others_count": data.others_count(board),
-        "back_url": area.url("unit", forms.as_params(query, p=None, view=None, kind=None)),
-    }
-    return render(request, "dashboards/print.html", ctx)
-
-
-@login_required
-@gzip_page  # a national map is megabytes of coordinates, a fifth of that compressed; no secret in it
-def map_data(request, era, code=None):
-    """The map of the dashboard: every commune of the area with a shape, coloured by static/web/map.js.
-
-    One response (shapes and values); revalidated with its ETag, so an unchanged map costs the
-    browser nothing to download again. Scope: area_for, as every dashboard page.
-    """
-    area, query = _load(request, era, code)
-    # Built once per data version and language (ntm.lib.data_version): the country's shapes take seconds.
-    body = data_version.cached(
-        "map",
-        (data.area_key(area), data.query_key(query), translation.get_language()),
-        lambda: commune_map.payload(area, query),
-    )
-    tag = commune_map.etag(body)
-    # gzip_page weakens the tag it sends (W/"…"): the browser sends that one back.
-    if tag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
-    response["ETag"] = tag
-    # Per user (scope) and always revalidated: the values change with every approval.
-    response["Cache-Control"] = "private, no-cache"
-    response["Vary"] = "Cookie, Accept-Language"
-    return response
-
-
-@login_required
-def department(request):
-    """A department officer's page: their department's criteria across the communes they cover."""
-    memberships = dept.department_memberships(request.user)
-    if not memberships:
-        raise PermissionDenied(gettext("Trang này dành cho cán bộ phòng, ban chuyên môn."))
-    departments = {d.pk: d for d in Department.objects.filter(pk__in={m.department_id for m in memberships})}
-    chosen = request.GET.get("department")
-    department_id = (
-        int(chosen) if chosen and chosen.isdigit() and int(chosen) in departments else next(iter(departments))
-    )
-    mine = [m for m in memberships if m.department_id == department_id]
-    sets = dept.sets_with_approved(dept.communes_q(mine))
-    code = request.GET.get("set")
-    criteria_set = next((s for s in sets if s.code == code), sets[0] if sets else None)
-    view = dept.department_view(departments[department_id], mine, criteria_set)
-    return render(
-        request,
-        "dashboards/department.html",
-        {
-            "view": view,
-            "sets": sets,
-            "departments": list(departments.values()),
-            "memberships": mine,
-        },
-    )

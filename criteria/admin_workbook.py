@@ -86,4 +86,4 @@ def import_view(model_admin, request):
         "errors": errors,
         "title": _("Nhập bộ tiêu chí từ Excel"),
     }
-    return TemplateResponse(request, "workbooks/admin_import_criteria.html", context)
+    return TemplateResponse(request, "admin/criteria/criteriaset/import.html", context)

@@ -252,6 +252,8 @@ def test_the_admin_import_page_creates_a_draft_or_lists_the_problems(client, db)
     bad.name = "bo.xlsx"
     page = client.post(url, {"file": bad}).content.decode()
     assert "Đã có bộ tiêu chí mã “nhap-admin”" in page and CriteriaSet.objects.count() == 1
+    # The admin's one import page (admin/criteria/_workbook_import.html): errors by sheet and cell, one button.
+    assert 'id="criteria-import-errors"' in page and 'name="template"' not in page
     wb = workbook_of(cs)
     set_field(wb, "code", "nhap-admin-2")
     good = as_file(wb)

@@ -358,6 +358,8 @@ def test_the_admin_import_page_reports_rows_and_writes_nothing(client, cast, old
     response = client.post("/admin/criteria/crosswalk/import-excel/", {"file": upload, "import": "1"})
     assert response.status_code == 200
     assert "Dòng 4" in response.content.decode() and not Crosswalk.objects.exists()
+    assert 'id="crosswalk-import-errors"' in response.content.decode()  # the admin's one import page
+    assert 'name="template"' in response.content.decode()  # and its own second button
     template = client.post(
         "/admin/criteria/crosswalk/import-excel/", {"from_set": old_set.pk, "to_set": new_set.pk, "template": "1"}
     )

@@ -700,6 +700,9 @@ def run(
             page["floor_formula"] = (
                 f"{page['django']['p50_ms']:.1f} / ({floor:.1f} + {fixed:.1f})" if floor is not None else None
             )
+            # The same ratio on a cache miss, for the record (the target is the page as served, a hit).
+            miss = page.get("django_miss", {}).get("p50_ms")
+            page["floor_ratio_miss"] = _r(miss / (floor + fixed)) if floor is not None and miss else None
 
     if http:
         server, ready_dir = None, None
@@ -925,12 +928,13 @@ def markdown(results: dict) -> str:
         "same page with the data version bumped before each request (what the first reader after a write gets).",
         "",
         "| page | communes | p50 ms | p95 ms | all p50 ms | spread | load | CPU | target p95 | queries | miss p50 ms "
-        "| miss p95 ms | miss queries | HTTP req/s | HTTP p95 ms | server CPU | floor p50 ms | page/(floor+empty) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| miss p95 ms | miss queries | HTTP req/s | HTTP p95 ms | server CPU | floor p50 ms | page/(floor+empty) "
+        "| miss/(floor+empty) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, page in results["pages"].items():
         if "skipped" in page:
-            lines.append(f"| {name} | — | {page['skipped']} | | | | | | | | | | | | | | | |")
+            lines.append(f"| {name} | — | {page['skipped']} | | | | | | | | | | | | | | | | |")
             continue
         dj, http, floor = page["django"], page.get("http", {}), page.get("floor", {})
         miss = page.get("django_miss", {})
@@ -944,7 +948,8 @@ def markdown(results: dict) -> str:
             f"{_fmt(target)} | {dj['queries']} | {_fmt(miss.get('p50_ms'))} | {_fmt(miss.get('p95_ms'))} | "
             f"{_fmt(miss.get('queries'))} | {_fmt(http.get('rps'))}{' !' if http.get('unstable') else ''} | "
             f"{_fmt(http.get('p95_ms'))} | {'—' if server_cpu is None else server_cpu} | "
-            f"{_fmt(floor.get('p50_ms'))} | {_fmt(page.get('floor_ratio'), '×')} |"
+            f"{_fmt(floor.get('p50_ms'))} | {_fmt(page.get('floor_ratio'), '×')} | "
+            f"{_fmt(page.get('floor_ratio_miss'), '×')} |"
         )
     lines += ["", "## Verdicts (best rounds)", ""]
     lines += [f"- {line}" for line in verdict_lines(results.get("verdicts", []))]

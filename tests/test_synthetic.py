@@ -289,6 +289,9 @@ def test_benchmark_smoke_run_writes_its_reports(country, live_server, tmp_path, 
     assert district["django_miss"]["queries"] > district["django"]["queries"]
     assert "district_dashboard p95 ≤ 30 ms on a cache miss" in verdicts
     assert "| miss p50 ms |" in (out / "latest.md").read_text()
+    assert district["floor_ratio_miss"] == round(
+        district["django_miss"]["p50_ms"] / (district["floor"]["p50_ms"] + empty), 2
+    )
     assert "## Verdicts (best rounds)" in (out / "latest.md").read_text()
     # A district's floor reads its communes; above a district (issue 14) the floor is one row per child unit.
     assert pages["district_dashboard"]["floor"]["rows"] == pages["district_dashboard"]["communes"]

@@ -1,6 +1,6 @@
 """A real Celery worker, in a thread of the test process, consuming from Redis database 5.
 
-Import the fixtures into a test module (`from tests.celery_fixtures import celery_worker  # noqa: F401`).
+tests/conftest.py registers this module as a plugin (`pytest_plugins`): a test asks for `celery_worker` by name.
 
 - Redis unreachable: the test fails when CI=true, and is skipped with the reason otherwise.
 - The worker runs in this process, so it uses pytest-django's test database: on PostgreSQL it opens its

@@ -2,7 +2,7 @@
 recompute they start), lineage rows, new units, memberships, criteria sets (national ones read-only,
 clones, publishing, the Excel import), roadmap rows and the foreign-key choices and autocomplete.
 
-The cast (tests.factories_admin.make_admin_world): a criteria admin of tỉnh P and one of huyện H, staff
+The cast (tests.factories.make_admin_world): a criteria admin of tỉnh P and one of huyện H, staff
 with every Django permission; tỉnh Q (xã CQ, CQ2) is outside their scope.
 """
 
@@ -17,9 +17,8 @@ from criteria.models import CriteriaSet, Criterion, SetStatus
 from jobs.models import Job
 from roadmap.models import Plan
 from tests import factories
-from tests.factories_admin import change_form_data, make_admin_world
-from tests.factories_flow import make_cast
-from tests.test_criteria_workbooks import as_file, set_field, workbook_of
+from tests.factories import make_admin_world, make_cast
+from tests.helpers import change_form_data, criteria_as_file, set_field, workbook_of
 
 pytestmark = pytest.mark.django_db
 
@@ -278,13 +277,13 @@ def test_the_excel_import_takes_sets_of_the_admins_province_only(province_admin,
         wb = workbook_of(national)
         set_field(wb, "code", f"nhap-{province[-2:] or 'qg'}")
         set_field(wb, "province", province)
-        upload = as_file(wb)
+        upload = criteria_as_file(wb)
         upload.name = "bo.xlsx"
         response = province_admin.post(page, {"file": upload})
         assert CriteriaSet.objects.filter(code=f"nhap-{province[-2:] or 'qg'}").exists() == accepted, province
         if not accepted:
             assert "chỉ nhập được bộ tiêu chí của tỉnh mình quản trị" in response.text
-    response = province_admin.post(page, {"file": as_file(workbook_of(national)), "update": national.pk})
+    response = province_admin.post(page, {"file": criteria_as_file(workbook_of(national)), "update": national.pk})
     assert "update" in response.context["form"].errors
 
 

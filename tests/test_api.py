@@ -11,7 +11,7 @@ from api import filters
 from assessments.models import Status
 from criteria.models import Criterion, Department, Indicator, SetLevel, SetStatus
 from tests import factories
-from tests.factories_api import make_assessment
+from tests.factories import make_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ EARLY, LATE = datetime.date(2023, 12, 31), datetime.date(2024, 6, 30)
 
 
 @pytest.fixture
-def cs():
+def yes_no_set():
     return factories.make_set(code="xa-ntm-test")
 
 
@@ -101,7 +101,7 @@ def test_the_set_list_filters_by_status_and_level(client):
 
 
 def test_the_set_tree_lists_criteria_indicators_and_target_variants(client):
-    cs = factories.make_set(
+    yes_no_set = factories.make_set(
         code="tree-test",
         criteria=[(1, "Quy hoạch", ["1.1", "1.2"]), (10, "Thu nhập", ["10"])],
         stated_criteria_count=19,
@@ -109,14 +109,14 @@ def test_the_set_tree_lists_criteria_indicators_and_target_variants(client):
         completeness="partial",
     )
     department = Department.objects.create(code="kt-ht", name="Phòng Kinh tế - Hạ tầng")
-    Criterion.objects.filter(criteria_set=cs, number=1).update(
+    Criterion.objects.filter(criteria_set=yes_no_set, number=1).update(
         department=department, group_number=1, group_name="Quy hoạch", name_verified=True, sources="S1"
     )
-    Indicator.objects.filter(criteria_set=cs, code="1.1").update(
+    Indicator.objects.filter(criteria_set=yes_no_set, code="1.1").update(
         verified=True, confidence="medium", sources="S1, Q2", note="Bảng 1", target_text="Đạt"
     )
     factories.make_numeric(
-        cs,
+        yes_no_set,
         "10",
         value="48",
         unit="triệu đồng/người/năm",
@@ -289,8 +289,8 @@ def test_unit_search_is_limited_to_the_users_scope(client, tree, reviewer):
         "/units/pre2025/18436/summary/?set=xa-ntm-test",
     ],
 )
-def test_anonymous_requests_are_refused(client, tree, cs, path):
-    make_assessment(tree.a, cs, EARLY)
+def test_anonymous_requests_are_refused(client, tree, yes_no_set, path):
+    make_assessment(tree.a, yes_no_set, EARLY)
     response = client.get(BASE + path)
     assert response.status_code in (401, 403)
     assert "Xã A" not in response.content.decode() and "xa-ntm-test" not in response.content.decode()
@@ -303,33 +303,33 @@ def test_a_token_authenticates(client, tree, reviewer):
     assert client.get(f"{BASE}/units/pre2025/18436/").status_code in (401, 403)
 
 
-def test_a_district_reviewer_sees_its_communes_only_in_its_era(client, tree, reviewer, cs):
+def test_a_district_reviewer_sees_its_communes_only_in_its_era(client, tree, reviewer, yes_no_set):
     for commune in (tree.a, tree.b, tree.c):
-        make_assessment(commune, cs, EARLY)
-    make_assessment(tree.n, cs, datetime.date(2025, 12, 31))
+        make_assessment(commune, yes_no_set, EARLY)
+    make_assessment(tree.n, yes_no_set, datetime.date(2025, 12, 31))
     client.force_login(reviewer)
     for unit, expected in ((tree.a, 200), (tree.b, 200), (tree.c, 404), (tree.n, 404), (tree.p, 404)):
         assert client.get(f"{BASE}/units/{unit.era}/{unit.code}/").status_code == expected, unit.name
     for unit, expected in ((tree.a, 200), (tree.b, 200), (tree.c, 404), (tree.n, 404)):
-        response = client.get(BASE + summary_path(unit), {"set": cs.code})
+        response = client.get(BASE + summary_path(unit), {"set": yes_no_set.code})
         assert response.status_code == expected, unit.name
     assert client.get(f"{BASE}/units/{tree.c.era}/{tree.c.code}/").json() == {
         "detail": "Không tìm thấy đơn vị mã 18500 trong thời kỳ “pre2025”."
     }
 
 
-def test_a_superuser_sees_everything(client, tree, admin, cs):
-    make_assessment(tree.c, cs, EARLY)
-    make_assessment(tree.n, cs, datetime.date(2025, 12, 31))
+def test_a_superuser_sees_everything(client, tree, admin, yes_no_set):
+    make_assessment(tree.c, yes_no_set, EARLY)
+    make_assessment(tree.n, yes_no_set, datetime.date(2025, 12, 31))
     client.force_login(admin)
     for unit in (tree.p, tree.a, tree.c, tree.p_new, tree.n):
         assert client.get(f"{BASE}/units/{unit.era}/{unit.code}/").status_code == 200, unit.name
     for unit in (tree.c, tree.n):
-        assert client.get(BASE + summary_path(unit), {"set": cs.code}).status_code == 200, unit.name
+        assert client.get(BASE + summary_path(unit), {"set": yes_no_set.code}).status_code == 200, unit.name
     assert get(client, admin, "/units/", era="2025").json()["count"] == 2
 
 
-def test_a_user_without_membership_sees_sets_but_no_unit(client, tree, cs):
+def test_a_user_without_membership_sees_sets_but_no_unit(client, tree, yes_no_set):
     user = factories.make_user()
     assert get(client, user, "/criteria-sets/").json()["count"] == 1
     assert get(client, user, "/units/", era="pre2025").json()["count"] == 0
@@ -339,9 +339,9 @@ def test_a_user_without_membership_sees_sets_but_no_unit(client, tree, cs):
 # Summaries
 
 
-def test_the_summary_reports_the_stored_roll_up(client, tree, reviewer, cs):
-    assessment = make_assessment(tree.a, cs, EARLY, met=["1.1", "1.2", "2.1"], unmet=["2.2", "3"])
-    body = get(client, reviewer, summary_path(tree.a), set=cs.code).json()
+def test_the_summary_reports_the_stored_roll_up(client, tree, reviewer, yes_no_set):
+    assessment = make_assessment(tree.a, yes_no_set, EARLY, met=["1.1", "1.2", "2.1"], unmet=["2.2", "3"])
+    body = get(client, reviewer, summary_path(tree.a), set=yes_no_set.code).json()
     assert body == {
         "commune": {"era": "pre2025", "code": "18436", "name": "Xã A"},
         "criteria_set": "xa-ntm-test",
@@ -368,9 +368,9 @@ def test_the_summary_reports_the_stored_roll_up(client, tree, reviewer, cs):
     }
 
 
-def test_a_commune_meeting_every_criterion_meets_the_standard(client, tree, reviewer, cs):
-    make_assessment(tree.b, cs, EARLY, met=["1.1", "1.2", "2.1", "2.2", "3"])
-    body = get(client, reviewer, summary_path(tree.b), set=cs.code).json()
+def test_a_commune_meeting_every_criterion_meets_the_standard(client, tree, reviewer, yes_no_set):
+    make_assessment(tree.b, yes_no_set, EARLY, met=["1.1", "1.2", "2.1", "2.2", "3"])
+    body = get(client, reviewer, summary_path(tree.b), set=yes_no_set.code).json()
     assert (body["meets_standard"], body["unmet"], body["sentence"]) == (
         True,
         [],
@@ -378,18 +378,18 @@ def test_a_commune_meeting_every_criterion_meets_the_standard(client, tree, revi
     )
 
 
-def test_the_summary_picks_the_latest_approved_and_ignores_a_newer_draft(client, tree, reviewer, cs):
-    make_assessment(tree.a, cs, datetime.date(2022, 12, 31), met=["1.1"])
-    approved = make_assessment(tree.a, cs, EARLY, met=["1.1", "1.2"])
-    draft = make_assessment(tree.a, cs, LATE, met=["1.1", "1.2", "2.1", "2.2", "3"], status=Status.DRAFT)
-    body = get(client, reviewer, summary_path(tree.a), set=cs.code).json()
+def test_the_summary_picks_the_latest_approved_and_ignores_a_newer_draft(client, tree, reviewer, yes_no_set):
+    make_assessment(tree.a, yes_no_set, datetime.date(2022, 12, 31), met=["1.1"])
+    approved = make_assessment(tree.a, yes_no_set, EARLY, met=["1.1", "1.2"])
+    draft = make_assessment(tree.a, yes_no_set, LATE, met=["1.1", "1.2", "2.1", "2.2", "3"], status=Status.DRAFT)
+    body = get(client, reviewer, summary_path(tree.a), set=yes_no_set.code).json()
     assert (body["assessment_id"], body["as_of"], body["status"], body["criteria_met"]) == (
         approved.pk,
         "2023-12-31",
         "approved",
         1,
     )
-    body = get(client, reviewer, summary_path(tree.a), set=cs.code, status="any").json()
+    body = get(client, reviewer, summary_path(tree.a), set=yes_no_set.code, status="any").json()
     assert (body["assessment_id"], body["as_of"], body["status"], body["criteria_met"]) == (
         draft.pk,
         "2024-06-30",
@@ -398,52 +398,54 @@ def test_the_summary_picks_the_latest_approved_and_ignores_a_newer_draft(client,
     )
 
 
-def test_the_summary_is_per_set(client, tree, reviewer, cs):
+def test_the_summary_is_per_set(client, tree, reviewer, yes_no_set):
     other = factories.make_set(code="other-set", criteria=[(1, "Quy hoạch", ["1"])])
-    make_assessment(tree.a, cs, EARLY)
+    make_assessment(tree.a, yes_no_set, EARLY)
     mine = make_assessment(tree.a, other, LATE, met=["1"])
     body = get(client, reviewer, summary_path(tree.a), set="other-set").json()
     assert (body["assessment_id"], body["criteria_set"]) == (mine.pk, "other-set")
     assert body["sentence"] == "đạt 1/1 tiêu chí, 1/1 chỉ tiêu xây dựng NTM."
 
 
-def test_the_summary_answers_in_english_when_asked(client, tree, reviewer, cs):
-    make_assessment(tree.a, cs, EARLY, met=["1.1", "1.2", "2.1"], unmet=["2.2", "3"])
+def test_the_summary_answers_in_english_when_asked(client, tree, reviewer, yes_no_set):
+    make_assessment(tree.a, yes_no_set, EARLY, met=["1.1", "1.2", "2.1"], unmet=["2.2", "3"])
     client.force_login(reviewer)
-    response = client.get(BASE + summary_path(tree.a), {"set": cs.code}, headers={"Accept-Language": "en"})
+    response = client.get(BASE + summary_path(tree.a), {"set": yes_no_set.code}, headers={"Accept-Language": "en"})
     assert response.status_code == 200 and response["Content-Language"] == "en"
     body = response.json()
     numbers = ("criteria_met", "criteria_total", "indicators_met", "indicators_total")
     assert tuple(body[k] for k in numbers) == (1, 3, 3, 5)
     assert "1/3" in body["sentence"] and "3/5" in body["sentence"]
-    vietnamese = client.get(BASE + summary_path(tree.a), {"set": cs.code})
+    vietnamese = client.get(BASE + summary_path(tree.a), {"set": yes_no_set.code})
     assert vietnamese["Content-Language"] == "vi" and vietnamese.json()["sentence"].startswith("đạt 1/3 tiêu chí")
 
 
-def test_a_summary_without_an_approved_assessment_is_a_404(client, tree, reviewer, cs):
-    make_assessment(tree.a, cs, EARLY, status=Status.SUBMITTED)
-    response = get(client, reviewer, summary_path(tree.a), set=cs.code)
+def test_a_summary_without_an_approved_assessment_is_a_404(client, tree, reviewer, yes_no_set):
+    make_assessment(tree.a, yes_no_set, EARLY, status=Status.SUBMITTED)
+    response = get(client, reviewer, summary_path(tree.a), set=yes_no_set.code)
     assert response.status_code == 404
     assert response.json() == {"detail": "Xã chưa có đánh giá nào được duyệt theo bộ tiêu chí này."}
-    assert get(client, reviewer, summary_path(tree.a), set=cs.code, status="any").json()["status"] == "submitted"
-    response = get(client, reviewer, summary_path(tree.b), set=cs.code, status="any")
+    assert (
+        get(client, reviewer, summary_path(tree.a), set=yes_no_set.code, status="any").json()["status"] == "submitted"
+    )
+    response = get(client, reviewer, summary_path(tree.b), set=yes_no_set.code, status="any")
     assert response.json() == {"detail": "Xã chưa có đánh giá nào theo bộ tiêu chí này."}
 
 
-def test_a_summary_of_an_unknown_set_or_a_non_commune_is_a_404(client, tree, reviewer, cs):
-    make_assessment(tree.a, cs, EARLY)
+def test_a_summary_of_an_unknown_set_or_a_non_commune_is_a_404(client, tree, reviewer, yes_no_set):
+    make_assessment(tree.a, yes_no_set, EARLY)
     response = get(client, reviewer, summary_path(tree.a), set="no-such-set")
     assert response.status_code == 404 and response.json() == {"detail": "Không có bộ tiêu chí mã “no-such-set”."}
-    response = get(client, reviewer, summary_path(tree.h), set=cs.code)
+    response = get(client, reviewer, summary_path(tree.h), set=yes_no_set.code)
     assert response.status_code == 404
     assert response.json() == {"detail": "Không tìm thấy xã mã 443 trong thời kỳ “pre2025”."}
 
 
-def test_a_summary_needs_a_set_and_a_known_status(client, tree, reviewer, cs):
-    make_assessment(tree.a, cs, EARLY)
+def test_a_summary_needs_a_set_and_a_known_status(client, tree, reviewer, yes_no_set):
+    make_assessment(tree.a, yes_no_set, EARLY)
     response = get(client, reviewer, summary_path(tree.a))
     assert response.status_code == 400 and response.json() == {"set": ["Hãy cho biết mã bộ tiêu chí (tham số set)."]}
-    response = get(client, reviewer, summary_path(tree.a), set=cs.code, status="latest")
+    response = get(client, reviewer, summary_path(tree.a), set=yes_no_set.code, status="latest")
     assert response.status_code == 400 and response.json() == {"status": ["Tham số status chỉ nhận approved hoặc any."]}
 
 

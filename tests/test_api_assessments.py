@@ -8,28 +8,13 @@ from django.core.management import call_command
 
 from assessments import services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status
-from tests.factories_api import make_big_set
-from tests.factories_flow import PDF, make_cast, make_draft, make_flow_set, make_submitted, upload
+from tests.factories import make_big_set, make_draft, make_submitted
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 BASE = "/api/v1"
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department, code="xa-ntm-test")
 
 
 def as_user(client, user):

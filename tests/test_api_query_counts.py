@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from tests import factories
-from tests.factories_api import all_codes, make_assessment, make_big_set
+from tests.factories import make_assessment, make_big_set
+from tests.helpers import all_codes
 
 pytestmark = pytest.mark.django_db
 

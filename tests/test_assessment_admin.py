@@ -13,7 +13,7 @@ from assessments import services
 from assessments.models import Assessment, Status
 from criteria.models import Department
 from tests import factories
-from tests.factories_admin import change_form_data
+from tests.helpers import assessment_change_url, change_form_data, post_results
 
 pytestmark = pytest.mark.django_db
 
@@ -27,29 +27,10 @@ def assessment(tree):
     return services.assessment_create(commune=tree.a, criteria_set=cs, as_of=D)
 
 
-def change_url(assessment):
-    return reverse("admin:assessments_assessment_change", args=[assessment.pk])
-
-
-def _result_prefix(response, code):
-    formset = response.context["inline_admin_formsets"][0].formset
-    index = next(i for i, form in enumerate(formset.forms) if form.instance.indicator.code == code)
-    return f"results-{index}-"
-
-
-def _post_results(client, assessment, changes: dict):
-    response = client.get(change_url(assessment))
-    data = change_form_data(response)
-    for code, fields in changes.items():
-        prefix = _result_prefix(response, code)
-        data |= {prefix + name: value for name, value in fields.items()}
-    return client.post(change_url(assessment), data, follow=True)
-
-
 def test_the_assessment_pages_open(admin_client, assessment):
     for page in [
         reverse("admin:assessments_assessment_changelist"),
-        change_url(assessment),
+        assessment_change_url(assessment),
         reverse("admin:assessments_assessment_history", args=[assessment.pk]),
     ]:
         assert admin_client.get(page).status_code == 200, page
@@ -62,7 +43,7 @@ def test_the_list_shows_the_stored_summary(admin_client, assessment):
 
 
 def test_the_change_page_shows_the_report_sentence(admin_client, assessment):
-    response = admin_client.get(change_url(assessment))
+    response = admin_client.get(assessment_change_url(assessment))
     assert "đạt 0/3 tiêu chí, 0/5 chỉ tiêu xây dựng NTM." in response.text
 
 
@@ -73,7 +54,7 @@ def test_assessments_are_not_added_in_the_admin(admin_client, assessment):
 
 
 def test_editing_results_recomputes_the_stored_summary(admin_client, assessment, django_user_model):
-    response = _post_results(admin_client, assessment, {"1.1": {"met": "true"}, "1.2": {"met": "true"}})
+    response = post_results(admin_client, assessment, {"1.1": {"met": "true"}, "1.2": {"met": "true"}})
     assert response.status_code == 200
     assessment.refresh_from_db()
     assert (assessment.criteria_met, assessment.indicators_met, assessment.revision) == (1, 2, 2)
@@ -82,7 +63,7 @@ def test_editing_results_recomputes_the_stored_summary(admin_client, assessment,
 
 
 def test_a_numeric_value_entered_in_the_admin_is_judged_against_its_target(admin_client, assessment):
-    _post_results(admin_client, assessment, {"3": {"value": "72.5", "met": "false"}})
+    post_results(admin_client, assessment, {"3": {"value": "72.5", "met": "false"}})
     result = assessment.results.get(indicator__code="3")
     assessment.refresh_from_db()
     assert result.met is True and result.target_applied == "≥70 triệu đồng"
@@ -91,16 +72,16 @@ def test_a_numeric_value_entered_in_the_admin_is_judged_against_its_target(admin
 
 def test_an_approved_assessment_is_read_only(admin_client, assessment):
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.APPROVED)
-    response = admin_client.get(change_url(assessment))
+    response = admin_client.get(assessment_change_url(assessment))
     assert "quản trị bộ tiêu chí phải mở lại đánh giá (kèm lý do) trên trang của đánh giá" in response.text
     assert 'name="results-0-note"' not in response.text and 'name="_save"' not in response.text
 
 
 def test_an_approved_assessment_cannot_be_changed_through_the_admin(admin_client, assessment):
-    data = change_form_data(admin_client.get(change_url(assessment)))
+    data = change_form_data(admin_client.get(assessment_change_url(assessment)))
     data |= {key.replace("note", "met"): "true" for key in data if key.endswith("-note")}
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.APPROVED)
-    response = admin_client.post(change_url(assessment), data, follow=True)
+    response = admin_client.post(assessment_change_url(assessment), data, follow=True)
     assert "Thay đổi chưa được lưu." in response.text
     assessment.refresh_from_db()
     assert assessment.criteria_met == 0 and not assessment.results.filter(met=True).exists()

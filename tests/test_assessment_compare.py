@@ -13,23 +13,13 @@ from pytest_django.asserts import assertContains, assertNotContains
 from assessments import comparison, services
 from communes.models import Region
 from tests import factories
-from tests.factories_api import make_big_set
-from tests.factories_flow import ANSWERS, PDF, make_approved, make_draft, make_flow_set, make_submitted, upload
+from tests.factories import ANSWERS, make_approved, make_big_set, make_draft, make_flow_set, make_submitted
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 D1, D2, D3 = datetime.date(2022, 6, 30), datetime.date(2023, 6, 30), datetime.date(2024, 6, 30)
 URL = reverse("web:assessment_compare")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department, code="xa-ntm-test")
 
 
 @pytest.fixture

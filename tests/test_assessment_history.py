@@ -8,26 +8,12 @@ import pytest
 
 from assessments import selectors, services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult
-from tests.factories_flow import ANSWERS, PDF, make_approved, make_cast, make_draft, make_flow_set, upload
+from tests.factories import ANSWERS, make_approved, make_draft
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 BASE = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
 
 
 def result(assessment, code):

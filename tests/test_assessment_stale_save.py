@@ -6,22 +6,12 @@ from django.core.exceptions import ValidationError
 
 from assessments import services
 from assessments.models import IndicatorResult
-from tests.factories_flow import make_cast, make_draft, make_flow_set, make_submitted
+from tests.factories import make_draft, make_submitted
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1"
 JSON = "application/json"
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
 
 
 @pytest.fixture

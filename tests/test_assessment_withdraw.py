@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from assessments import services
 from assessments.models import Assessment, Status, VerificationState
-from tests.factories_flow import make_draft, make_flow_set, make_submitted
+from tests.factories import make_draft, make_submitted
 
 ALL_MET = {"met-1.1": "1", "met-1.2": "1", "value-2.1": "75", "met-2.2": "1", "met-3": "1"}
 
@@ -16,11 +16,6 @@ ALL_MET = {"met-1.1": "1", "met-1.2": "1", "value-2.1": "75", "met-2.2": "1", "m
 @pytest.fixture(autouse=True)
 def _media(media):
     return media
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department, code="xa-ntm-withdraw")
 
 
 def _verify_one(cast, assessment):

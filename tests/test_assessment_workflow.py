@@ -11,34 +11,10 @@ from accounts.models import Role
 from assessments import services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status, VerificationState
 from tests import factories
-from tests.factories_flow import (
-    ANSWERS,
-    PDF,
-    make_approved,
-    make_cast,
-    make_draft,
-    make_flow_set,
-    make_returned,
-    make_submitted,
-    upload,
-)
+from tests.factories import ANSWERS, make_approved, make_draft, make_flow_set, make_returned, make_submitted
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def result(assessment, code) -> IndicatorResult:

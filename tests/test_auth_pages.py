@@ -15,11 +15,11 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from accounts.models import Role
 from tests import factories
+from tests.helpers import LOGIN
 
 pytestmark = pytest.mark.django_db
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-LOGIN = "/accounts/login/"
 WRONG_PASSWORD_VI = "Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác"  # Django's own vi catalogue
 
 

@@ -1,8 +1,8 @@
 """Backups that restore (scripts/backup.sh, scripts/restore.sh): the demo in a fresh PostgreSQL database,
 with evidence files, dumped and restored into another fresh one, gives the same summaries and files.
 
-The restore itself needs PostgreSQL (pg_dump/pg_restore): it runs in .ci/run's PostgreSQL half. The two databases are made
-and dropped here, next to the test database, through `manage.py` in subprocesses as an operator would.
+The restore itself needs PostgreSQL (pg_dump/pg_restore): it runs in .ci/run's PostgreSQL half. The two databases
+are made and dropped here, next to the test database, through `manage.py` in subprocesses as an operator would.
 """
 
 import json

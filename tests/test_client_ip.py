@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from accounts.models import Role
 from ntm.lib.client_ip import client_ip
 from tests import factories
-from tests.test_auth_pages import LOGIN
+from tests.helpers import LOGIN
 
 pytestmark = pytest.mark.django_db
 

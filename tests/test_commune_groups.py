@@ -126,7 +126,7 @@ def test_an_xlsx_sets_groups(client, world):
 
 def test_a_file_with_bad_lines_changes_nothing_and_names_each_line(client, world):
     client.force_login(world.admin)
-    content = "ma,nhom\n18436,1\n19000,2\n18441,1\n18440,4\n18436,2\n".encode()
+    content = b"ma,nhom\n18436,1\n19000,2\n18441,1\n18440,4\n18436,2\n"
     response = upload(client, world, "nhom.csv", content)
     assert groups(world.n, world.m) == ["", ""]
     text = response.text
@@ -188,7 +188,7 @@ def test_uploading_without_a_file_says_so_and_changes_nothing(client, world):
 
 
 def test_the_admin_refuses_a_group_on_a_phuong(admin_client, world):
-    from tests.factories_admin import change_form_data
+    from tests.helpers import change_form_data
 
     change = reverse("admin:communes_administrativeunit_change", args=[world.ward.pk])
     data = change_form_data(admin_client.get(change)) | {"commune_group": "nhom1"}

@@ -15,18 +15,20 @@ from assessments import services
 from assessments.models import Assessment, Status
 from communes.models import Level
 from tests import factories
-from tests.factories_api import all_codes, make_assessment, make_big_set
-from tests.factories_flow import PDF, make_approved, make_cast, make_draft, make_flow_set, make_submitted, upload
+from tests.factories import (
+    make_approved,
+    make_assessment,
+    make_big_set,
+    make_draft,
+    make_flow_set,
+    make_submitted,
+)
+from tests.helpers import PDF, all_codes, upload
 
 pytestmark = pytest.mark.django_db
 
 Y2022, Y2023, Y2024 = datetime.date(2022, 12, 31), datetime.date(2023, 12, 31), datetime.date(2024, 12, 31)
 ALL_MET = {"1.1": {"met": True}, "1.2": {"met": True}, "2.1": {"value": "90"}, "2.2": {"met": True}, "3": {"met": True}}
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 @pytest.fixture
@@ -404,7 +406,7 @@ def test_the_commune_page_costs_the_same_for_few_and_many_predecessors(
         factories.make_succession(old, merged)
         _fill(old, [criteria_set, make_big_set(19, 5)], cast, years=range(2019, 2025))
     client.force_login(both_eras_viewer)
-    for commune, predecessors in ((tree.n, 2), (merged, 12)):
+    for commune, _predecessors in ((tree.n, 2), (merged, 12)):
         with django_assert_num_queries(WITH_RELATED):
             response = client.get(unit_url(commune))
         assert response.content.decode().count('data-testid="lineage-summary"') == (1 if commune == tree.n else 12)

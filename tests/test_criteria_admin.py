@@ -20,7 +20,7 @@ from criteria.models import (
     SourceDocument,
 )
 from tests import factories
-from tests.factories_admin import change_form_data
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -12,45 +12,25 @@ from criteria import workbook as io_
 from criteria.models import CriteriaSet, Indicator, IndicatorTarget, SetStatus
 from criteria.targets import parse_target_cell
 from tests import factories
-from tests.factories_admin import change_form_data
-from tests.test_criteria_workbooks import as_file, counts, problems, refused, snapshot, workbook_of
-from tests.test_load_criteria import QD51, load
+from tests.helpers import (
+    QD51,
+    change_form_data,
+    criteria_as_file,
+    criteria_counts,
+    criteria_refused,
+    fill_qd51_workbook,
+    load_criteria,
+    problems,
+    snapshot,
+    workbook_of,
+)
 
 pytestmark = pytest.mark.django_db
-
-# Made-up rows for tests (not the decision's content): 47 indicators over the 10 criteria.
-PER_CRITERION = [3, 8, 6, 3, 7, 4, 4, 6, 3, 3]
-
-
-def fill_qd51_workbook(cs: CriteriaSet):
-    """The exported workbook of `cs` with 47 indicator rows typed in, three group targets each."""
-    wb = workbook_of(cs)
-    ws = wb[io_.INDICATORS_SHEET]
-    columns = {ws.cell(1, c).value: c for c in range(1, ws.max_column + 1)}
-    row = io_.FIRST_ROW
-    for number, count in enumerate(PER_CRITERION, start=1):
-        for k in range(1, count + 1):
-            numeric = k % 2 == 1
-            values = {
-                "criterion": number,
-                "code": f"{number}.{k}",
-                "position": k,
-                "name": f"Chỉ tiêu thử {number}.{k}",
-                "kind": "numeric" if numeric else "boolean",
-                "unit": "%" if numeric else None,
-                "nhom1": "≥90" if numeric else "Đạt",
-                "nhom2": "> 80" if numeric else "Đạt",
-                "nhom3": ">= 70,5" if numeric else "Đạt",
-            }
-            for key, value in values.items():
-                ws.cell(row, columns[key], value)
-            row += 1
-    return wb
 
 
 @pytest.fixture
 def qd51_draft(tree):
-    load(QD51)
+    load_criteria(QD51)
     official = CriteriaSet.objects.get(code="qd51-ntm-2026-2030")
     return services.criteria_set_clone(source=official, by=None, province=tree.p)
 
@@ -85,7 +65,7 @@ def test_the_workbook_of_a_group_set_has_one_column_per_group(qd51_draft):
 
 
 def test_a_filled_workbook_completes_the_draft_with_47_indicators_and_141_group_targets(qd51_draft):
-    result = io_.criteria_set_import(as_file(fill_qd51_workbook(qd51_draft)), update=qd51_draft)
+    result = io_.criteria_set_import(criteria_as_file(fill_qd51_workbook(qd51_draft)), update=qd51_draft)
     assert result.ok, problems(result)
     assert Indicator.objects.filter(criteria_set=qd51_draft).count() == 47
     targets = IndicatorTarget.objects.filter(indicator__criteria_set=qd51_draft)
@@ -98,9 +78,9 @@ def test_a_filled_workbook_completes_the_draft_with_47_indicators_and_141_group_
 
 
 def test_group_columns_come_back_the_same(qd51_draft):
-    io_.criteria_set_import(as_file(fill_qd51_workbook(qd51_draft)), update=qd51_draft)
+    io_.criteria_set_import(criteria_as_file(fill_qd51_workbook(qd51_draft)), update=qd51_draft)
     again = services.criteria_set_clone(source=qd51_draft, by=None)
-    result = io_.criteria_set_import(as_file(workbook_of(qd51_draft)), update=again)
+    result = io_.criteria_set_import(criteria_as_file(workbook_of(qd51_draft)), update=again)
     assert result.ok, problems(result)
     assert snapshot(again)["indicators"] == snapshot(qd51_draft)["indicators"]
     assert not workbook_of(qd51_draft)[io_.TARGETS_SHEET].cell(io_.FIRST_ROW, 1).value  # all in the group columns
@@ -110,7 +90,7 @@ def test_a_format_1_workbook_without_group_columns_still_imports(qd51_draft):
     wb = fill_qd51_workbook(qd51_draft)
     ws = wb[io_.INDICATORS_SHEET]
     ws.delete_cols(ws.max_column - 2, 3)
-    result = io_.criteria_set_import(as_file(wb), update=qd51_draft)
+    result = io_.criteria_set_import(criteria_as_file(wb), update=qd51_draft)
     assert result.ok, problems(result)
     assert result.counts["indicators"] == 47 and result.counts["targets"] == 0
 
@@ -120,7 +100,7 @@ def test_a_bad_group_cell_is_reported_with_its_cell_and_nothing_is_written(qd51_
     ws = wb[io_.INDICATORS_SHEET]
     column = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "nhom2")
     ws.cell(io_.FIRST_ROW + 1, column, "75")  # 1.2 is yes/no: no operator to borrow
-    result = refused(as_file(wb), update=qd51_draft)
+    result = criteria_refused(criteria_as_file(wb), update=qd51_draft)
     ((sheet, cell, message),) = problems(result)
     assert (sheet, cell) == (io_.INDICATORS_SHEET, f"{ws.cell(1, column).column_letter}{io_.FIRST_ROW + 1}")
     assert "cần phép so sánh" in message
@@ -131,7 +111,7 @@ def test_a_group_target_typed_twice_is_a_clash(qd51_draft):
     ws = wb[io_.TARGETS_SHEET]
     for col, value in enumerate(["1.1", None, "nhom1", 0, ">=", 95, None, "%"], start=1):
         ws.cell(io_.FIRST_ROW, col, value)
-    result = refused(as_file(wb), update=qd51_draft)
+    result = criteria_refused(criteria_as_file(wb), update=qd51_draft)
     assert [(p[0], p[1]) for p in problems(result)] == [(io_.TARGETS_SHEET, f"A{io_.FIRST_ROW}")]
 
 
@@ -139,13 +119,13 @@ def test_publishing_short_of_the_stated_counts_needs_a_confirmation_naming_the_g
     assert (qd51_draft.stated_criteria_count, qd51_draft.stated_indicator_count) == (10, 47)
     wb = fill_qd51_workbook(qd51_draft)
     wb[io_.INDICATORS_SHEET].delete_rows(io_.FIRST_ROW + 46)  # 46 indicators, every criterion still filled
-    assert io_.criteria_set_import(as_file(wb), update=qd51_draft).ok
-    with pytest.raises(ValidationError, match="46/47") as refused:
+    assert io_.criteria_set_import(criteria_as_file(wb), update=qd51_draft).ok
+    with pytest.raises(ValidationError, match="46/47") as criteria_refused:
         services.criteria_set_publish(criteria_set=qd51_draft, by=None)
-    assert refused.value.code == "needs_confirmation"
+    assert criteria_refused.value.code == "needs_confirmation"
     qd51_draft.refresh_from_db()
     assert qd51_draft.status == SetStatus.DRAFT
-    io_.criteria_set_import(as_file(fill_qd51_workbook(qd51_draft)), update=qd51_draft)
+    io_.criteria_set_import(criteria_as_file(fill_qd51_workbook(qd51_draft)), update=qd51_draft)
     services.criteria_set_publish(criteria_set=qd51_draft, by=None)
     assert qd51_draft.status == SetStatus.PUBLISHED
 
@@ -203,9 +183,9 @@ def test_a_bad_group_cell_on_the_criterion_page_is_a_form_error(admin_client, qd
         "indicators-0-kind": "boolean",
         "indicators-0-nhom1": "90",
     }
-    before = counts()
+    before = criteria_counts()
     response = admin_client.post(change, data)
-    assert response.status_code == 200 and "cần phép so sánh" in response.text and counts() == before
+    assert response.status_code == 200 and "cần phép so sánh" in response.text and criteria_counts() == before
 
 
 def test_a_2021_2025_criterion_page_has_no_group_columns(admin_client):

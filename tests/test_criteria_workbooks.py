@@ -10,107 +10,26 @@ from openpyxl import load_workbook
 
 from communes.models import Region
 from criteria import workbook as io_
-from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorTarget, SetStatus
+from criteria.models import CriteriaSet, Indicator, IndicatorTarget, SetStatus
 from tests import factories
-from tests.test_load_criteria import QD318, QD1980, load
+from tests.helpers import (
+    QD318,
+    QD1980,
+    criteria_as_file,
+    criteria_refused,
+    load_criteria,
+    problems,
+    set_field,
+    snapshot,
+    workbook_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def snapshot(cs: CriteriaSet) -> dict:
-    """Everything a set says, without ids: criteria, indicators with their targets, provenance."""
-    criteria = [
-        (c.number, c.name, c.group_number, c.group_name, c.department_id, c.name_verified, c.sources, c.note)
-        for c in cs.criteria.order_by("number")
-    ]
-    indicators = [
-        (
-            i.criterion.number,
-            i.code,
-            i.position,
-            i.name,
-            i.kind,
-            i.operator,
-            i.target_value,
-            i.target_text,
-            i.unit,
-            i.evidence_guidance,
-            i.verified,
-            i.confidence,
-            i.sources,
-            i.note,
-            i.provenance,
-            sorted((t.region, t.commune_group, t.year, t.operator, t.value, t.text, t.unit) for t in i.targets.all()),
-        )
-        for i in Indicator.objects.filter(criteria_set=cs).select_related("criterion").order_by("code")
-    ]
-    fields = {
-        f: getattr(cs, f)
-        for f in (
-            "name",
-            "level",
-            "decision_number",
-            "decision_date",
-            "effective_date",
-            "issuer",
-            "signer",
-            "appendix",
-            "period_start",
-            "period_end",
-            "province_id",
-            "completeness",
-            "stated_criteria_count",
-            "stated_indicator_count",
-            "notes",
-            "provenance",
-            "is_synthetic",
-        )
-    }
-    return {"set": fields, "criteria": criteria, "indicators": indicators}
-
-
-def workbook_of(cs):
-    return load_workbook(io.BytesIO(io_.criteria_set_export(cs)))
-
-
-def as_file(wb):
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.seek(0)
-    return buffer
-
-
-def set_field(wb, key, value):
-    ws = wb[io_.SET_SHEET]
-    row = next(r for r in range(io_.FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value == key)
-    ws.cell(row, 3, value)
-    return f"C{row}"
-
-
-def counts():
-    return (
-        CriteriaSet.objects.count(),
-        Criterion.objects.count(),
-        Indicator.objects.count(),
-        IndicatorTarget.objects.count(),
-    )
-
-
-def problems(result):
-    return [(p.sheet, p.cell, p.message) for p in result.errors]
-
-
-def refused(file, **kw):
-    before = counts()
-    result = io_.criteria_set_import(file, **kw)
-    assert not result.ok and result.criteria_set is None
-    assert counts() == before, "a refused import must write nothing"
-    return result
-
-
 @pytest.fixture
 def bundled(db):
-    load(QD318, QD1980)
+    load_criteria(QD318, QD1980)
     return CriteriaSet.objects.get(code__startswith="qd1980")  # income targets for each of the seven regions
 
 
@@ -118,7 +37,7 @@ def test_a_bundled_set_comes_back_the_same_as_a_new_draft(bundled):
     assert IndicatorTarget.objects.filter(indicator__criteria_set=bundled).exists()
     wb = workbook_of(bundled)
     set_field(wb, "code", "qd318-ban-go-lai")
-    result = io_.criteria_set_import(as_file(wb))
+    result = io_.criteria_set_import(criteria_as_file(wb))
     assert result.ok, problems(result)
     copy = result.criteria_set
     assert (copy.code, copy.status) == ("qd318-ban-go-lai", SetStatus.DRAFT)
@@ -132,7 +51,7 @@ def test_a_province_set_keeps_its_province_and_origin(tree):
     factories.make_numeric(cs, "2.1", value="70.125", variants=[{"region": Region.DBSH, "year": 2024, "value": 90}])
     wb = workbook_of(cs)
     set_field(wb, "code", "tinh-p-2")
-    copy = io_.criteria_set_import(as_file(wb)).criteria_set
+    copy = io_.criteria_set_import(criteria_as_file(wb)).criteria_set
     assert (copy.province, copy.derived_from) == (tree.p, source)
     assert snapshot(copy) == snapshot(cs)
 
@@ -143,7 +62,7 @@ def test_a_draft_is_updated_from_its_edited_workbook(db):
     ws = wb[io_.INDICATORS_SHEET]
     ws.cell(io_.FIRST_ROW, 4, "Có quy hoạch chung xây dựng xã được phê duyệt")
     ws.append([3, "3.2", 1, "Thu nhập bình quân đầu người", "numeric", ">=", 60, None, "triệu đồng"])
-    result = io_.criteria_set_import(as_file(wb), update=draft)
+    result = io_.criteria_set_import(criteria_as_file(wb), update=draft)
     assert result.ok, problems(result)
     assert result.criteria_set.pk == draft.pk and draft.indicators.count() == 6
     assert draft.indicators.get(code="1.1").name == "Có quy hoạch chung xây dựng xã được phê duyệt"
@@ -154,13 +73,13 @@ def test_a_draft_is_updated_from_its_edited_workbook(db):
 @pytest.mark.parametrize("status", [SetStatus.PUBLISHED, SetStatus.ARCHIVED])
 def test_a_published_or_archived_set_is_never_updated(db, status):
     cs = factories.make_set(status=status, code="da-cong-bo")
-    result = refused(as_file(workbook_of(cs)), update=cs)
+    result = criteria_refused(criteria_as_file(workbook_of(cs)), update=cs)
     assert "Chỉ cập nhật được bộ tiêu chí nháp" in problems(result)[0][2]
 
 
 def test_an_existing_code_is_refused_for_a_new_set(db):
     cs = factories.make_set(code="trung-ma")
-    result = refused(as_file(workbook_of(cs)))
+    result = criteria_refused(criteria_as_file(workbook_of(cs)))
     assert problems(result) == [
         ("Bộ tiêu chí", "C3", "Đã có bộ tiêu chí mã “trung-ma”; hãy đặt mã mới, hoặc cập nhật bộ nháp đó.")
     ]
@@ -180,7 +99,7 @@ def test_every_bad_cell_is_listed_and_nothing_is_written(db):
     ws.cell(rows["2.2"], 2, "1.1")  # a second 1.1
     ws.cell(rows["3"], 7, "=60+1")
     wb[io_.TARGETS_SHEET].append(["7.7", "XYZ", "", 0, ">=", 1])
-    result = refused(as_file(wb))
+    result = criteria_refused(criteria_as_file(wb))
     assert problems(result) == [
         ("Bộ tiêu chí", "C3", "Mã “Mã Có Dấu” chỉ được gồm chữ thường không dấu, số và dấu gạch ngang."),
         (
@@ -203,12 +122,12 @@ def test_every_bad_cell_is_listed_and_nothing_is_written(db):
 
 
 def test_a_file_that_is_not_a_criteria_workbook_is_refused(db):
-    assert problems(refused(io.BytesIO(b"not a workbook"))) == [
+    assert problems(criteria_refused(io.BytesIO(b"not a workbook"))) == [
         ("", "", "Tệp không phải là sổ tính Excel (.xlsx) đọc được.")
     ]
     from openpyxl import Workbook
 
-    assert "không theo mẫu bộ tiêu chí" in problems(refused(as_file(Workbook())))[0][2]
+    assert "không theo mẫu bộ tiêu chí" in problems(criteria_refused(criteria_as_file(Workbook())))[0][2]
 
 
 def test_the_commands_export_and_import(db, tmp_path):
@@ -248,7 +167,7 @@ def test_the_admin_import_page_creates_a_draft_or_lists_the_problems(client, db)
     client.force_login(admin)
     url = reverse("admin:criteria_criteriaset_import_excel")
     assert url in client.get(reverse("admin:criteria_criteriaset_changelist")).content.decode()
-    bad = as_file(workbook_of(cs))
+    bad = criteria_as_file(workbook_of(cs))
     bad.name = "bo.xlsx"
     page = client.post(url, {"file": bad}).content.decode()
     assert "Đã có bộ tiêu chí mã “nhap-admin”" in page and CriteriaSet.objects.count() == 1
@@ -256,7 +175,7 @@ def test_the_admin_import_page_creates_a_draft_or_lists_the_problems(client, db)
     assert 'id="criteria-import-errors"' in page and 'name="template"' not in page
     wb = workbook_of(cs)
     set_field(wb, "code", "nhap-admin-2")
-    good = as_file(wb)
+    good = criteria_as_file(wb)
     good.name = "bo.xlsx"
     response = client.post(url, {"file": good})
     copy = CriteriaSet.objects.get(code="nhap-admin-2")

@@ -21,7 +21,7 @@ from criteria.crosswalks import LinkSpec, crosswalk_save, links_errors
 from criteria.models import Crosswalk, CrosswalkLink, Indicator, LinkKind
 from dashboards.area import Area
 from tests import factories
-from tests.factories_flow import make_approved, make_flow_set
+from tests.factories import make_approved, make_flow_set
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,8 @@ The claim is a jobs.DailyRun row per (kind, day), inserted in the transaction th
 import datetime
 import threading
 import time
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import connections
 from django.utils import timezone
@@ -21,14 +19,8 @@ from jobs import services
 from jobs import tasks as job_tasks
 from jobs.models import DailyRun, Job, JobStatus, SentReminder
 from tests import factories
+from tests.helpers import at
 from tests.pg import postgresql_only
-from tests.test_reminders import world  # noqa: F401 - the reminders' fixture: a late commune, an overdue queue
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=VN), tick=False)
 
 
 def _expired_job(owner):
@@ -57,7 +49,7 @@ def test_the_purge_runs_once_a_day_however_often_beat_sends_it():
 
 
 @pytest.mark.django_db
-def test_the_reminders_go_out_once_a_day_however_often_beat_sends_them(world, tree):  # noqa: F811
+def test_the_reminders_go_out_once_a_day_however_often_beat_sends_them(reminder_world, tree):
     with at(2024, 12, 16, 7, 30):
         assessment_tasks.send_reminders.delay()
     assert len(mail.outbox) == 2

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dashboards import area as area_module
-from tests.factories_flow import make_approved, make_flow_set
+from tests.factories import make_approved, make_flow_set
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 mode against the dashboard fixture, the communes without a shape, scope (a district user gets only
 their communes' shapes), HTTP revalidation, and a query count that does not grow with the communes.
 
-Fixture (tests/test_dashboards.py `world`, set S of 3 criteria, as of 31/12/2024), district H:
+Fixture (`dashboard_world` in tests/conftest.py, set S of 3 criteria, as of 31/12/2024), district H:
   Xã Đông (A) 3/3 · Xã Yên (B) 2/3 (fails 3) · Xã Ái (D) not assessed · Xã Bình (E) 1/3 (fails 2, 3).
 """
 
@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from communes.models import AdministrativeUnit, Boundary, Level, UnitKind
 from roadmap.models import Plan
-from tests.test_dashboards import AS_OF, make_district, queries_for, world  # noqa: F401 (fixture)
+from tests.factories import make_district
+from tests.helpers import AS_OF, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +50,11 @@ def by_code(data) -> dict:
 
 
 @pytest.fixture
-def drawn(world):
-    shape(world.t.a, world.t.b, world.e, world.t.c, world.t.n)  # Xã Ái (D) has none
-    return world
+def drawn(dashboard_world):
+    shape(
+        dashboard_world.t.a, dashboard_world.t.b, dashboard_world.e, dashboard_world.t.c, dashboard_world.t.n
+    )  # Xã Ái (D) has none
+    return dashboard_world
 
 
 def test_each_commune_carries_what_every_mode_colours_by(client, drawn):

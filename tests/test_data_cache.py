@@ -20,7 +20,7 @@ from assessments.services.latest import latest_approved_refresh
 from communes.models import AdministrativeUnit
 from dashboards import data
 from ntm.lib import data_version
-from tests.factories_flow import ANSWERS, make_approved, make_draft, make_flow_set, make_submitted
+from tests.factories import ANSWERS, make_approved, make_draft, make_flow_set, make_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -29,24 +29,27 @@ TOKEN = re.compile(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+
 
 
 @pytest.fixture
-def cs(cast):
+def set_s(cast):
     return make_flow_set(code="bo-s", name="Bộ tiêu chí S")
 
 
-def pages(tree, cs):
+def pages(tree, set_s):
     """Every cached page: the district (commune rows), the province and the country (summaries by child
     unit), the current-era province; and the uncached commune page and summary API, for good measure."""
 
     def dash(unit):
-        return reverse("dashboards:unit", kwargs={"era": unit.era, "code": unit.code}) + f"?set={cs.code}&as_of={AS_OF}"
+        return (
+            reverse("dashboards:unit", kwargs={"era": unit.era, "code": unit.code}) + f"?set={set_s.code}&as_of={AS_OF}"
+        )
 
     return {
         "district": dash(tree.h),
         "province": dash(tree.p),
         "current_province": dash(tree.p_new),
-        "national": reverse("dashboards:national", kwargs={"era": "pre2025"}) + f"?set={cs.code}&as_of={AS_OF}",
+        "national": reverse("dashboards:national", kwargs={"era": "pre2025"}) + f"?set={set_s.code}&as_of={AS_OF}",
         "commune": reverse("web:unit", kwargs={"era": tree.a.era, "code": tree.a.code}),
-        "summary_api": reverse("api:unit_summary", kwargs={"era": tree.a.era, "code": tree.a.code}) + f"?set={cs.code}",
+        "summary_api": reverse("api:unit_summary", kwargs={"era": tree.a.era, "code": tree.a.code})
+        + f"?set={set_s.code}",
     }
 
 
@@ -64,10 +67,10 @@ def read_all(client, user, urls) -> dict:
     return answers
 
 
-def test_a_hit_skips_the_data_queries_and_the_building(client, cast, tree, cs, monkeypatch):
-    make_approved(cast, cs, tree.a)
+def test_a_hit_skips_the_data_queries_and_the_building(client, cast, tree, set_s, monkeypatch):
+    make_approved(cast, set_s, tree.a)
     client.force_login(cast.superuser)
-    address = pages(tree, cs)["district"]
+    address = pages(tree, set_s)["district"]
     with CaptureQueriesContext(connection) as miss:
         assert client.get(address).status_code == 200
     monkeypatch.setattr(data, "build_dashboard", lambda *a, **kw: pytest.fail("built on a hit"))
@@ -78,12 +81,12 @@ def test_a_hit_skips_the_data_queries_and_the_building(client, cast, tree, cs, m
     assert len(hit.captured_queries) <= 3 < len(miss.captured_queries)
 
 
-def test_a_hit_serves_the_rendered_content_without_rendering_the_table_again(client, cast, tree, cs, monkeypatch):
+def test_a_hit_serves_the_rendered_content_without_rendering_the_table_again(client, cast, tree, set_s, monkeypatch):
     from dashboards.templatetags import dashboards_ui
 
-    make_approved(cast, cs, tree.a)
+    make_approved(cast, set_s, tree.a)
     client.force_login(cast.superuser)
-    address = pages(tree, cs)["district"]
+    address = pages(tree, set_s)["district"]
     first = client.get(address)
     monkeypatch.setattr(dashboards_ui, "commune_rows_html", lambda *a, **kw: pytest.fail("rendered on a hit"))
     again = client.get(address)
@@ -94,10 +97,10 @@ def test_a_hit_serves_the_rendered_content_without_rendering_the_table_again(cli
     assert 'data-testid="commune-row"' in theirs and cast.reviewer.username in theirs
 
 
-def test_the_content_cache_keeps_languages_and_queries_apart(client, cast, tree, cs):
-    make_approved(cast, cs, tree.a)
+def test_the_content_cache_keeps_languages_and_queries_apart(client, cast, tree, set_s):
+    make_approved(cast, set_s, tree.a)
     client.force_login(cast.superuser)
-    address = pages(tree, cs)["district"]
+    address = pages(tree, set_s)["district"]
     vietnamese = client.get(address).content.decode()
     client.cookies["django_language"] = "en"
     english = client.get(address).content.decode()
@@ -107,11 +110,11 @@ def test_the_content_cache_keeps_languages_and_queries_apart(client, cast, tree,
     assert 'data-testid="commune-row"' in vietnamese and 'data-code="' + tree.a.code + '"' not in filtered
 
 
-def test_the_criteria_set_menu_is_cached_with_the_data(cast, tree, cs, monkeypatch):
+def test_the_criteria_set_menu_is_cached_with_the_data(cast, tree, set_s, monkeypatch):
     from dashboards import selectors
     from dashboards.area import Area
 
-    make_approved(cast, cs, tree.a)
+    make_approved(cast, set_s, tree.a)
     first = selectors.set_choices(Area("pre2025", tree.h))
     monkeypatch.setattr(selectors, "build_set_choices", lambda area: pytest.fail("counted again"))
     assert (
@@ -121,11 +124,11 @@ def test_the_criteria_set_menu_is_cached_with_the_data(cast, tree, cs, monkeypat
     )
 
 
-def test_with_the_cache_off_every_request_builds(client, cast, tree, cs, settings):
+def test_with_the_cache_off_every_request_builds(client, cast, tree, set_s, settings):
     settings.NTM_DATA_CACHE_SECONDS = 0
-    make_approved(cast, cs, tree.a)
+    make_approved(cast, set_s, tree.a)
     client.force_login(cast.superuser)
-    address = pages(tree, cs)["district"]
+    address = pages(tree, set_s)["district"]
     client.get(address)
     with CaptureQueriesContext(connection) as again:
         client.get(address)
@@ -133,19 +136,19 @@ def test_with_the_cache_off_every_request_builds(client, cast, tree, cs, setting
 
 
 WRITES = {
-    "submit": lambda cast, tree, cs, s: services.assessment_submit(assessment=s["draft"], by=cast.staff),
-    "return": lambda cast, tree, cs, s: services.assessment_return(
+    "submit": lambda cast, tree, set_s, s: services.assessment_submit(assessment=s["draft"], by=cast.staff),
+    "return": lambda cast, tree, set_s, s: services.assessment_return(
         assessment=s["submitted"], by=cast.province_reviewer, reason="Thiếu biên bản."
     ),
-    "approve": lambda cast, tree, cs, s: services.assessment_approve(
+    "approve": lambda cast, tree, set_s, s: services.assessment_approve(
         assessment=s["submitted"], by=cast.province_reviewer, confirm_unverified=True
     ),
-    "reopen": lambda cast, tree, cs, s: services.assessment_reopen(
+    "reopen": lambda cast, tree, set_s, s: services.assessment_reopen(
         assessment=s["approved"], by=cast.superuser, reason="Sai số liệu."
     ),
-    "withdraw": lambda cast, tree, cs, s: services.assessment_withdraw(assessment=s["submitted"], by=cast.staff),
-    "unit renamed": lambda cast, tree, cs, s: _rename(tree.a, "Xã A đổi tên"),
-    "set renamed": lambda cast, tree, cs, s: _rename(cs, "Bộ tiêu chí S (sửa)"),
+    "withdraw": lambda cast, tree, set_s, s: services.assessment_withdraw(assessment=s["submitted"], by=cast.staff),
+    "unit renamed": lambda cast, tree, set_s, s: _rename(tree.a, "Xã A đổi tên"),
+    "set renamed": lambda cast, tree, set_s, s: _rename(set_s, "Bộ tiêu chí S (sửa)"),
 }
 
 
@@ -155,19 +158,19 @@ def _rename(obj, name):
 
 
 @pytest.mark.parametrize("write", list(WRITES))
-def test_every_write_a_page_shows_changes_the_cached_pages(client, cast, tree, cs, write):
-    state = {"approved": make_approved(cast, cs, tree.a, as_of=datetime.date(2024, 3, 31))}
+def test_every_write_a_page_shows_changes_the_cached_pages(client, cast, tree, set_s, write):
+    state = {"approved": make_approved(cast, set_s, tree.a, as_of=datetime.date(2024, 3, 31))}
     if write in ("submit",):
-        state["draft"] = make_draft(cast, cs, tree.a, as_of=datetime.date(2024, 9, 30))
+        state["draft"] = make_draft(cast, set_s, tree.a, as_of=datetime.date(2024, 9, 30))
     if write in ("return", "approve", "withdraw"):
         state["submitted"] = make_submitted(
-            cast, cs, tree.a, as_of=datetime.date(2024, 9, 30), answers={**ANSWERS, "1.2": {"met": True}}
+            cast, set_s, tree.a, as_of=datetime.date(2024, 9, 30), answers={**ANSWERS, "1.2": {"met": True}}
         )
-    urls = pages(tree, cs)
+    urls = pages(tree, set_s)
     before = read_all(client, cast.superuser, urls)
     assert read_all(client, cast.superuser, urls) == before  # served again (from the cache where cached)
     version = data_version.current()
-    WRITES[write](cast, tree, cs, state)
+    WRITES[write](cast, tree, set_s, state)
     assert data_version.current() != version
     after = read_all(client, cast.superuser, urls)
     # The district's commune rows show every one of these writes (status counts, figures, names, set).
@@ -178,21 +181,23 @@ def test_every_write_a_page_shows_changes_the_cached_pages(client, cast, tree, c
         assert after["commune"] != before["commune"] and after["summary_api"] != before["summary_api"], write
 
 
-def test_bulk_writes_and_the_latest_approved_refresh_change_the_cached_pages(client, cast, tree, cs):
-    approved = make_approved(cast, cs, tree.a, as_of=datetime.date(2024, 3, 31))
-    urls = {name: address for name, address in pages(tree, cs).items() if name in ("district", "province", "national")}
+def test_bulk_writes_and_the_latest_approved_refresh_change_the_cached_pages(client, cast, tree, set_s):
+    approved = make_approved(cast, set_s, tree.a, as_of=datetime.date(2024, 3, 31))
+    urls = {
+        name: address for name, address in pages(tree, set_s).items() if name in ("district", "province", "national")
+    }
     before = read_all(client, cast.superuser, urls)
     # A write that sends no signal (the app never writes so; a script might), then the refresh.
     Assessment.objects.filter(pk=approved.pk).update(status=Status.SUBMITTED, is_latest_approved=False)
     assert read_all(client, cast.superuser, urls)["district"] == before["district"]  # unseen: no bump
-    latest_approved_refresh(scope=Q(commune_id=tree.a.pk, criteria_set_id=cs.pk))
+    latest_approved_refresh(scope=Q(commune_id=tree.a.pk, criteria_set_id=set_s.pk))
     refreshed = read_all(client, cast.superuser, urls)
     assert refreshed["district"] != before["district"] and refreshed["national"] != before["national"]
     # The bulk writer (demo data, synthetic data) flags what it wrote and bumps the version.
     version = data_version.current()
     spec = AssessmentSpec(
         commune=tree.b,
-        criteria_set=cs,
+        criteria_set=set_s,
         as_of=datetime.date(2024, 6, 1),
         status=Status.APPROVED,
         answers={
@@ -218,8 +223,8 @@ def test_a_commune_group_change_changes_the_version(cast, tree):
     assert data_version.current() != version
 
 
-def test_a_draft_s_own_edits_keep_the_cache(cast, tree, cs):
-    draft = make_draft(cast, cs, tree.a, answers=None)
+def test_a_draft_s_own_edits_keep_the_cache(cast, tree, set_s):
+    draft = make_draft(cast, set_s, tree.a, answers=None)
     version = data_version.current()
     services.indicator_results_update(assessment=draft, entries=ANSWERS, by=cast.staff)
     assert data_version.current() == version

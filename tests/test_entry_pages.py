@@ -15,38 +15,13 @@ from accounts.models import Role
 from assessments import services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status
 from tests import factories
-from tests.factories_api import make_big_set
-from tests.factories_flow import (
-    EXE,
-    PDF,
-    D,
-    make_approved,
-    make_cast,
-    make_draft,
-    make_flow_set,
-    make_returned,
-    upload,
-)
+from tests.factories import D, make_approved, make_big_set, make_draft, make_flow_set, make_returned
+from tests.helpers import EXE, PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 # Every indicator of make_flow_set answered; 2.1 is numeric, ≥70%.
 ALL_MET = {"met-1.1": "1", "met-1.2": "1", "value-2.1": "75", "met-2.2": "1", "met-3": "1"}
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
 
 
 @pytest.fixture

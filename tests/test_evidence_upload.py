@@ -10,38 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments import services
 from assessments.models import EvidenceFile, IndicatorResult
-from tests.factories_flow import (
-    EXE,
-    GIF,
-    JPEG,
-    PDF,
-    PNG,
-    WEBP,
-    make_cast,
-    make_draft,
-    make_flow_set,
-    make_submitted,
-    odf,
-    ole,
-    ooxml,
-    upload,
-    zipped,
-)
+from tests.factories import make_draft, make_flow_set, make_submitted
+from tests.helpers import EXE, GIF, JPEG, PDF, PNG, WEBP, odf, ole, ooxml, upload, zipped
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 BASE = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 @pytest.fixture

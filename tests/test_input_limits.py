@@ -16,27 +16,13 @@ from assessments.models import Assessment, EvidenceFile, Status
 from jobs.models import Job
 from roadmap import services as roadmap_services
 from roadmap.models import Plan, Recognition
-from tests.factories_flow import PDF, make_approved, make_cast, make_draft, make_flow_set, make_submitted, upload
+from tests.factories import make_approved, make_draft, make_submitted
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 TOO_LONG = "Nội dung dài 2.001 ký tự; tối đa 2.000 ký tự."
 LONG = "x" * 2001
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
 
 
 def unchanged(assessment, status, revision) -> bool:

@@ -16,7 +16,7 @@ from jobs import registry, runner, services
 from jobs.models import Job, JobStatus
 from tests import factories
 from tests.celery_fixtures import wait_until
-from tests.test_workbooks import as_file, cast, cs, filled_template  # noqa: F401 (fixtures)
+from tests.helpers import as_file, filled_template, manage_py
 
 STARTED = threading.Event()  # the handler has begun
 RELEASE = threading.Event()  # the test lets it finish
@@ -76,7 +76,7 @@ def test_the_thread_runner_returns_at_once_and_the_job_completes(thread_runner):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_upload_returns_before_its_import_ends_and_the_import_completes(
-    client, cs, tree, cast, thread_runner, monkeypatch
+    client, workbook_set, tree, cast, thread_runner, monkeypatch
 ):
     real = registry.get("workbook_import")
 
@@ -87,7 +87,7 @@ def test_an_upload_returns_before_its_import_ends_and_the_import_completes(
 
     monkeypatch.setitem(registry._KINDS, real.name, registry.JobKind(real.name, real.label, gated_import))
     client.force_login(cast.staff)
-    file = io.BytesIO(as_file(filled_template(cs, tree)).getvalue())
+    file = io.BytesIO(as_file(filled_template(workbook_set, tree)).getvalue())
     file.name = "ket-qua.xlsx"
     response = client.post(reverse("workbooks:import"), {"file": file})
     # The page answered while the import had not even begun its work.
@@ -202,9 +202,7 @@ def test_the_heartbeat_thread_stamps_a_silent_job(settings, thread_runner):
 
 
 def test_without_a_broker_jobs_run_on_threads_and_with_one_on_celery():
-    from tests.test_settings_and_services import _manage
-
     code = "from django.conf import settings; print(settings.NTM_JOB_RUNNER)"
-    assert _manage("shell", "-c", code, CELERY_BROKER_URL="").stdout.strip().splitlines()[-1] == "thread"
-    with_broker = _manage("shell", "-c", code, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    assert manage_py("shell", "-c", code, CELERY_BROKER_URL="").stdout.strip().splitlines()[-1] == "thread"
+    with_broker = manage_py("shell", "-c", code, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
     assert with_broker.stdout.strip().splitlines()[-1] == "celery"

@@ -14,19 +14,9 @@ from communes.models import Region
 from jobs import services, tasks
 from jobs.models import Job, JobStatus
 from tests import factories
-from tests.celery_fixtures import (  # noqa: F401 (fixtures)
-    CALLS,
-    CLOSED_BROKER_URL,
-    GATE,
-    QUEUE_KEY,
-    _module_worker,
-    broker_at,
-    celery_worker,
-    redis_client,
-    wait_until,
-)
-from tests.factories_admin import change_form_data
-from tests.test_recompute import make_world
+from tests.celery_fixtures import CALLS, CLOSED_BROKER_URL, GATE, QUEUE_KEY, broker_at, redis_client, wait_until
+from tests.factories import make_recompute_world
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,7 +86,7 @@ def test_a_task_delivered_twice_runs_the_job_once(celery_worker):
 
 
 def test_a_region_change_in_the_admin_is_recomputed_by_the_worker(celery_worker, client, tree):
-    world = make_world(tree)
+    world = make_recompute_world(tree)
     client.force_login(world.cast.superuser)
     url = reverse("admin:communes_administrativeunit_change", args=[tree.a.pk])
     client.post(url, change_form_data(client.get(url)) | {"region": Region.DBSH})

@@ -14,19 +14,9 @@ from django.db.models.functions import RowNumber
 from assessments import services
 from assessments.bulk import AssessmentSpec, assessments_bulk_create
 from assessments.models import Assessment, Status
-from tests.factories_flow import make_approved, make_cast, make_flow_set, make_submitted
+from tests.factories import make_approved, make_submitted
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
 
 
 def day(text: str) -> datetime.date:

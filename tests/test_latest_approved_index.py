@@ -10,7 +10,7 @@ from assessments.models import Assessment
 from communes.models import Era
 from dashboards.area import Area
 from dashboards.selectors import SUMMARY_FIELDS, UNMET_FIELDS, flagged_rows
-from tests.factories_flow import make_approved, make_flow_set
+from tests.factories import make_approved, make_flow_set
 from tests.pg import postgresql_only
 
 pytestmark = [pytest.mark.django_db, postgresql_only]

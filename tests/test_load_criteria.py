@@ -1,13 +1,12 @@
 """manage.py load_criteria: the bundled official sets, provincial files, validation, idempotency."""
 
-import io
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from communes.models import Era
 from criteria import loader
@@ -22,19 +21,9 @@ from criteria.models import (
     SourceDocument,
 )
 from tests import factories
+from tests.helpers import HIEN_DAI, NANG_CAO, QD51, QD318, QD1980, load_criteria
 
 pytestmark = pytest.mark.django_db
-
-OFFICIAL = loader.OFFICIAL_DIR
-QD1980, QD318 = OFFICIAL / "qd1980-xa-ntm-2016-2020.yaml", OFFICIAL / "qd318-xa-ntm-2021-2025.yaml"
-NANG_CAO = OFFICIAL / "qd318-xa-ntm-nang-cao-2021-2025.yaml"
-QD51, HIEN_DAI = OFFICIAL / "qd51-2025-xa-ntm-2026-2030.yaml", OFFICIAL / "qd51-2025-xa-ntm-hien-dai.yaml"
-
-
-def load(*files, dry_run=False) -> str:
-    out = io.StringIO()
-    call_command("load_criteria", *map(str, files), *(["--dry-run"] if dry_run else []), stdout=out)
-    return out.getvalue()
 
 
 def from_file(path: Path) -> dict:
@@ -57,7 +46,7 @@ def ind(set_code: str, code: str) -> Indicator:
 
 @pytest.fixture
 def bundled():
-    return load()
+    return load_criteria()
 
 
 @pytest.mark.parametrize(
@@ -199,7 +188,7 @@ def _snapshot():
 
 def test_a_second_run_writes_nothing(bundled):
     before = _snapshot()
-    out = load()
+    out = load_criteria()
     assert _snapshot() == before
     assert out.count(": không đổi — ") == 5
     assert "nguồn: 50 (tạo 0, cập nhật 0)" in out
@@ -214,7 +203,7 @@ def test_a_changed_file_updates_the_draft_in_place(bundled, tmp_path):
     text = text.replace('dnb:    {text: "≥59", op: ">=", value: 59', 'dnb:    {text: "≥60", op: ">=", value: 60')
     path = tmp_path / "qd1980.yaml"
     path.write_text(text, encoding="utf-8")
-    out = load(path)
+    out = load_criteria(path)
     assert "qd1980-ntm-2016-2020 (qd1980.yaml): đã cập nhật — tiêu chí 19/19, chỉ tiêu 48" in out
     cs.refresh_from_db()
     assert cs.source_file == "qd1980.yaml"
@@ -230,7 +219,7 @@ def test_a_syntax_error_names_file_and_line_and_loads_nothing(tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text(SYNTAX_ERROR, encoding="utf-8")
     with pytest.raises(CommandError, match=re.escape(f"{bad}:7: YAML syntax error")):
-        load(QD318, bad)
+        load_criteria(QD318, bad)
     assert not CriteriaSet.objects.exists()
     assert not SourceDocument.objects.exists()
 
@@ -298,7 +287,8 @@ def _set_with(indicators: str) -> str:
             "province 99 (pre2025) is not loaded",
         ),
         (
-            "code: test-set\nname: Bộ thử\nlevel: tinh\ncriteria:\n  - {number: 1, name: A}\n  - {number: 1, name: B}\n",
+            "code: test-set\nname: Bộ thử\nlevel: tinh\n"
+            "criteria:\n  - {number: 1, name: A}\n  - {number: 1, name: B}\n",
             3,
             "`level` must be one of",
         ),
@@ -308,7 +298,7 @@ def test_a_structural_error_names_file_and_line_and_loads_nothing(tmp_path, text
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(CommandError) as excinfo:
-        load(QD1980, bad)
+        load_criteria(QD1980, bad)
     assert f"{bad}:{line}: " in str(excinfo.value)
     assert message in str(excinfo.value)
     assert not CriteriaSet.objects.exists()
@@ -322,7 +312,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as excinfo:
-        load(bad)
+        load_criteria(bad)
     lines = str(excinfo.value).splitlines()
     assert f"{bad}:6: duplicate criterion number 1 (first at line 5)" in lines
     assert f"{bad}:7: a criterion has no `number`" in lines
@@ -376,7 +366,7 @@ def test_a_provincial_set_with_20_criteria_loads_with_province_and_derived_from(
     province = factories.make_unit(code="42", name="Tỉnh Hà Tĩnh", era=Era.PRE_2025)
     path = tmp_path / "tinh-42.yaml"
     path.write_text(PROVINCIAL, encoding="utf-8")
-    out = load(path, NANG_CAO)
+    out = load_criteria(path, NANG_CAO)
     cs = CriteriaSet.objects.with_counts().get(code="test-tinh-42-ntm-nang-cao-2022-2025")
     assert (cs.criteria_count, cs.indicator_count, cs.stated_criteria_count) == (20, 3, 20)
     assert cs.province == province
@@ -390,7 +380,7 @@ def test_targets_by_year_become_year_variants_and_nulls_are_skipped(tmp_path):
     factories.make_unit(code="42", era=Era.PRE_2025)
     path = tmp_path / "tinh-42.yaml"
     path.write_text(PROVINCIAL, encoding="utf-8")
-    load(NANG_CAO, path)
+    load_criteria(NANG_CAO, path)
     income = Indicator.objects.get(criteria_set__code="test-tinh-42-ntm-nang-cao-2022-2025", code="1.2")
     rows = sorted(income.targets.values_list("year", "region", "operator", "value", "unit"))
     assert rows == [
@@ -424,7 +414,7 @@ criteria:
 def test_targets_by_group_become_commune_group_variants(tmp_path):
     path = tmp_path / "qd51-style.yaml"
     path.write_text(QD51_STYLE, encoding="utf-8")
-    load(path)
+    load_criteria(path)
     indicator = Indicator.objects.get(criteria_set__code="test-qd51-style", code="1.1")
     assert sorted(indicator.targets.values_list("commune_group", "region", "year", "value")) == [
         ("nhom1", "", 0, Decimal("100")),
@@ -439,7 +429,7 @@ def test_a_published_set_is_skipped(bundled, tmp_path):
     before = _snapshot()
     path = tmp_path / "qd318.yaml"
     path.write_text(QD318.read_text(encoding="utf-8").replace("Nhà tạm, dột nát", "Nhà tạm"), encoding="utf-8")
-    out = load(path)
+    out = load_criteria(path)
     assert "qd318-ntm-2021-2025 (qd318.yaml): bỏ qua (đã công bố; hãy sao chép bộ để sửa)" in out
     assert _snapshot() == before
 
@@ -448,12 +438,12 @@ def test_a_set_used_by_an_assessment_is_skipped(bundled, tmp_path):
     CriteriaSet.objects.filter(code="qd318-ntm-2021-2025").update(in_use=True)
     path = tmp_path / "qd318.yaml"
     path.write_text(QD318.read_text(encoding="utf-8").replace("Nhà tạm, dột nát", "Nhà tạm"), encoding="utf-8")
-    assert "bỏ qua (đang được dùng; hãy sao chép bộ để sửa)" in load(path)
+    assert "bỏ qua (đang được dùng; hãy sao chép bộ để sửa)" in load_criteria(path)
     assert ind("qd318-ntm-2021-2025", "9.1").name == "Nhà tạm, dột nát"
 
 
 def test_dry_run_validates_and_reports_but_writes_nothing():
-    out = load(dry_run=True)
+    out = load_criteria(dry_run=True)
     assert out.startswith("Chạy thử: không ghi gì.")
     assert "qd1980-ntm-2016-2020 (qd1980-xa-ntm-2016-2020.yaml): sẽ tạo — tiêu chí 19/19" in out
     assert not CriteriaSet.objects.exists()

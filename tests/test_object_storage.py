@@ -21,9 +21,8 @@ from assessments.models import Assessment, EvidenceFile
 from jobs.models import Job, JobStatus
 from ntm.lib import scale
 from tests.celery_fixtures import CLOSED_BROKER_URL, broker_at
-from tests.factories_flow import PDF, make_draft, make_flow_set, upload
-from tests.s3_fixtures import s3_server, s3_storage  # noqa: F401 (fixtures)
-from tests.test_workbooks import FILLED, as_file, cast, cs, filled_template  # noqa: F401 (fixtures)
+from tests.factories import make_draft, make_flow_set
+from tests.helpers import FILLED, PDF, as_file, filled_template, upload
 from workbooks.services import background
 
 pytestmark = pytest.mark.django_db
@@ -161,12 +160,12 @@ def _upload_workbook(client, wb):
     return _post(client, reverse("workbooks:import"), {"file": file})
 
 
-def test_an_uploaded_workbook_waits_in_the_bucket_and_is_imported_from_it(client, cs, tree, cast, s3_storage):
+def test_an_uploaded_workbook_waits_in_the_bucket_and_is_imported_from_it(client, workbook_set, tree, cast, s3_storage):
     from jobs import services as jobs_services
 
     client.force_login(cast.staff)
     with broker_at(CLOSED_BROKER_URL):  # the job stays queued: the upload must be kept, in the bucket
-        _upload_workbook(client, filled_template(cs, tree))
+        _upload_workbook(client, filled_template(workbook_set, tree))
     job = Job.objects.get()
     assert job.status == JobStatus.QUEUED
     assert s3_storage.keys("imports/") == [job.params["upload"]]
@@ -174,13 +173,13 @@ def test_an_uploaded_workbook_waits_in_the_bucket_and_is_imported_from_it(client
     jobs_services.job_run(job_id=job.pk)  # what a worker does, reading the workbook from the bucket
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.result["ok"]
-    assert Assessment.objects.filter(commune=tree.a, criteria_set=cs).exists()
+    assert Assessment.objects.filter(commune=tree.a, criteria_set=workbook_set).exists()
     assert s3_storage.keys() == []  # the upload is deleted once imported
 
 
-def test_a_refused_import_leaves_nothing_in_the_bucket_or_the_database(client, cs, tree, cast, s3_storage):
+def test_a_refused_import_leaves_nothing_in_the_bucket_or_the_database(client, workbook_set, tree, cast, s3_storage):
     client.force_login(cast.staff)
-    _upload_workbook(client, filled_template(cs, tree, answers={**FILLED, "2.1": (150, None)}))
+    _upload_workbook(client, filled_template(workbook_set, tree, answers={**FILLED, "2.1": (150, None)}))
     job = Job.objects.get()
     assert job.status == JobStatus.SUCCEEDED and not job.result["ok"] and job.result["error_count"] == 1
     assert not Assessment.objects.exists()
@@ -189,7 +188,7 @@ def test_a_refused_import_leaves_nothing_in_the_bucket_or_the_database(client, c
 
 def test_a_template_made_in_the_background_is_stored_in_the_bucket_and_downloaded_in_scope(
     client,
-    cs,
+    workbook_set,
     tree,
     cast,
     s3_storage,
@@ -199,7 +198,7 @@ def test_a_template_made_in_the_background_is_stored_in_the_bucket_and_downloade
     monkeypatch.setattr(background, "DIRECT_MAX_COMMUNES", 2)  # province P has three communes: a job
     client.force_login(cast.province_reviewer)
     url = reverse("workbooks:template", args=[tree.p.era, tree.p.code])
-    _post(client, url, {"criteria_set": cs.pk, "as_of": "2024-06-30"})
+    _post(client, url, {"criteria_set": workbook_set.pk, "as_of": "2024-06-30"})
     job = Job.objects.get()
     assert job.status == JobStatus.SUCCEEDED
     assert s3_storage.keys("jobs/") == [job.result_file.name]

@@ -8,14 +8,9 @@ from accounts.models import Membership, Role
 from assessments import permissions, services
 from assessments.models import Assessment, Status
 from tests import factories
-from tests.factories_flow import make_cast, make_flow_set
+from tests.factories import make_flow_set
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 @pytest.fixture

@@ -12,18 +12,10 @@ import pytest
 
 from assessments import services
 from assessments.models import Assessment, EvidenceFile, IndicatorResult
-from tests.factories_flow import (
-    PDF,
-    make_approved,
-    make_cast,
-    make_draft,
-    make_flow_set,
-    make_submitted,
-    staff_of,
-    upload,
-)
+from tests.factories import make_approved, make_draft, make_flow_set, make_submitted, staff_of
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 BASE = "/api/v1"
 ROLES = ["staff", "reviewer", "officer", "viewer", "admin", "outsider", "superuser"]
@@ -93,21 +85,6 @@ ENDPOINTS = {
     "evidence_download": (_with_evidence, "get", _evidence_url, None, OK_FOR_ALL),
     "evidence_delete": (_with_evidence, "delete", _evidence_url, None, ONLY({"staff": 204})),
 }
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
 
 
 def _communes(tree, role):
@@ -225,7 +202,7 @@ from criteria.models import Criterion, Crosswalk, Department, Indicator, SetStat
 from jobs.models import Job, SentReminder  # noqa: E402
 from roadmap.models import Plan, Recognition  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.factories_admin import make_admin_world  # noqa: E402
+from tests.factories import make_admin_world  # noqa: E402
 from workbooks.models import ImportRecord  # noqa: E402
 
 ADMIN_ROLES = ["province_admin", "district_admin", "reviewer_staff", "commune_staff", "superuser"]

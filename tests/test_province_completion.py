@@ -12,7 +12,7 @@ from communes.models import Level, UnitKind
 from roadmap import completion
 from roadmap.models import Recognition
 from tests import factories
-from tests.factories_api import make_assessment
+from tests.factories import make_assessment
 
 pytestmark = pytest.mark.django_db
 ALL = ["1.1", "1.2", "2.1", "2.2", "3"]

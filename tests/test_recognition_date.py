@@ -10,14 +10,8 @@ from django.urls import reverse
 
 from roadmap import services
 from roadmap.models import Recognition
-from tests.factories_flow import make_cast
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 def _record(commune, date, by):

@@ -1,8 +1,6 @@
 """recompute_summaries: the service, the command, the job, and the admin edits that start it."""
 
-import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,35 +9,17 @@ from django.urls import reverse
 from assessments.models import Assessment
 from assessments.recompute import summaries_recompute
 from communes.models import AdministrativeUnit, Region
-from criteria.models import CriteriaSet, Indicator, IndicatorTarget, SetStatus
+from criteria.models import CriteriaSet, Indicator, SetStatus
 from jobs.models import Job, JobStatus
-from tests import factories_flow as flow
-from tests.factories_admin import change_form_data
+from tests import factories
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(tree):
-    return make_world(tree)
-
-
-def make_world(tree):
-    """Xã A (region BTB) with a draft and an approved assessment, both answering 2.1 = 75%; the set's
-    2.1 target is ≥70% in general and ≥80% in the Red River delta (DBSH). Xã C has a draft too."""
-    cast = flow.make_cast(tree)
-    cs = flow.make_flow_set()
-    IndicatorTarget.objects.create(
-        indicator=Indicator.objects.get(criteria_set=cs, code="2.1"),
-        region=Region.DBSH,
-        operator=">=",
-        value=Decimal("80"),
-        unit="%",
-    )
-    draft = flow.make_draft(cast, cs, tree.a)
-    approved = flow.make_approved(cast, cs, tree.a, as_of=datetime.date(2024, 3, 31))
-    other = flow.make_draft(cast, cs, tree.c)
-    return type("World", (), dict(cast=cast, cs=cs, draft=draft, approved=approved, other=other, tree=tree))
+    return factories.make_recompute_world(tree)
 
 
 def _move_to_dbsh(unit):
@@ -190,7 +170,7 @@ def test_editing_other_indicator_fields_or_an_unused_set_starts_nothing(
     client, world, django_capture_on_commit_callbacks
 ):
     CriteriaSet.objects.filter(pk=world.cs.pk).update(status=SetStatus.DRAFT)
-    unused = flow.make_flow_set(status=SetStatus.DRAFT)
+    unused = factories.make_flow_set(status=SetStatus.DRAFT)
     client.force_login(world.cast.superuser)
     with django_capture_on_commit_callbacks(execute=True):
         _admin_save(

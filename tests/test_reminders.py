@@ -3,70 +3,25 @@
 import datetime
 import io
 import smtplib
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from accounts.models import Role
 from assessments import reminders, services
 from jobs.models import SentReminder
 from tests import factories
-from tests import factories_flow as flow
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(*args):
-    return time_machine.travel(datetime.datetime(*args, tzinfo=VN), tick=False)
-
-
-def _submit(cs, commune, by, when):
-    with at(*when):
-        assessment = services.assessment_create(commune=commune, criteria_set=cs, as_of=flow.D, by=by)
-        services.indicator_results_update(assessment=assessment, entries=flow.ANSWERS, by=by)
-        return services.assessment_submit(assessment=assessment, by=by)
-
-
-@pytest.fixture
-def world(tree, settings):
-    """Due 15/12. Xã A (staff with an email) has reported nothing; xã B submitted on 01/12 and xã C on
-    14/12. Huyện H's reviewer therefore has a submission 15 days old; huyện H2's only a fresh one."""
-    settings.NTM_REPORTING_DUE = "12-15"
-    settings.NTM_REVIEW_REMINDER_DAYS = 7
-    settings.NTM_SITE_URL = "https://ntm.example.vn"
-    cs = flow.make_flow_set()
-    staff_a = factories.make_user("canbo.a", unit=tree.a, role=Role.COMMUNE_STAFF, email="a@xa.vn", first_name="Lan")
-    staff_a_no_email = factories.make_user("canbo.a2", unit=tree.a, role=Role.COMMUNE_STAFF)
-    staff_b = factories.make_user("canbo.b", unit=tree.b, role=Role.COMMUNE_STAFF, email="b@xa.vn")
-    staff_c = factories.make_user("canbo.c", unit=tree.c, role=Role.COMMUNE_STAFF, email="c@xa.vn")
-    reviewer_h = factories.make_user("thamdinh.h", unit=tree.h, role=Role.REVIEWER, email="h@huyen.vn")
-    reviewer_h2 = factories.make_user("thamdinh.h2", unit=tree.h2, role=Role.REVIEWER, email="h2@huyen.vn")
-    _submit(cs, tree.b, staff_b, (2024, 12, 1, 9))
-    _submit(cs, tree.c, staff_c, (2024, 12, 14, 9))
-    return type(
-        "World",
-        (),
-        dict(
-            staff_a=staff_a,
-            staff_a_no_email=staff_a_no_email,
-            reviewer_h=reviewer_h,
-            reviewer_h2=reviewer_h2,
-            cs=cs,
-        ),
-    )
 
 
 def _sent():
     return sorted((m.to[0], m.subject) for m in mail.outbox)
 
 
-def test_after_the_due_date_the_late_commune_and_the_overdue_reviewer_are_emailed(world):
+def test_after_the_due_date_the_late_commune_and_the_overdue_reviewer_are_emailed(reminder_world):
     with at(2024, 12, 16, 7, 30):
         report = reminders.reminders_send()
     assert (report.late_communes, report.overdue_reviewers, report.sent) == (1, 1, 2)
@@ -82,7 +37,7 @@ def test_after_the_due_date_the_late_commune_and_the_overdue_reviewer_are_emaile
     assert "https://ntm.example.vn/review/" in to_reviewer
 
 
-def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_sends_again(world):
+def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_sends_again(reminder_world):
     with at(2024, 12, 16, 7, 30):
         reminders.reminders_send()
     with at(2024, 12, 16, 15, 0):
@@ -93,28 +48,30 @@ def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_sends_again(wo
     assert len(mail.outbox) == 4
 
 
-def test_nobody_is_late_until_the_due_date_has_passed(world):
+def test_nobody_is_late_until_the_due_date_has_passed(reminder_world):
     with at(2024, 12, 15, 23, 0):
         report = reminders.reminders_send()
     assert report.late_communes == 0
     assert _sent() == [("h@huyen.vn", "[NTM Tracker] 1 đánh giá chờ thẩm định quá hạn")]
 
 
-def test_a_returned_assessment_does_not_count_as_reported(world, tree):
-    assessment = services.assessment_create(commune=tree.a, criteria_set=world.cs, as_of=flow.D, by=world.staff_a)
-    services.indicator_results_update(assessment=assessment, entries=flow.ANSWERS, by=world.staff_a)
-    services.assessment_submit(assessment=assessment, by=world.staff_a)
-    services.assessment_return(assessment=assessment, by=world.reviewer_h, reason="Thiếu biên bản.")
+def test_a_returned_assessment_does_not_count_as_reported(reminder_world, tree):
+    assessment = services.assessment_create(
+        commune=tree.a, criteria_set=reminder_world.cs, as_of=factories.D, by=reminder_world.staff_a
+    )
+    services.indicator_results_update(assessment=assessment, entries=factories.ANSWERS, by=reminder_world.staff_a)
+    services.assessment_submit(assessment=assessment, by=reminder_world.staff_a)
+    services.assessment_return(assessment=assessment, by=reminder_world.reviewer_h, reason="Thiếu biên bản.")
     with at(2024, 12, 16, 7, 30):
         assert reminders.reminders_send().late_communes == 1
 
 
-def test_a_commune_that_no_longer_exists_is_never_late(world):
+def test_a_commune_that_no_longer_exists_is_never_late(reminder_world):
     with at(2025, 12, 16, 7, 30):  # the pre-2025 communes ended on 30/06/2025
         assert reminders.reminders_send().late_communes == 0
 
 
-def test_a_refused_email_is_not_recorded_so_the_next_run_retries(world, monkeypatch):
+def test_a_refused_email_is_not_recorded_so_the_next_run_retries(reminder_world, monkeypatch):
     def refuse(*args, **kwargs):
         raise smtplib.SMTPException("mail server down")
 
@@ -135,7 +92,7 @@ def test_the_due_date_comes_from_settings(settings):
         reminders.due_date(2024)
 
 
-def test_the_command_and_the_beat_schedule(world, settings):
+def test_the_command_and_the_beat_schedule(reminder_world, settings):
     out = io.StringIO()
     with at(2024, 12, 16, 7, 30):
         call_command("send_reminders", stdout=out)

@@ -8,14 +8,9 @@ from assessments import services
 from assessments.models import Assessment
 from criteria.models import Indicator, IndicatorKind
 from tests import factories
-from tests.factories_flow import ANSWERS, D, make_approved, make_cast, make_draft, make_flow_set
+from tests.factories import ANSWERS, D, make_approved, make_draft, make_flow_set
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 communes, as .docx and PDF; the office's fields kept per unit; scope; the background job of a large unit;
 a query count that does not grow with the number of communes.
 
-The cast (tests/factories_flow.py) on `tree`: xã A and xã B of huyện H, set S (criteria 1 {1.1, 1.2},
+The cast (tests/factories.py) on `tree`: xã A and xã B of huyện H, set S (criteria 1 {1.1, 1.2},
 2 {2.1 numeric ≥70%, 2.2}, 3 {3}); xã A approved with 1.2 failed (2/3 criteria, 4/5 indicators).
 """
 
@@ -21,7 +21,7 @@ from jobs.models import Job
 from reports import content, pdf
 from reports.models import ReportSettings
 from tests import factories
-from tests.factories_flow import make_approved, make_cast, make_flow_set
+from tests.factories import make_approved, make_cast, make_flow_set
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from assessments import services
 from assessments.models import IndicatorResult
 from criteria.models import Indicator
 from tests import factories
-from tests.factories_flow import make_cast, make_draft, make_flow_set
-from tests.test_workbooks import FILLED, as_file, filled_template, problems, refused, row_of, sheet_of
-from tests.test_workbooks import cs as workbook_set  # noqa: F401 (fixture)
+from tests.factories import make_draft, make_flow_set
+from tests.helpers import FILLED, as_file, filled_template, post_results, problems, refused, row_of, sheet_of
 from workbooks import services as workbook_services
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +33,6 @@ REFUSED = [
     ("1.1", {"met": 42}, "Chỉ tiêu này chỉ nhận “Đạt” hoặc “Chưa đạt”, không nhận “42”."),
 ]
 TOO_LONG = "Nội dung dài 2.001 ký tự; tối đa 2.000 ký tự."
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 @pytest.fixture
@@ -235,19 +229,19 @@ def test_the_entry_forms_value_field_calls_the_shared_rule():
         ("abc", NOT_A_NUMBER.format("abc")),
     ],
 )
-def test_the_import_refuses_the_same_values_with_the_same_message(workbook_set, tree, cast, raw, message):  # noqa: F811
+def test_the_import_refuses_the_same_values_with_the_same_message(workbook_set, tree, cast, raw, message):
     wb = filled_template(workbook_set, tree, answers={**FILLED, "2.1": (raw, None)})
     outcome = refused(as_file(wb), cast.staff)
     assert problems(outcome) == [("18436 Xã A", f"E{row_of(sheet_of(wb, tree.a), '2.1')}", message)]
 
 
-def test_the_import_refuses_a_long_note_on_its_cell(workbook_set, tree, cast):  # noqa: F811
+def test_the_import_refuses_a_long_note_on_its_cell(workbook_set, tree, cast):
     wb = filled_template(workbook_set, tree, answers={**FILLED, "1.1": ("Đạt", "x" * 2001)})
     outcome = refused(as_file(wb), cast.staff)
     assert problems(outcome) == [("18436 Xã A", f"F{row_of(sheet_of(wb, tree.a), '1.1')}", TOO_LONG)]
 
 
-def test_the_import_reads_numbers_as_the_entry_page_does(workbook_set, tree, cast):  # noqa: F811
+def test_the_import_reads_numbers_as_the_entry_page_does(workbook_set, tree, cast):
     wb = filled_template(workbook_set, tree, answers={**FILLED, "3": ("1.234,5", None)})
     outcome = workbook_services.import_workbook(as_file(wb), cast.staff)
     assert outcome.ok, problems(outcome)
@@ -258,10 +252,8 @@ def test_the_import_reads_numbers_as_the_entry_page_does(workbook_set, tree, cas
 
 
 def test_the_admin_refuses_the_same_values_next_to_their_fields(client, draft, cast):
-    from tests.test_assessment_admin import _post_results
-
     client.force_login(cast.superuser)
-    response = _post_results(
+    response = post_results(
         client, draft, {"2.1": {"value": "150"}, "1.1": {"value": "42"}, "1.2": {"note": "x" * 2001}}
     )
     assert response.status_code == 200
@@ -276,10 +268,8 @@ def test_the_admin_refuses_the_same_values_next_to_their_fields(client, draft, c
 
 
 def test_the_admin_still_saves_a_numeric_value_with_its_computed_answer_posted(client, draft, cast):
-    from tests.test_assessment_admin import _post_results
-
     client.force_login(cast.superuser)
-    _post_results(client, draft, {"2.1": {"value": "75", "met": "false"}})
+    post_results(client, draft, {"2.1": {"value": "75", "met": "false"}})
     assert stored(draft)["2.1"][:2] == (Decimal("75"), True)
 
 

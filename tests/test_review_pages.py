@@ -16,41 +16,21 @@ from assessments import services
 from assessments.models import Assessment, IndicatorResult, Status
 from criteria.models import Criterion, Department, Indicator
 from tests import factories
-from tests.factories_api import make_big_set
-from tests.factories_flow import (
+from tests.factories import (
     ANSWERS,
-    PDF,
     make_approved,
-    make_cast,
+    make_big_set,
     make_draft,
     make_flow_set,
     make_returned,
     make_submitted,
     staff_of,
-    upload,
 )
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 D1, D2, D3 = datetime.date(2022, 6, 30), datetime.date(2023, 6, 30), datetime.date(2024, 6, 30)
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cast(tree):
-    cast = make_cast(tree)
-    # factories_flow's staff_of() lets the officer of xã C enter every commune but xã A: give them xã B too.
-    Membership.objects.create(user=cast.staff_c, unit=tree.b, role=Role.COMMUNE_STAFF)
-    return cast
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department, code="xa-ntm-test")
 
 
 def as_user(client, user):

@@ -8,13 +8,12 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from accounts.models import Membership, Role
 from assessments.models import Assessment, Status
 from criteria.models import Criterion
 from roadmap import selectors, services
 from roadmap.models import Plan, Recognition
 from tests import factories
-from tests.factories_flow import make_approved, make_cast, make_flow_set
+from tests.factories import make_approved, make_flow_set
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +26,6 @@ FAILING_2_2 = {
     "3": {"met": True},
 }
 ALL_MET = {"1.1": {"met": True}, "1.2": {"met": True}, "2.1": {"value": "75"}, "2.2": {"met": True}, "3": {"met": True}}
-
-
-@pytest.fixture
-def cast(tree):
-    cast = make_cast(tree)
-    Membership.objects.create(user=cast.staff_c, unit=tree.b, role=Role.COMMUNE_STAFF)
-    return cast
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department, code="xa-ntm-test")
 
 
 def url(name, unit, **kw):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments.models import IndicatorResult, VerificationState
 from assessments.services.rows import rows_update
-from tests.factories_flow import make_cast, make_draft, make_flow_set
+from tests.factories import make_cast, make_draft, make_flow_set
 
 pytestmark = pytest.mark.django_db
 

@@ -15,23 +15,17 @@ from assessments import services
 from assessments.models import Assessment, Status, VerificationState
 from communes.models import Era, Level, Region
 from tests import factories
-from tests.factories_flow import make_cast, make_flow_set, make_submitted
-from tests.test_workbook_pages import only_job, upload
-from tests.test_workbooks import fill, sheet_of
+from tests.factories import make_cast, make_flow_set, make_submitted
+from tests.helpers import fill, only_job, sheet_of, upload_workbook
 from workbooks import layout as L
 from workbooks import services as workbooks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 D = datetime.date(2024, 6, 30)
 # Every indicator of make_flow_set, as typed in the workbook (2.1 is a percentage).
 FILLED = {"1.1": ("Đạt", None), "1.2": ("Đạt", None), "2.1": (75, None), "2.2": ("Đạt", None), "3": ("Đạt", None)}
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -241,7 +235,7 @@ def test_import_refuses_another_provinces_set_at_the_set_cell(tmp_path, tree, wo
 
 def test_the_web_upload_refuses_a_date_outside_the_period(client, tree, world):
     client.force_login(world.cast.staff)
-    upload(client, _workbook(tree, world.nat, date=datetime.datetime(2019, 1, 1)))
+    upload_workbook(client, _workbook(tree, world.nat, date=datetime.datetime(2019, 1, 1)))
     assert not Assessment.objects.exists()
     page = client.get(only_job().get_absolute_url()).content.decode()
     assert "nằm ngoài giai đoạn áp dụng của bộ tiêu chí" in page

@@ -15,18 +15,13 @@ from criteria import services as criteria_services
 from criteria.completeness import set_gaps
 from criteria.models import Criterion, Indicator, IndicatorKind, SetStatus
 from tests import factories
-from tests.factories_flow import ANSWERS, make_approved, make_cast, make_draft, make_flow_set
+from tests.factories import ANSWERS, make_approved, make_draft, make_flow_set
 
 pytestmark = pytest.mark.django_db
 
 ALL_MET = ANSWERS | {"1.2": {"met": True}}
 NOTE = "bộ tiêu chí chưa đầy đủ: 5/6 chỉ tiêu"
 HELD = "Đạt các chỉ tiêu đã có (bộ chưa đầy đủ)"
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 @pytest.fixture

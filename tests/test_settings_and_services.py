@@ -1,20 +1,11 @@
 """Settings read from the environment, deploy checks, and the database CI asked for."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY")}
-    full_env |= {"DJANGO_SETTINGS_MODULE": "ntm.settings", **env}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True)
+from tests.helpers import manage_py
 
 
 def test_defaults_are_vietnamese_and_local_time():
@@ -24,7 +15,7 @@ def test_defaults_are_vietnamese_and_local_time():
 
 
 def test_deploy_check_is_clean_with_debug_off_and_a_real_secret():
-    result = _manage(
+    result = manage_py(
         "check",
         "--deploy",
         "--fail-level",
@@ -38,20 +29,20 @@ def test_deploy_check_is_clean_with_debug_off_and_a_real_secret():
 
 
 def test_a_secret_key_is_required_when_debug_is_off():
-    result = _manage("check", DEBUG="0", SECRET_KEY="")
+    result = manage_py("check", DEBUG="0", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_an_empty_broker_means_eager_celery():
-    result = _manage(
+    result = manage_py(
         "shell",
         "-c",
         "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",
         CELERY_BROKER_URL="",
     )
     assert result.stdout.strip().splitlines()[-1] == "True"
-    result = _manage(
+    result = manage_py(
         "shell",
         "-c",
         "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)",

@@ -7,14 +7,9 @@ from django.core.exceptions import ValidationError
 from assessments import services
 from assessments.models import IndicatorResult
 from criteria.models import Indicator, SetStatus
-from tests.factories_flow import make_cast, make_draft, make_flow_set
+from tests.factories import make_draft, make_flow_set
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
 
 
 def test_a_frozen_sets_book_is_read_once_and_a_drafts_each_time(cast, tree, django_assert_num_queries):

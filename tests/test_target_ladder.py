@@ -234,7 +234,7 @@ def test_the_cached_book_of_a_frozen_set_follows_the_same_rule(tmp_path):
 
 
 def test_the_entry_page_shows_why_no_target_applies(tree, client):
-    from tests.factories_flow import make_cast, make_draft, make_flow_set
+    from tests.factories import make_cast, make_draft, make_flow_set
 
     cast = make_cast(tree)
     cs = make_flow_set(cast.department)
@@ -255,7 +255,7 @@ def test_a_label_that_is_not_a_variant_is_ignored(tmp_path):
 
 
 def test_the_api_says_why_no_target_applies(tree, client):
-    from tests.factories_flow import make_cast, make_draft, make_flow_set
+    from tests.factories import make_cast, make_draft, make_flow_set
 
     cast = make_cast(tree)
     cs = make_flow_set(cast.department)

@@ -2,16 +2,10 @@
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from tests.factories_flow import make_draft, make_flow_set, make_returned, make_submitted
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department, code="xa-ntm-todo", name="Bộ tiêu chí thử")
+from tests.factories import make_draft, make_flow_set, make_returned, make_submitted
 
 
 def test_signing_in_lands_on_the_todo_page(client, cast):

@@ -26,8 +26,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from tests.factories_flow import PDF
-from tests.s3_fixtures import free_port, s3_server, wait_for_http  # noqa: F401 (fixture)
+from tests.helpers import PDF
+from tests.s3_fixtures import free_port, wait_for_http
 
 pytestmark = pytest.mark.slow
 
@@ -277,7 +277,7 @@ def test_two_servers_share_sessions_files_jobs_and_revisions(stack):
     assert len(keys) == 1 and stack.s3.read(stack.bucket, keys[0]) == PDF
     edit_url = reverse("web:assessment_edit", kwargs={"pk": data["draft"]})
     page_b = user.get(b + edit_url, timeout=30).text
-    found = re.search(r'href="(/api/v1/assessments/%d/evidence/\d+/)"' % data["draft"], page_b)
+    found = re.search(rf'href="(/api/v1/assessments/{data["draft"]:d}/evidence/\d+/)"', page_b)
     assert found, "B's form does not list the file uploaded through A"
     download = user.get(b + found.group(1), timeout=30)
     assert download.status_code == 200 and download.content == PDF

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from communes.models import CommuneGroup, Region
 from tests import factories
-from tests.factories_admin import change_form_data
+from tests.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from communes.models import Level
 from criteria.models import Criterion, Department, Indicator, SourceDocument
 from ntm.lib.collation import vietnamese_key
 from tests import factories
-from tests.factories_api import all_codes, make_assessment, make_big_set
+from tests.factories import make_assessment, make_big_set
+from tests.helpers import all_codes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,19 +12,10 @@ from assessments.models import VerificationState
 from communes.models import CommuneGroup, Region
 from criteria.models import CriteriaSet, Criterion, Indicator, SourceDocument
 from tests import factories
-from tests.factories_flow import PDF, D, make_draft, make_flow_set, make_submitted, upload
+from tests.factories import D, make_draft, make_submitted
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def numeric_set(variants=(), *, value="70", **kw) -> CriteriaSet:

@@ -15,19 +15,10 @@ from assessments import services
 from assessments.models import VerificationState
 from criteria.models import Criterion, Indicator
 from tests import factories
-from tests.factories_flow import PDF, make_approved, make_draft, make_flow_set, make_submitted, upload
+from tests.factories import make_approved, make_draft, make_flow_set, make_submitted
+from tests.helpers import PDF, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def cs(cast):
-    return make_flow_set(cast.department)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from assessments.models import Assessment
 from criteria import workbook as criteria_io
 from ntm.lib import sheets as xlsx
-from tests.test_workbooks import as_file, cast, cs, filled_template, refused  # noqa: F401 (fixtures)
+from tests.helpers import as_file, criteria_as_file, filled_template, refused, set_field, workbook_of
 from workbooks.models import ImportRecord
 from workbooks.services import import_workbook
 
@@ -95,8 +95,8 @@ def measured(run):
 
 
 @pytest.fixture
-def template_bytes(cs, tree):
-    return as_file(filled_template(cs, tree)).getvalue()
+def template_bytes(workbook_set, tree):
+    return as_file(filled_template(workbook_set, tree)).getvalue()
 
 
 def import_bytes(data: bytes, user):
@@ -188,8 +188,8 @@ def test_a_file_just_within_every_limit_is_read_whole_in_bounds(template_bytes, 
     assert seconds < MAX_SECONDS and peak < MAX_MEGABYTES, (seconds, peak)
 
 
-def test_the_same_limits_apply_to_the_criteria_set_import(settings, cs):
-    data = criteria_io.criteria_set_export(cs)
+def test_the_same_limits_apply_to_the_criteria_set_import(settings, workbook_set):
+    data = criteria_io.criteria_set_export(workbook_set)
     data = rebuild(data, "xl/worksheets/sheet3.xml", filler_rows(100, 8_000, range(20, 51)))  # 248,000 cells
     result, seconds, peak = measured(lambda: criteria_io.criteria_set_import(io.BytesIO(data)))
     assert not result.ok and [p.message for p in result.errors] == [
@@ -202,12 +202,9 @@ CELLS_REFUSED = "Sổ tính có quá nhiều ô (hơn 50); hãy xoá các ô, d�
 
 
 @pytest.fixture
-def criteria_file(tmp_path, cs):
+def criteria_file(tmp_path, workbook_set):
     """The set's export under a new code, so that an import within the limits would create a draft."""
-    from tests.test_criteria_workbooks import as_file as criteria_as_file
-    from tests.test_criteria_workbooks import set_field, workbook_of
-
-    wb = workbook_of(cs)
+    wb = workbook_of(workbook_set)
     set_field(wb, "code", "bo-moi")
     path = tmp_path / "bo-moi.xlsx"
     path.write_bytes(criteria_as_file(wb).getvalue())

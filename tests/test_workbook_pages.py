@@ -11,7 +11,6 @@ import zipfile
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,19 +18,19 @@ from assessments.models import Assessment, IndicatorResult
 from jobs import services as jobs_services
 from jobs.models import Job, JobStatus
 from tests import factories
-from tests.celery_fixtures import CLOSED_BROKER_URL, broker_at
-from tests.test_workbooks import (  # noqa: F401 (fixtures)
+from tests.celery_fixtures import CLOSED_BROKER_URL, broker_at, wait_until
+from tests.factories import D
+from tests.helpers import (
     FILLED,
-    D,
     as_file,
-    cast,
-    cs,
-    fill,
     filled_template,
+    only_job,
+    post_and_commit,
     problems,
     refused,
     row_of,
     sheet_of,
+    upload_workbook,
 )
 from workbooks import layout as L
 from workbooks import services
@@ -54,23 +53,6 @@ def template_url(unit):
     return reverse("workbooks:template", args=[unit.era, unit.code])
 
 
-def post(client, url, data):
-    # The job is sent after commit: run the on_commit callbacks that the test's transaction holds back.
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(url, data)
-
-
-def upload(client, wb_or_bytes, name="ket-qua.xlsx", **data):
-    content = wb_or_bytes if isinstance(wb_or_bytes, bytes) else as_file(wb_or_bytes).getvalue()
-    file = io.BytesIO(content)
-    file.name = name
-    return post(client, reverse("workbooks:import"), {"file": file, **data})
-
-
-def only_job():
-    return Job.objects.get()
-
-
 def stored_uploads():
     try:
         _dirs, files = default_storage.listdir("imports")
@@ -86,24 +68,24 @@ def stored_uploads():
 # The template page
 
 
-def test_the_unit_page_links_to_the_workbook_pages(client, cs, tree, cast):
+def test_the_unit_page_links_to_the_workbook_pages(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
     response = client.get(reverse("web:unit", args=[tree.a.era, tree.a.code]))
     assert template_url(tree.a) in response.content.decode()
     assert reverse("workbooks:import") in response.content.decode()
 
 
-def test_the_template_page_offers_the_published_sets_that_apply(client, cs, tree, cast):
+def test_the_template_page_offers_the_published_sets_that_apply(client, workbook_set, tree, cast):
     draft = factories.make_set(status="draft", name="Bộ nháp")
     client.force_login(cast.staff)
     response = client.get(template_url(tree.a))
     assert response.status_code == 200
-    assert cs.name in response.content.decode() and draft.name not in response.content.decode()
+    assert workbook_set.name in response.content.decode() and draft.name not in response.content.decode()
 
 
-def test_a_commune_template_is_downloaded_at_once(client, cs, tree, cast):
+def test_a_commune_template_is_downloaded_at_once(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
-    response = client.post(template_url(tree.a), {"criteria_set": cs.pk, "as_of": "2024-06-30"})
+    response = client.post(template_url(tree.a), {"criteria_set": workbook_set.pk, "as_of": "2024-06-30"})
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"] and "18436" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
@@ -112,25 +94,27 @@ def test_a_commune_template_is_downloaded_at_once(client, cs, tree, cast):
     assert not Job.objects.exists()
 
 
-def test_a_district_template_is_downloaded_at_once_too(client, cs, tree, cast):
+def test_a_district_template_is_downloaded_at_once_too(client, workbook_set, tree, cast):
     client.force_login(cast.reviewer)
-    response = client.post(template_url(tree.h), {"criteria_set": cs.pk, "as_of": "2024-06-30"})
+    response = client.post(template_url(tree.h), {"criteria_set": workbook_set.pk, "as_of": "2024-06-30"})
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Hướng dẫn", "18436 Xã A", "18439 Xã B"]
 
 
-def test_a_unit_outside_the_users_scope_is_404(client, cs, tree, cast):
+def test_a_unit_outside_the_users_scope_is_404(client, workbook_set, tree, cast):
     client.force_login(cast.outsider)
     assert client.get(template_url(tree.a)).status_code == 404
-    assert client.post(template_url(tree.a), {"criteria_set": cs.pk, "as_of": "2024-06-30"}).status_code == 404
+    assert (
+        client.post(template_url(tree.a), {"criteria_set": workbook_set.pk, "as_of": "2024-06-30"}).status_code == 404
+    )
     assert client.get(reverse("workbooks:template", args=["pre2025", "99999"])).status_code == 404
 
 
-def test_the_template_page_needs_a_login(client, cs, tree):
+def test_the_template_page_needs_a_login(client, workbook_set, tree):
     response = client.get(template_url(tree.a))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_a_set_that_does_not_apply_is_refused(client, cs, tree, cast):
+def test_a_set_that_does_not_apply_is_refused(client, workbook_set, tree, cast):
     draft = factories.make_set(status="draft")
     client.force_login(cast.staff)
     response = client.post(template_url(tree.a), {"criteria_set": draft.pk, "as_of": "2024-06-30"})
@@ -138,12 +122,14 @@ def test_a_set_that_does_not_apply_is_refused(client, cs, tree, cast):
     assert "Bộ tiêu chí này không áp dụng cho đơn vị." in response.content.decode()
 
 
-def test_a_large_unit_template_runs_as_a_job_and_the_file_is_offered(client, cs, tree, cast, monkeypatch, settings):
+def test_a_large_unit_template_runs_as_a_job_and_the_file_is_offered(
+    client, workbook_set, tree, cast, monkeypatch, settings
+):
     monkeypatch.setattr(background, "DIRECT_MAX_COMMUNES", 2)  # province P has three communes
     settings.NTM_EXPORT_KEEP_HOURS = 5
     client.force_login(cast.province_reviewer)
     assert "được lập trong nền" in client.get(template_url(tree.p)).content.decode()
-    response = post(client, template_url(tree.p), {"criteria_set": cs.pk, "as_of": "2024-06-30"})
+    response = post_and_commit(client, template_url(tree.p), {"criteria_set": workbook_set.pk, "as_of": "2024-06-30"})
     job = only_job()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert (job.kind, job.status, job.created_by) == ("workbook_template", JobStatus.SUCCEEDED, cast.province_reviewer)
@@ -170,13 +156,13 @@ def test_the_import_page_shows_the_form(client, cast, tree):
     assert 'type="file"' in page and "Chỉ kiểm tra (không ghi)" in page and "tối đa 5,0 MB" in page
 
 
-def test_an_upload_is_imported_by_a_job_and_the_result_lists_the_assessments(client, cs, tree, cast):
+def test_an_upload_is_imported_by_a_job_and_the_result_lists_the_assessments(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
-    response = upload(client, filled_template(cs, tree), name="xa-a.xlsx")
+    response = upload_workbook(client, filled_template(workbook_set, tree), name="xa-a.xlsx")
     job = only_job()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert (job.kind, job.status, job.progress) == ("workbook_import", JobStatus.SUCCEEDED, 100)
-    assessment = Assessment.objects.get(commune=tree.a, criteria_set=cs, as_of=D)
+    assessment = Assessment.objects.get(commune=tree.a, criteria_set=workbook_set, as_of=D)
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Đã nhập tệp xa-a.xlsx." in page and "Tạo mới 1, cập nhật 0, không đổi 0 đánh giá." in page
     assert reverse("web:assessment", args=[assessment.pk]) in page and "30/06/2024" in page
@@ -184,10 +170,10 @@ def test_an_upload_is_imported_by_a_job_and_the_result_lists_the_assessments(cli
     assert stored_uploads() == []  # the saved upload is deleted once imported
 
 
-def test_a_refused_upload_lists_every_problem_and_writes_nothing(client, cs, tree, cast):
+def test_a_refused_upload_lists_every_problem_and_writes_nothing(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
-    wb = filled_template(cs, tree, answers={**FILLED, "2.1": (150, None), "1.1": ("Có", None)})
-    upload(client, wb)
+    wb = filled_template(workbook_set, tree, answers={**FILLED, "2.1": (150, None), "1.1": ("Có", None)})
+    upload_workbook(client, wb)
     assert not Assessment.objects.exists() and not IndicatorResult.objects.exists()
     page = client.get(only_job().get_absolute_url()).content.decode()
     assert "không được nhập: có 2 lỗi" in page and "Không có gì được ghi" in page
@@ -200,9 +186,9 @@ def test_a_refused_upload_lists_every_problem_and_writes_nothing(client, cs, tre
     assert "18436 Xã A" in page
 
 
-def test_a_dry_run_upload_says_what_would_change_and_writes_nothing(client, cs, tree, cast):
+def test_a_dry_run_upload_says_what_would_change_and_writes_nothing(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
-    upload(client, filled_template(cs, tree), dry_run="on")
+    upload_workbook(client, filled_template(workbook_set, tree), dry_run="on")
     job = only_job()
     assert job.params["dry_run"] is True
     assert not Assessment.objects.exists() and not ImportRecord.objects.exists()
@@ -210,67 +196,67 @@ def test_a_dry_run_upload_says_what_would_change_and_writes_nothing(client, cs, 
     assert "Kiểm tra xong, không có lỗi." in page and "Sẽ tạo mới" in page
 
 
-def test_the_as_of_of_the_form_replaces_the_sheets_date(client, cs, tree, cast):
+def test_the_as_of_of_the_form_replaces_the_sheets_date(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
-    upload(client, filled_template(cs, tree), as_of="2024-05-31")
+    upload_workbook(client, filled_template(workbook_set, tree), as_of="2024-05-31")
     assert Assessment.objects.get().as_of.isoformat() == "2024-05-31"
 
 
-def test_a_commune_outside_the_uploaders_scope_is_refused_on_the_result_page(client, cs, tree, cast):
+def test_a_commune_outside_the_uploaders_scope_is_refused_on_the_result_page(client, workbook_set, tree, cast):
     client.force_login(cast.staff_c)  # commune staff of xã C uploads xã A's sheet
-    upload(client, filled_template(cs, tree))
+    upload_workbook(client, filled_template(workbook_set, tree))
     assert not Assessment.objects.exists()
     page = client.get(only_job().get_absolute_url()).content.decode()
     assert "Bạn không có quyền nhập đánh giá của Xã A (mã 18436)." in page and "D2" in page
 
 
-def test_another_users_import_job_is_404(client, cs, tree, cast):
+def test_another_users_import_job_is_404(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
-    upload(client, filled_template(cs, tree))
+    upload_workbook(client, filled_template(workbook_set, tree))
     client.force_login(cast.staff_c)
     assert client.get(only_job().get_absolute_url()).status_code == 404
 
 
-def test_a_file_over_the_size_limit_is_refused_on_the_form(client, cs, tree, cast, settings):
-    data = as_file(filled_template(cs, tree)).getvalue()
+def test_a_file_over_the_size_limit_is_refused_on_the_form(client, workbook_set, tree, cast, settings):
+    data = as_file(filled_template(workbook_set, tree)).getvalue()
     settings.NTM_IMPORT_MAX_BYTES = len(data) - 1
     client.force_login(cast.staff)
-    response = upload(client, data)
+    response = upload_workbook(client, data)
     assert response.status_code == 200
     assert "Tệp quá lớn" in response.content.decode() and "tối đa" in response.content.decode()
     assert not Job.objects.exists() and stored_uploads() == []
 
 
-def test_a_request_far_over_the_size_limit_is_refused_before_it_is_read(client, cs, tree, cast, settings):
+def test_a_request_far_over_the_size_limit_is_refused_before_it_is_read(client, workbook_set, tree, cast, settings):
     settings.NTM_IMPORT_MAX_BYTES = 1000
     client.force_login(cast.staff)
-    response = upload(client, b"x" * 200_000, name="lon.xlsx")
+    response = upload_workbook(client, b"x" * 200_000, name="lon.xlsx")
     assert response.status_code == 413 and "Tệp quá lớn" in response.content.decode()
     assert not Job.objects.exists()
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_on_the_result_page(client, cast, tree):
     client.force_login(cast.staff)
-    upload(client, b"%PDF-1.7 not a workbook", name="bao-cao.pdf")
+    upload_workbook(client, b"%PDF-1.7 not a workbook", name="bao-cao.pdf")
     page = client.get(only_job().get_absolute_url()).content.decode()
     assert "Tệp không phải là sổ tính Excel (.xlsx) đọc được." in page
 
 
-def test_added_sheets_are_ignored_and_named(client, cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_added_sheets_are_ignored_and_named(client, workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     wb.create_sheet("Nháp của tôi")["E7"] = "Đạt"
     client.force_login(cast.staff)
-    upload(client, wb)
+    upload_workbook(client, wb)
     page = client.get(only_job().get_absolute_url()).content.decode()
     assert "Các trang không theo mẫu đã bỏ qua" in page and "Nháp của tôi" in page
     assert "Hướng dẫn" not in page.split("Các trang không theo mẫu đã bỏ qua")[1]
     assert Assessment.objects.count() == 1
 
 
-def test_broker_down_keeps_the_upload_and_says_so_then_the_job_runs(client, cs, tree, cast):
+def test_broker_down_keeps_the_upload_and_says_so_then_the_job_runs(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
     with broker_at(CLOSED_BROKER_URL):
-        response = upload(client, filled_template(cs, tree))
+        response = upload_workbook(client, filled_template(workbook_set, tree))
     job = only_job()
     assert (job.status, job.enqueued_at) == (JobStatus.QUEUED, None)
     assert default_storage.exists(job.params["upload"])  # nothing lost
@@ -284,10 +270,10 @@ def test_broker_down_keeps_the_upload_and_says_so_then_the_job_runs(client, cs, 
     assert not default_storage.exists(job.params["upload"])
 
 
-def test_a_job_whose_upload_is_gone_says_so(client, cs, tree, cast):
+def test_a_job_whose_upload_is_gone_says_so(client, workbook_set, tree, cast):
     client.force_login(cast.staff)
     with broker_at(CLOSED_BROKER_URL):
-        upload(client, filled_template(cs, tree))
+        upload_workbook(client, filled_template(workbook_set, tree))
     job = only_job()
     default_storage.delete(job.params["upload"])
     jobs_services.job_run(job_id=job.pk)
@@ -298,8 +284,8 @@ def test_a_job_whose_upload_is_gone_says_so(client, cs, tree, cast):
 # Bad workbooks the service tests (tests/test_workbooks.py) do not cover: refused whole, zero rows written
 
 
-def test_a_corrupted_workbook_is_refused(cs, tree, cast):
-    data = as_file(filled_template(cs, tree)).getvalue()
+def test_a_corrupted_workbook_is_refused(workbook_set, tree, cast):
+    data = as_file(filled_template(workbook_set, tree)).getvalue()
     outcome = refused(io.BytesIO(data[: len(data) // 2]), cast.staff, file_name="hong.xlsx")
     assert problems(outcome) == [("", "", "Tệp không phải là sổ tính Excel (.xlsx) đọc được.")]
 
@@ -310,8 +296,8 @@ def test_a_file_named_xlsx_that_is_not_one_is_refused(cast, tree, content):
     assert problems(outcome) == [("", "", "Tệp không phải là sổ tính Excel (.xlsx) đọc được.")]
 
 
-def test_formulas_in_result_cells_are_refused_with_their_cells(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_formulas_in_result_cells_are_refused_with_their_cells(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     ws = sheet_of(wb, tree.a)
     r21, r3 = row_of(ws, "2.1"), row_of(ws, "3")
     ws[f"E{r21}"] = "=70+5"
@@ -328,8 +314,8 @@ def test_formulas_in_result_cells_are_refused_with_their_cells(cs, tree, cast):
     ]
 
 
-def test_a_formula_in_the_date_cell_is_refused(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_a_formula_in_the_date_cell_is_refused(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     sheet_of(wb, tree.a)[L.DATE_CELL] = "=TODAY()"
     outcome = refused(as_file(wb), cast.staff)
     assert problems(outcome) == [
@@ -337,8 +323,8 @@ def test_a_formula_in_the_date_cell_is_refused(cs, tree, cast):
     ]
 
 
-def test_merged_result_cells_are_refused_with_the_range(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_merged_result_cells_are_refused_with_the_range(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     ws = sheet_of(wb, tree.a)
     first = row_of(ws, "1.1")
     ws.merge_cells(f"E{first}:E{first + 1}")  # one answer meant for two indicators
@@ -352,14 +338,14 @@ def test_merged_result_cells_are_refused_with_the_range(cs, tree, cast):
     ]
 
 
-def test_the_templates_own_merged_cells_are_accepted(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_the_templates_own_merged_cells_are_accepted(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     assert len(sheet_of(wb, tree.a).merged_cells.ranges) > 2  # set name, hint, one per criterion
     assert services.import_workbook(as_file(wb), cast.staff).ok
 
 
-def test_added_sheets_are_ignored_not_read(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_added_sheets_are_ignored_not_read(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     extra = wb.create_sheet("Tính toán")
     extra["A7"], extra["E7"] = "1.2", "Đạt"  # looks like a result, but is not on a template sheet
     outcome = services.import_workbook(as_file(wb), cast.staff)
@@ -379,32 +365,32 @@ def test_a_workbook_of_added_sheets_only_is_refused(cast, tree):
 
 # Through a real worker and Redis (CI=true: a missing Redis fails these tests)
 
-from tests.celery_fixtures import _module_worker, celery_worker, wait_until  # noqa: E402,F401
-
 
 def _finished(job_pk):
     return Job.objects.filter(pk=job_pk, status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED]).first()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_upload_goes_through_a_real_worker_to_the_result_page(client, cs, tree, cast, celery_worker):
+def test_an_upload_goes_through_a_real_worker_to_the_result_page(client, workbook_set, tree, cast, celery_worker):
     client.force_login(cast.staff)
-    response = upload(client, filled_template(cs, tree), name="qua-worker.xlsx")
+    response = upload_workbook(client, filled_template(workbook_set, tree), name="qua-worker.xlsx")
     job = only_job()
     assert job.enqueued_at is not None
     done = wait_until(lambda: _finished(job.pk), timeout=20)
     assert done.status == JobStatus.SUCCEEDED, done.error
     assert done.result["ok"] and done.result["counts"]["created"] == 1
-    assessment = Assessment.objects.get(commune=tree.a, criteria_set=cs, as_of=D)
+    assessment = Assessment.objects.get(commune=tree.a, criteria_set=workbook_set, as_of=D)
     page = client.get(response["Location"]).content.decode()
     assert "Đã nhập tệp qua-worker.xlsx." in page and reverse("web:assessment", args=[assessment.pk]) in page
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_upload_made_while_redis_is_down_runs_on_the_worker_once_requeued(client, cs, tree, cast, celery_worker):
+def test_an_upload_made_while_redis_is_down_runs_on_the_worker_once_requeued(
+    client, workbook_set, tree, cast, celery_worker
+):
     client.force_login(cast.staff)
     with broker_at(CLOSED_BROKER_URL):
-        response = upload(client, filled_template(cs, tree))
+        response = upload_workbook(client, filled_template(workbook_set, tree))
     job = only_job()
     assert (job.status, job.enqueued_at) == (JobStatus.QUEUED, None)
     assert "sẽ xử lý khi hệ thống chạy nền hoạt động lại" in client.get(response["Location"]).content.decode()

@@ -13,55 +13,16 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import Role
 from assessments import services as assessment_services
 from assessments.models import Assessment, IndicatorResult, Status
-from communes.models import CommuneGroup, Region
 from criteria.models import CriteriaSet
 from tests import factories
-from tests.factories_flow import make_approved, make_cast, make_draft, make_submitted
+from tests.factories import D, make_approved, make_draft, make_submitted
+from tests.helpers import FILLED, as_file, fill, filled_template, problems, refused, row_counts, row_of, sheet_of
 from workbooks import layout as L
 from workbooks import services
 from workbooks.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 
-D = datetime.date(2024, 6, 30)
-
-
-@pytest.fixture
-def cast(tree):
-    return make_cast(tree)
-
-
-@pytest.fixture
-def cs(tree):
-    """1.1, 1.2 yes/no; 2.1 a percentage (≥70%, ≥90% in the Red River delta); 3 an income whose
-    threshold depends on the commune group (no general one)."""
-    cs = factories.make_set()
-    factories.make_numeric(cs, "2.1", value="70", variants=[{"region": Region.DBSH, "value": 90}])
-    factories.make_numeric(
-        cs,
-        "3",
-        value="0",
-        unit="triệu đồng",
-        variants=[
-            {"commune_group": CommuneGroup.NHOM1, "value": 60},
-            {"commune_group": CommuneGroup.NHOM3, "value": 45},
-        ],
-    )
-    tree.a.commune_group = CommuneGroup.NHOM1
-    tree.a.save()
-    tree.b.region, tree.b.commune_group = Region.DBSH, CommuneGroup.NHOM3
-    tree.b.save()
-    return cs
-
-
-# Every indicator of `cs` answered as a commune officer types it.
-FILLED = {
-    "1.1": ("Đạt", "Quyết định 12/QĐ-UBND"),
-    "1.2": ("Chưa đạt", None),
-    "2.1": (75, "Báo cáo giao thông"),
-    "2.2": ("đạt", None),
-    "3": ("61,5", None),
-}
 SAME_ANSWERS = {
     "1.1": {"met": True, "note": "Quyết định 12/QĐ-UBND"},
     "1.2": {"met": False},
@@ -71,52 +32,11 @@ SAME_ANSWERS = {
 }
 
 
-def sheet_of(wb, commune):
-    return next(ws for ws in wb.worksheets if ws[L.CODE_CELL].value == commune.code)
-
-
-def row_of(ws, code):
-    return next(r for r in range(L.FIRST_ROW, ws.max_row + 1) if ws[f"A{r}"].value == code)
-
-
-def fill(ws, answers):
-    for code, (value, note) in answers.items():
-        row = row_of(ws, code)
-        ws[f"E{row}"], ws[f"F{row}"] = value, note
-
-
-def as_file(wb, name="ket-qua-xa-a.xlsx"):
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.seek(0)
-    buffer.name = name
-    return buffer
-
-
-def filled_template(cs, tree, answers=FILLED, unit=None, as_of=D):
-    wb = services.template_for(cs, unit or tree.a, as_of)
-    fill(sheet_of(wb, tree.a), answers)
-    return wb
-
-
-def row_counts():
-    return (
-        Assessment.objects.count(),
-        IndicatorResult.objects.count(),
-        Assessment.history.count(),
-        IndicatorResult.history.count(),
-    )
-
-
-def problems(outcome):
-    return [(p.sheet, p.cell, p.message) for p in outcome.errors]
-
-
 # The template
 
 
-def test_template_has_a_guide_and_one_protected_sheet_per_commune(cs, tree):
-    wb = load_workbook(as_file(services.template_for(cs, tree.h, D)))
+def test_template_has_a_guide_and_one_protected_sheet_per_commune(workbook_set, tree):
+    wb = load_workbook(as_file(services.template_for(workbook_set, tree.h, D)))
     assert wb.sheetnames == ["Hướng dẫn", "18436 Xã A", "18439 Xã B"]
     ws = wb["18436 Xã A"]
     assert [ws[f"{c}5"].value for c in "ABCDEF"] == [
@@ -127,18 +47,24 @@ def test_template_has_a_guide_and_one_protected_sheet_per_commune(cs, tree):
         "Kết quả",
         "Ghi chú minh chứng",
     ]
-    assert (ws["B1"].value, ws["B2"].value, ws["D2"].value) == (cs.name, "Xã A", "18436")
+    assert (ws["B1"].value, ws["B2"].value, ws["D2"].value) == (workbook_set.name, "Xã A", "18436")
     assert ws["F2"].value == "Trước 01/07/2025 (3 cấp)"
     assert ws["B3"].value.date() == D
-    assert [ws[c].value for c in ("H1", "H2", "H3", "H4", "H5")] == [L.MARKER, "1", cs.code, "pre2025", "18436"]
+    assert [ws[c].value for c in ("H1", "H2", "H3", "H4", "H5")] == [
+        L.MARKER,
+        "1",
+        workbook_set.code,
+        "pre2025",
+        "18436",
+    ]
     assert ws.column_dimensions["H"].hidden
     assert ws.freeze_panes == "A6"
     assert ws.column_dimensions["B"].width > 40
     assert wb.security.lockStructure
 
 
-def test_indicators_are_grouped_under_criterion_rows(cs, tree):
-    ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
+def test_indicators_are_grouped_under_criterion_rows(workbook_set, tree):
+    ws = load_workbook(as_file(services.template_for(workbook_set, tree.a, D)))["18436 Xã A"]
     rows = [(ws[f"A{r}"].value, ws[f"H{r}"].value) for r in range(6, ws.max_row + 1)]
     assert rows == [
         ("Tiêu chí 1. Quy hoạch", "criterion"),
@@ -152,8 +78,8 @@ def test_indicators_are_grouped_under_criterion_rows(cs, tree):
     ]
 
 
-def test_targets_are_those_of_each_commune(cs, tree):
-    wb = load_workbook(as_file(services.template_for(cs, tree.h, D)))
+def test_targets_are_those_of_each_commune(workbook_set, tree):
+    wb = load_workbook(as_file(services.template_for(workbook_set, tree.h, D)))
     a, b = wb["18436 Xã A"], wb["18439 Xã B"]
     # Xã A: region BTB, group 1; xã B: Red River delta, group 3.
     assert a[f"C{row_of(a, '2.1')}"].value == "≥70%"
@@ -164,17 +90,17 @@ def test_targets_are_those_of_each_commune(cs, tree):
     assert a[f"C{row_of(a, '1.1')}"].value == "Đạt"
 
 
-def test_a_numeric_indicator_without_a_target_for_the_commune_says_so(cs, tree):
+def test_a_numeric_indicator_without_a_target_for_the_commune_says_so(workbook_set, tree):
     tree.a.commune_group = ""
     tree.a.save()
-    ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
+    ws = load_workbook(as_file(services.template_for(workbook_set, tree.a, D)))["18436 Xã A"]
     assert ws[f"C{row_of(ws, '3')}"].value == (
         "Chưa có chỉ tiêu áp dụng: xã chưa được xếp nhóm nên chưa chọn được ngưỡng theo nhóm xã"
     )
 
 
-def test_result_cells_carry_data_validation_by_kind(cs, tree):
-    ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
+def test_result_cells_carry_data_validation_by_kind(workbook_set, tree):
+    ws = load_workbook(as_file(services.template_for(workbook_set, tree.a, D)))["18436 Xã A"]
     by_cell = {}
     for dv in ws.data_validations.dataValidation:
         for cell_range in dv.sqref.ranges:
@@ -188,8 +114,8 @@ def test_result_cells_carry_data_validation_by_kind(cs, tree):
     assert all(dv.showErrorMessage for dv in (yes_no, percent, number))
 
 
-def test_only_the_input_cells_are_unlocked(cs, tree):
-    ws = load_workbook(as_file(services.template_for(cs, tree.a, D)))["18436 Xã A"]
+def test_only_the_input_cells_are_unlocked(workbook_set, tree):
+    ws = load_workbook(as_file(services.template_for(workbook_set, tree.a, D)))["18436 Xã A"]
     assert ws.protection.sheet
     unlocked = {
         cell.coordinate
@@ -210,14 +136,14 @@ def test_template_of_a_draft_set_is_refused(tree):
 # Round trip
 
 
-def test_a_filled_template_creates_the_assessment_as_the_entry_page_would(cs, tree, cast):
+def test_a_filled_template_creates_the_assessment_as_the_entry_page_would(workbook_set, tree, cast):
     before = ImportRecord.objects.count()
-    outcome = services.import_workbook(as_file(filled_template(cs, tree, unit=tree.h)), cast.staff)
+    outcome = services.import_workbook(as_file(filled_template(workbook_set, tree, unit=tree.h)), cast.staff)
     assert outcome.ok, problems(outcome)
     assert outcome.counts == {"sheets": 2, "empty": 1, "created": 1, "updated": 0, "unchanged": 0, "results_changed": 5}
-    imported = Assessment.objects.get(commune=tree.a, criteria_set=cs, as_of=D)
+    imported = Assessment.objects.get(commune=tree.a, criteria_set=workbook_set, as_of=D)
     assert imported.status == Status.DRAFT and imported.created_by == cast.staff
-    by_hand = make_draft(cast, cs, tree.a, answers=SAME_ANSWERS, as_of=datetime.date(2024, 6, 29))
+    by_hand = make_draft(cast, workbook_set, tree.a, answers=SAME_ANSWERS, as_of=datetime.date(2024, 6, 29))
     assert imported.summary == by_hand.summary
     assert imported.sentence("vi") == by_hand.sentence("vi")
     assert (imported.criteria_met, imported.indicators_met) == (2, 4)
@@ -229,8 +155,8 @@ def test_a_filled_template_creates_the_assessment_as_the_entry_page_would(cs, tr
     assert ImportRecord.objects.count() == before + 1
 
 
-def test_the_import_is_recorded_in_the_history_naming_the_file(cs, tree, cast):
-    services.import_workbook(as_file(filled_template(cs, tree), name="thang-6.xlsx"), cast.staff)
+def test_the_import_is_recorded_in_the_history_naming_the_file(workbook_set, tree, cast):
+    services.import_workbook(as_file(filled_template(workbook_set, tree), name="thang-6.xlsx"), cast.staff)
     assessment = Assessment.objects.get(commune=tree.a)
     reasons = set(assessment.history.values_list("history_change_reason", "history_user__username"))
     assert reasons == {("Nhập từ tệp thang-6.xlsx", "canbo.xa-a")}
@@ -238,8 +164,8 @@ def test_the_import_is_recorded_in_the_history_naming_the_file(cs, tree, cast):
     assert set(changes.values_list("history_change_reason", flat=True)) == {"Nhập từ tệp thang-6.xlsx"}
 
 
-def test_the_import_record_keeps_who_what_and_the_counts(cs, tree, cast):
-    upload = as_file(filled_template(cs, tree), name="thang-6.xlsx")
+def test_the_import_record_keeps_who_what_and_the_counts(workbook_set, tree, cast):
+    upload = as_file(filled_template(workbook_set, tree), name="thang-6.xlsx")
     outcome = services.import_workbook(upload, cast.staff)
     record = outcome.record
     assert (record.who, record.file_name, record.outcome) == (cast.staff, "thang-6.xlsx", "ok")
@@ -247,8 +173,8 @@ def test_the_import_record_keeps_who_what_and_the_counts(cs, tree, cast):
     assert record.counts["created"] == 1 and record.errors == []
 
 
-def test_importing_the_same_file_twice_changes_nothing_the_second_time(cs, tree, cast):
-    data = as_file(filled_template(cs, tree)).getvalue()
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(workbook_set, tree, cast):
+    data = as_file(filled_template(workbook_set, tree)).getvalue()
     assert services.import_workbook(io.BytesIO(data), cast.staff).ok
     assessment = Assessment.objects.get(commune=tree.a)
     counts, revision = row_counts(), assessment.revision
@@ -260,9 +186,11 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(cs, tree,
     assert assessment.revision == revision
 
 
-def test_an_existing_draft_is_updated_and_empty_cells_keep_what_is_stored(cs, tree, cast):
-    draft = make_draft(cast, cs, tree.a, answers=SAME_ANSWERS, as_of=D)
-    wb = filled_template(cs, tree, answers={"1.2": ("Đạt", "Đã có biên bản"), "2.1": (75, "Báo cáo giao thông")})
+def test_an_existing_draft_is_updated_and_empty_cells_keep_what_is_stored(workbook_set, tree, cast):
+    draft = make_draft(cast, workbook_set, tree.a, answers=SAME_ANSWERS, as_of=D)
+    wb = filled_template(
+        workbook_set, tree, answers={"1.2": ("Đạt", "Đã có biên bản"), "2.1": (75, "Báo cáo giao thông")}
+    )
     outcome = services.import_workbook(as_file(wb), cast.staff)
     assert outcome.ok, problems(outcome)
     assert [(a["action"], a["changed"]) for a in outcome.actions] == [("updated", ["1.2"])]
@@ -273,32 +201,34 @@ def test_an_existing_draft_is_updated_and_empty_cells_keep_what_is_stored(cs, tr
     assert results["1.1"].note == "Quyết định 12/QĐ-UBND" and results["3"].value == Decimal("61.5")
 
 
-def test_a_returned_assessment_can_be_corrected_by_import(cs, tree, cast):
-    returned = make_submitted(cast, cs, tree.a, answers=SAME_ANSWERS)
+def test_a_returned_assessment_can_be_corrected_by_import(workbook_set, tree, cast):
+    returned = make_submitted(cast, workbook_set, tree.a, answers=SAME_ANSWERS)
     assessment_services.assessment_return(assessment=returned, by=cast.reviewer, reason="Thiếu biên bản.")
-    outcome = services.import_workbook(as_file(filled_template(cs, tree, answers={"1.2": ("Đạt", None)})), cast.staff)
+    outcome = services.import_workbook(
+        as_file(filled_template(workbook_set, tree, answers={"1.2": ("Đạt", None)})), cast.staff
+    )
     assert outcome.ok, problems(outcome)
     returned.refresh_from_db()
     assert returned.status == Status.RETURNED and returned.criteria_met == 3
 
 
-def test_as_of_replaces_the_date_written_in_the_sheets(cs, tree, cast):
+def test_as_of_replaces_the_date_written_in_the_sheets(workbook_set, tree, cast):
     other = datetime.date(2024, 12, 31)
-    assert services.import_workbook(as_file(filled_template(cs, tree)), cast.staff, as_of=other).ok
+    assert services.import_workbook(as_file(filled_template(workbook_set, tree)), cast.staff, as_of=other).ok
     assert list(Assessment.objects.values_list("as_of", flat=True)) == [other]
 
 
-def test_a_date_typed_as_text_is_read_day_first(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_a_date_typed_as_text_is_read_day_first(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     sheet_of(wb, tree.a)["B3"] = "05/03/2024"
     assert services.import_workbook(as_file(wb), cast.staff).ok
     assert Assessment.objects.get().as_of == datetime.date(2024, 3, 5)
 
 
-def test_progress_is_reported_up_to_the_total(cs, tree, cast):
+def test_progress_is_reported_up_to_the_total(workbook_set, tree, cast):
     calls = []
     services.import_workbook(
-        as_file(filled_template(cs, tree, unit=tree.h)),
+        as_file(filled_template(workbook_set, tree, unit=tree.h)),
         cast.staff,
         progress=lambda done, total, message: calls.append((done, total, message)),
     )
@@ -310,37 +240,30 @@ def test_progress_is_reported_up_to_the_total(cs, tree, cast):
 # Dry run
 
 
-def test_a_dry_run_writes_nothing_but_says_what_it_would_do(cs, tree, cast):
+def test_a_dry_run_writes_nothing_but_says_what_it_would_do(workbook_set, tree, cast):
     before, records = row_counts(), ImportRecord.objects.count()
-    outcome = services.import_workbook(as_file(filled_template(cs, tree)), cast.staff, dry_run=True)
+    outcome = services.import_workbook(as_file(filled_template(workbook_set, tree)), cast.staff, dry_run=True)
     assert outcome.ok and outcome.dry_run
     assert [(a["sheet"], a["action"], a["changed"]) for a in outcome.actions] == [
         ("18436 Xã A", "created", ["1.1", "1.2", "2.1", "2.2", "3"]),
     ]
     assert outcome.counts["created"] == 1
     assert row_counts() == before and ImportRecord.objects.count() == records
-    assert not CriteriaSet.objects.get(pk=cs.pk).in_use
+    assert not CriteriaSet.objects.get(pk=workbook_set.pk).in_use
 
 
-def test_a_dry_run_reports_problems_too(cs, tree, cast):
+def test_a_dry_run_reports_problems_too(workbook_set, tree, cast):
     outcome = services.import_workbook(
-        as_file(filled_template(cs, tree, answers={"2.1": (120, None)})), cast.staff, dry_run=True
+        as_file(filled_template(workbook_set, tree, answers={"2.1": (120, None)})), cast.staff, dry_run=True
     )
     assert not outcome.ok and outcome.actions == []
-    assert problems(outcome)[0][:2] == ("18436 Xã A", f"E{row_of(sheet_of(filled_template(cs, tree), tree.a), '2.1')}")
+    assert problems(outcome)[0][:2] == (
+        "18436 Xã A",
+        f"E{row_of(sheet_of(filled_template(workbook_set, tree), tree.a), '2.1')}",
+    )
 
 
 # Refusals: every problem with its sheet and cell, and nothing written
-
-
-def refused(file, by, **kw):
-    before = row_counts()
-    outcome = services.import_workbook(file, by, **kw)
-    assert not outcome.ok
-    assert row_counts() == before, "a refused import must write nothing"
-    assert outcome.record.outcome == "failed"
-    assert outcome.record.errors == [p.as_dict() for p in outcome.errors]
-    return outcome
 
 
 CELL_ERRORS = [
@@ -355,14 +278,14 @@ CELL_ERRORS = [
 
 
 @pytest.mark.parametrize("code, value, message", CELL_ERRORS)
-def test_a_bad_value_is_refused_with_its_cell(cs, tree, cast, code, value, message):
-    wb = filled_template(cs, tree, answers={**FILLED, code: (value, None)})
+def test_a_bad_value_is_refused_with_its_cell(workbook_set, tree, cast, code, value, message):
+    wb = filled_template(workbook_set, tree, answers={**FILLED, code: (value, None)})
     outcome = refused(as_file(wb), cast.staff)
     assert problems(outcome) == [("18436 Xã A", f"E{row_of(sheet_of(wb, tree.a), code)}", message)]
 
 
-def test_an_unknown_indicator_code_is_refused_with_its_cell(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_an_unknown_indicator_code_is_refused_with_its_cell(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     ws = sheet_of(wb, tree.a)
     row = row_of(ws, "2.2")
     ws[f"A{row}"] = "2.9"
@@ -370,15 +293,15 @@ def test_an_unknown_indicator_code_is_refused_with_its_cell(cs, tree, cast):
     assert problems(outcome) == [("18436 Xã A", f"A{row}", "Không có chỉ tiêu mã “2.9” trong bộ tiêu chí.")]
 
 
-def test_an_unknown_commune_code_is_refused_with_its_cell(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_an_unknown_commune_code_is_refused_with_its_cell(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     sheet_of(wb, tree.a)["D2"] = "99999"
     outcome = refused(as_file(wb), cast.staff)
     assert problems(outcome) == [("18436 Xã A", "D2", "Không có xã mã “99999”.")]
 
 
-def test_a_commune_outside_the_uploaders_scope_is_refused(cs, tree, cast):
-    wb = services.template_for(cs, tree.h, D)
+def test_a_commune_outside_the_uploaders_scope_is_refused(workbook_set, tree, cast):
+    wb = services.template_for(workbook_set, tree.h, D)
     fill(sheet_of(wb, tree.a), FILLED)
     fill(sheet_of(wb, tree.b), FILLED)
     outcome = refused(as_file(wb), cast.staff)
@@ -389,29 +312,29 @@ def test_a_commune_outside_the_uploaders_scope_is_refused(cs, tree, cast):
 
 
 @pytest.mark.parametrize("who", ["reviewer", "viewer", "outsider", "officer"])
-def test_only_commune_staff_may_import(cs, tree, cast, who):
-    outcome = refused(as_file(filled_template(cs, tree)), getattr(cast, who))
+def test_only_commune_staff_may_import(workbook_set, tree, cast, who):
+    outcome = refused(as_file(filled_template(workbook_set, tree)), getattr(cast, who))
     assert [p[1] for p in problems(outcome)] == ["D2"]
 
 
-def test_an_approved_assessment_is_refused(cs, tree, cast):
-    make_approved(cast, cs, tree.a, answers=SAME_ANSWERS)
-    outcome = refused(as_file(filled_template(cs, tree, answers={"1.2": ("Đạt", None)})), cast.staff)
+def test_an_approved_assessment_is_refused(workbook_set, tree, cast):
+    make_approved(cast, workbook_set, tree.a, answers=SAME_ANSWERS)
+    outcome = refused(as_file(filled_template(workbook_set, tree, answers={"1.2": ("Đạt", None)})), cast.staff)
     assert problems(outcome) == [
         ("18436 Xã A", "B3", "Đánh giá của Xã A ngày 30/06/2024 đã được duyệt nên không sửa được."),
     ]
 
 
-def test_a_submitted_assessment_is_refused(cs, tree, cast):
-    make_submitted(cast, cs, tree.a, answers=SAME_ANSWERS)
-    outcome = refused(as_file(filled_template(cs, tree, answers={"1.2": ("Đạt", None)})), cast.staff)
+def test_a_submitted_assessment_is_refused(workbook_set, tree, cast):
+    make_submitted(cast, workbook_set, tree.a, answers=SAME_ANSWERS)
+    outcome = refused(as_file(filled_template(workbook_set, tree, answers={"1.2": ("Đạt", None)})), cast.staff)
     assert problems(outcome) == [
         ("18436 Xã A", "B3", "Đánh giá của Xã A ngày 30/06/2024 đã gửi đi thẩm định nên không sửa được."),
     ]
 
 
-def test_a_missing_or_impossible_date_is_refused(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_a_missing_or_impossible_date_is_refused(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     sheet_of(wb, tree.a)["B3"] = None
     assert problems(refused(as_file(wb), cast.staff)) == [("18436 Xã A", "B3", "Chưa nhập ngày đánh giá.")]
     sheet_of(wb, tree.a)["B3"] = "31/02/2024"
@@ -423,8 +346,8 @@ def test_a_missing_or_impossible_date_is_refused(cs, tree, cast):
     assert problems(refused(as_file(wb), cast.staff))[0][1] == "B3"
 
 
-def test_every_problem_of_the_file_is_listed_at_once(cs, tree, cast):
-    wb = services.template_for(cs, tree.h, D)
+def test_every_problem_of_the_file_is_listed_at_once(workbook_set, tree, cast):
+    wb = services.template_for(workbook_set, tree.h, D)
     fill(sheet_of(wb, tree.a), {**FILLED, "1.1": ("x", None), "2.1": ("80%%", None), "3": (-2, None)})
     fill(sheet_of(wb, tree.b), FILLED)
     outcome = refused(as_file(wb), cast.staff)
@@ -450,24 +373,24 @@ def test_a_workbook_not_made_from_the_template_is_refused(cast, tree):
     assert problems(outcome) == [("", "", "Sổ tính không theo mẫu nhập đánh giá; hãy tải mẫu từ hệ thống.")]
 
 
-def test_a_file_over_the_size_limit_is_refused(cs, tree, cast, settings):
-    data = as_file(filled_template(cs, tree)).getvalue()
+def test_a_file_over_the_size_limit_is_refused(workbook_set, tree, cast, settings):
+    data = as_file(filled_template(workbook_set, tree)).getvalue()
     settings.NTM_IMPORT_MAX_BYTES = len(data) - 1
     outcome = refused(io.BytesIO(data), cast.staff)
     assert problems(outcome)[0][2].startswith("Tệp quá lớn")
     assert outcome.record.size == len(data)
 
 
-def test_a_workbook_with_too_many_rows_is_refused(cs, tree, cast, settings):
+def test_a_workbook_with_too_many_rows_is_refused(workbook_set, tree, cast, settings):
     settings.NTM_IMPORT_MAX_ROWS = 20
-    wb = filled_template(cs, tree)
+    wb = filled_template(workbook_set, tree)
     wb.create_sheet("Ghi chép")["A30"] = "x"
     outcome = refused(as_file(wb), cast.staff)
     assert problems(outcome)[0][2].startswith("Sổ tính có quá nhiều dòng")
 
 
-def test_the_same_commune_twice_in_one_file_is_refused(cs, tree, cast):
-    wb = filled_template(cs, tree)
+def test_the_same_commune_twice_in_one_file_is_refused(workbook_set, tree, cast):
+    wb = filled_template(workbook_set, tree)
     copy = wb.copy_worksheet(sheet_of(wb, tree.a))
     copy.title = "Bản sao"
     outcome = refused(as_file(wb), cast.staff)
@@ -479,13 +402,13 @@ def test_the_same_commune_twice_in_one_file_is_refused(cs, tree, cast):
 # Commands
 
 
-def test_export_template_command_writes_the_workbook(cs, tree, tmp_path):
+def test_export_template_command_writes_the_workbook(workbook_set, tree, tmp_path):
     out = io.StringIO()
     path = tmp_path / "mau.xlsx"
     call_command(
         "export_template",
         "--set",
-        cs.code,
+        workbook_set.code,
         "--unit",
         "pre2025/443",
         "--as-of",
@@ -500,16 +423,18 @@ def test_export_template_command_writes_the_workbook(cs, tree, tmp_path):
     assert wb["18436 Xã A"]["B3"].value.date() == D
 
 
-def test_export_template_command_names_what_it_cannot_find(cs, tree, tmp_path):
+def test_export_template_command_names_what_it_cannot_find(workbook_set, tree, tmp_path):
     with pytest.raises(CommandError, match="No unit"):
-        call_command("export_template", "--set", cs.code, "--unit", "2025/443", "-o", str(tmp_path / "x.xlsx"))
+        call_command(
+            "export_template", "--set", workbook_set.code, "--unit", "2025/443", "-o", str(tmp_path / "x.xlsx")
+        )
     with pytest.raises(CommandError, match="No criteria set"):
         call_command("export_template", "--set", "nope", "--unit", "pre2025/443", "-o", str(tmp_path / "x.xlsx"))
 
 
-def test_import_command_imports_and_dry_run_does_not(cs, tree, cast, tmp_path):
+def test_import_command_imports_and_dry_run_does_not(workbook_set, tree, cast, tmp_path):
     path = tmp_path / "ket-qua.xlsx"
-    filled_template(cs, tree).save(path)
+    filled_template(workbook_set, tree).save(path)
     out = io.StringIO()
     call_command("import_assessments", str(path), "--user", cast.staff.username, "--dry-run", stdout=out)
     assert "Dry run, nothing written" in out.getvalue() and not Assessment.objects.exists()
@@ -518,9 +443,9 @@ def test_import_command_imports_and_dry_run_does_not(cs, tree, cast, tmp_path):
     assert Assessment.objects.get().history.first().history_change_reason == "Nhập từ tệp ket-qua.xlsx"
 
 
-def test_import_command_lists_the_problems_and_fails(cs, tree, cast, tmp_path):
+def test_import_command_lists_the_problems_and_fails(workbook_set, tree, cast, tmp_path):
     path = tmp_path / "ket-qua.xlsx"
-    filled_template(cs, tree, answers={"2.1": (150, None)}).save(path)
+    filled_template(workbook_set, tree, answers={"2.1": (150, None)}).save(path)
     err = io.StringIO()
     with pytest.raises(CommandError, match="nothing written"):
         call_command("import_assessments", str(path), "--user", cast.staff.username, stderr=err)
@@ -529,18 +454,18 @@ def test_import_command_lists_the_problems_and_fails(cs, tree, cast, tmp_path):
     assert ImportRecord.objects.get().outcome == "failed"
 
 
-def test_import_command_with_as_of(cs, tree, cast, tmp_path):
+def test_import_command_with_as_of(workbook_set, tree, cast, tmp_path):
     path = tmp_path / "ket-qua.xlsx"
-    filled_template(cs, tree).save(path)
+    filled_template(workbook_set, tree).save(path)
     call_command(
         "import_assessments", str(path), "--user", cast.staff.username, "--as-of", "2024-09-30", stdout=io.StringIO()
     )
     assert Assessment.objects.get().as_of == datetime.date(2024, 9, 30)
 
 
-def test_a_commune_staff_of_the_district_may_import_several_communes(cs, tree):
+def test_a_commune_staff_of_the_district_may_import_several_communes(workbook_set, tree):
     district_staff = factories.make_user("canbo.huyen", unit=tree.h, role=Role.COMMUNE_STAFF)
-    wb = services.template_for(cs, tree.h, D)
+    wb = services.template_for(workbook_set, tree.h, D)
     fill(sheet_of(wb, tree.a), FILLED)
     fill(sheet_of(wb, tree.b), FILLED)
     outcome = services.import_workbook(as_file(wb), district_staff)
@@ -550,9 +475,9 @@ def test_a_commune_staff_of_the_district_may_import_several_communes(cs, tree):
     assert met == {"18436": 4, "18439": 3}
 
 
-def test_a_refusal_while_writing_undoes_the_sheets_already_written(cs, tree, monkeypatch):
+def test_a_refusal_while_writing_undoes_the_sheets_already_written(workbook_set, tree, monkeypatch):
     district_staff = factories.make_user("canbo.huyen", unit=tree.h, role=Role.COMMUNE_STAFF)
-    wb = services.template_for(cs, tree.h, D)
+    wb = services.template_for(workbook_set, tree.h, D)
     fill(sheet_of(wb, tree.a), FILLED)
     fill(sheet_of(wb, tree.b), FILLED)
     create = assessment_services.assessment_create
@@ -573,6 +498,8 @@ def test_a_refusal_while_writing_undoes_the_sheets_already_written(cs, tree, mon
     "typed, stored",
     [(75, "75"), (75.25, "75.25"), ("75", "75"), ("75%", "75"), ("75,5", "75.5"), (" 80 ", "80"), (66.6666, "66.667")],
 )
-def test_numbers_are_read_as_officers_type_them(cs, tree, cast, typed, stored):
-    assert services.import_workbook(as_file(filled_template(cs, tree, answers={"2.1": (typed, None)})), cast.staff).ok
+def test_numbers_are_read_as_officers_type_them(workbook_set, tree, cast, typed, stored):
+    assert services.import_workbook(
+        as_file(filled_template(workbook_set, tree, answers={"2.1": (typed, None)})), cast.staff
+    ).ok
     assert IndicatorResult.objects.get(indicator__code="2.1").value == Decimal(stored)

@@ -12,10 +12,19 @@ from criteria import workbook as criteria_io
 from criteria.models import CriteriaSet, Criterion, Indicator
 from ntm.lib import sheets
 from tests import factories
-from tests.test_criteria_workbooks import as_file as criteria_as_file
-from tests.test_criteria_workbooks import set_field, snapshot, workbook_of
-from tests.test_dashboards import get, url, world  # noqa: F401 (fixture)
-from tests.test_workbooks import D, as_file, cast, cs, filled_template, row_of, sheet_of  # noqa: F401 (fixtures)
+from tests.factories import D
+from tests.helpers import (
+    as_file,
+    criteria_as_file,
+    dashboard_url,
+    filled_template,
+    get_as,
+    row_of,
+    set_field,
+    sheet_of,
+    snapshot,
+    workbook_of,
+)
 from workbooks import layout as L
 from workbooks import services
 
@@ -65,15 +74,15 @@ def test_put_put_at_and_append_write_text_as_text(value):
 # The assessment template
 
 
-def test_the_template_writes_names_that_look_like_formulas_as_text(cs, tree, cast):
-    Criterion.objects.filter(criteria_set=cs, number=1).update(name=NAMES["+"])
-    Indicator.objects.filter(criteria_set=cs, code="1.1").update(name=LINK)
-    Indicator.objects.filter(criteria_set=cs, code="2.1").update(unit=NAMES["-"])
-    CriteriaSet.objects.filter(pk=cs.pk).update(name=NAMES["@"])
+def test_the_template_writes_names_that_look_like_formulas_as_text(workbook_set, tree, cast):
+    Criterion.objects.filter(criteria_set=workbook_set, number=1).update(name=NAMES["+"])
+    Indicator.objects.filter(criteria_set=workbook_set, code="1.1").update(name=LINK)
+    Indicator.objects.filter(criteria_set=workbook_set, code="2.1").update(unit=NAMES["-"])
+    CriteriaSet.objects.filter(pk=workbook_set.pk).update(name=NAMES["@"])
     AdministrativeUnit.objects.filter(pk=tree.a.pk).update(name=LINK)
     tree.a.refresh_from_db()
     buffer = io.BytesIO()
-    services.template_for(CriteriaSet.objects.get(pk=cs.pk), tree.a, D).save(buffer)
+    services.template_for(CriteriaSet.objects.get(pk=workbook_set.pk), tree.a, D).save(buffer)
     wb = reload(buffer.getvalue())
     assert formula_cells(wb) == []
     ws = sheet_of(wb, tree.a)
@@ -82,12 +91,12 @@ def test_the_template_writes_names_that_look_like_formulas_as_text(cs, tree, cas
     assert_text(ws[f"{L.NAME_COLUMN}{row_of(ws, '1.1')}"], LINK)
     assert_text(ws[f"{L.UNIT_COLUMN}{row_of(ws, '2.1')}"], NAMES["-"])
     assert ws[f"A{row_of(ws, '1.1') - 1}"].value == f"Tiêu chí 1. {NAMES['+']}"
-    assert wb["Hướng dẫn"]["A2"].value == f"Bộ tiêu chí: {NAMES['@']} ({cs.code})"
+    assert wb["Hướng dẫn"]["A2"].value == f"Bộ tiêu chí: {NAMES['@']} ({workbook_set.code})"
 
 
-def test_a_template_with_such_names_is_still_imported(cs, tree, cast):
-    Indicator.objects.filter(criteria_set=cs, code="1.1").update(name=LINK)
-    outcome = services.import_workbook(as_file(filled_template(cs, tree)), cast.staff)
+def test_a_template_with_such_names_is_still_imported(workbook_set, tree, cast):
+    Indicator.objects.filter(criteria_set=workbook_set, code="1.1").update(name=LINK)
+    outcome = services.import_workbook(as_file(filled_template(workbook_set, tree)), cast.staff)
     assert outcome.ok, outcome.errors
 
 
@@ -95,11 +104,13 @@ def test_a_template_with_such_names_is_still_imported(cs, tree, cast):
 
 
 def test_the_criteria_set_export_writes_such_names_as_text_and_they_come_back_unchanged(db):
-    cs = factories.make_set(code="bo-cong-thuc", name=NAMES["@"])
-    Criterion.objects.filter(criteria_set=cs, number=1).update(name=NAMES["+"], note=NAMES["-"])
-    Indicator.objects.filter(criteria_set=cs, code="1.1").update(name=LINK, unit=NAMES["-"], target_text="=1+1")
-    factories.make_numeric(cs, "2.1", value="70", unit=NAMES["@"])
-    data = criteria_io.criteria_set_export(cs)
+    workbook_set = factories.make_set(code="bo-cong-thuc", name=NAMES["@"])
+    Criterion.objects.filter(criteria_set=workbook_set, number=1).update(name=NAMES["+"], note=NAMES["-"])
+    Indicator.objects.filter(criteria_set=workbook_set, code="1.1").update(
+        name=LINK, unit=NAMES["-"], target_text="=1+1"
+    )
+    factories.make_numeric(workbook_set, "2.1", value="70", unit=NAMES["@"])
+    data = criteria_io.criteria_set_export(workbook_set)
     wb = reload(data)
     assert formula_cells(wb) == []
     indicators = wb[criteria_io.INDICATORS_SHEET]
@@ -108,11 +119,11 @@ def test_the_criteria_set_export_writes_such_names_as_text_and_they_come_back_un
     }
     assert_text(names["1.1"], LINK)
     assert_text(wb[criteria_io.CRITERIA_SHEET]["B3"], NAMES["+"])
-    wb = workbook_of(cs)
+    wb = workbook_of(workbook_set)
     set_field(wb, "code", "bo-cong-thuc-2")
     result = criteria_io.criteria_set_import(criteria_as_file(wb))
     assert result.ok, result.errors
-    assert snapshot(result.criteria_set) == snapshot(cs)
+    assert snapshot(result.criteria_set) == snapshot(workbook_set)
     assert result.criteria_set.name == NAMES["@"]
     assert Indicator.objects.get(criteria_set=result.criteria_set, code="1.1").name == LINK
 
@@ -120,11 +131,11 @@ def test_the_criteria_set_export_writes_such_names_as_text_and_they_come_back_un
 # The dashboard workbook
 
 
-def test_the_dashboard_workbook_writes_such_names_as_text(client, world):
+def test_the_dashboard_workbook_writes_such_names_as_text(client, dashboard_world):
     AdministrativeUnit.objects.filter(name="Xã Đông").update(name=LINK)
     Criterion.objects.filter(number=1).update(name=LINK)
     AdministrativeUnit.objects.filter(name="Xã Yên").update(name=NAMES["-"])
-    response = get(client, world.cast.viewer, url("xlsx", world.t.h, sort="-criteria"))
+    response = get_as(client, dashboard_world.cast.viewer, dashboard_url("xlsx", dashboard_world.t.h, sort="-criteria"))
     wb = reload(response.content)
     assert formula_cells(wb) == []
     table, heat = wb["Bảng theo dõi"], wb["Bản đồ nhiệt"]

@@ -1,7 +1,7 @@
 """Minimal data for tests/test_two_servers.py, written into the database the two servers share.
 
 Run as `python -m tests.two_servers_seed WORKBOOK_PATH` with the servers' environment (ntm.settings): makes
-the small cast of tests/factories_flow.py (province P, district H, communes A, B, C and their users), a
+the small cast of tests/factories.py (province P, district H, communes A, B, C and their users), a
 published criteria set, a draft of commune A, and writes a filled workbook of commune A (another date) to
 WORKBOOK_PATH; prints the ids the test needs as one JSON line.
 """
@@ -17,8 +17,8 @@ def main(workbook_path: str) -> None:
     django.setup()
     from communes.models import Region
     from tests import factories
-    from tests.factories_flow import make_cast, make_draft, make_flow_set
-    from tests.test_workbooks import fill, sheet_of
+    from tests.factories import make_cast, make_draft, make_flow_set
+    from tests.helpers import fill, sheet_of
     from workbooks import services
 
     p = factories.make_unit(code="42", name="Tỉnh P", region=Region.BTB)

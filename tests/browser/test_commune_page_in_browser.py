@@ -12,8 +12,16 @@ from assessments import services
 from assessments.models import Assessment
 from tests import factories
 from tests.browser.conftest import log_in, shoot
-from tests.factories_api import make_assessment, make_big_set
-from tests.factories_flow import PDF, make_approved, make_cast, make_draft, make_flow_set, make_submitted, upload
+from tests.factories import (
+    make_approved,
+    make_assessment,
+    make_big_set,
+    make_cast,
+    make_draft,
+    make_flow_set,
+    make_submitted,
+)
+from tests.helpers import PDF, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

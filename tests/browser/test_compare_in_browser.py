@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from accounts.models import Membership, Role
 from assessments import services
 from tests.browser.conftest import log_in, shoot
-from tests.factories_flow import ANSWERS, PDF, make_approved, make_cast, make_draft, make_flow_set, upload
+from tests.factories import ANSWERS, make_approved, make_cast, make_draft, make_flow_set
+from tests.helpers import PDF, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

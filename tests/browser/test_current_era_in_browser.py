@@ -18,7 +18,7 @@ from assessments.models import Assessment, Status
 from communes.models import AdministrativeUnit, Era
 from criteria.models import CriteriaSet, SetStatus
 from tests.browser.conftest import DESKTOP, log_in, shoot
-from tests.test_criteria_groups import fill_qd51_workbook
+from tests.helpers import fill_qd51_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Status
-from tests import factories_flow as flow
+from tests import factories
 from tests.browser.conftest import DESKTOP, log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,13 +21,10 @@ REASON = "Chỉ tiêu 1.2: xã đã có quy hoạch được duyệt, đề ngh�
 
 
 @pytest.fixture
-def cast(tree, transactional_db):
-    return flow.make_cast(tree)
-
-
-@pytest.fixture
 def flow_set(cast):
-    return flow.make_flow_set(department=cast.department, code="bo-vong-kiem-thu", name="Bộ tiêu chí vòng kiểm thử")
+    return factories.make_flow_set(
+        department=cast.department, code="bo-vong-kiem-thu", name="Bộ tiêu chí vòng kiểm thử"
+    )
 
 
 @pytest.fixture

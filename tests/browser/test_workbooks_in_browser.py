@@ -8,13 +8,14 @@ from jobs import services as jobs_services
 from jobs.models import Job, JobStatus
 from tests.browser.conftest import log_in, shoot
 from tests.celery_fixtures import CLOSED_BROKER_URL, broker_at
-from tests.test_workbooks import FILLED, D, as_file, cast, cs, filled_template, row_of, sheet_of  # noqa: F401 (fixtures)
+from tests.factories import D
+from tests.helpers import FILLED, as_file, filled_template, row_of, sheet_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_filled_workbook_is_uploaded_and_its_result_appears_on_the_job_page(
-    page, context, live_server, watch, cs, tree, cast, tmp_path
+    page, context, live_server, watch, workbook_set, tree, cast, tmp_path
 ):
     log_in(context, live_server, cast.staff)
     page.goto(f"{live_server.url}/units/{tree.a.era}/{tree.a.code}/")
@@ -26,7 +27,7 @@ def test_a_filled_workbook_is_uploaded_and_its_result_appears_on_the_job_page(
     assert download.value.suggested_filename.endswith(".xlsx")
 
     path = tmp_path / "ket-qua-xa-a.xlsx"
-    path.write_bytes(as_file(filled_template(cs, tree)).getvalue())
+    path.write_bytes(as_file(filled_template(workbook_set, tree)).getvalue())
     page.goto(f"{live_server.url}/workbooks/import/")
     page.get_by_label("Tệp sổ tính (.xlsx)").set_input_files(str(path))
     shoot(page, "workbook-import-form")
@@ -50,8 +51,10 @@ def test_a_filled_workbook_is_uploaded_and_its_result_appears_on_the_job_page(
     assert Job.objects.get().status == JobStatus.SUCCEEDED
 
 
-def test_a_refused_workbook_lists_its_problems_in_a_table(page, context, live_server, watch, cs, tree, cast, tmp_path):
-    wb = filled_template(cs, tree, answers={**FILLED, "2.1": (150, None), "1.1": ("Có", None)})
+def test_a_refused_workbook_lists_its_problems_in_a_table(
+    page, context, live_server, watch, workbook_set, tree, cast, tmp_path
+):
+    wb = filled_template(workbook_set, tree, answers={**FILLED, "2.1": (150, None), "1.1": ("Có", None)})
     ws = sheet_of(wb, tree.a)
     ws[f"E{row_of(ws, '2.2')}"] = "=1+1"
     path = tmp_path / "loi.xlsx"

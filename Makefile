@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv deps-dev demo worker beat messages clean bench lint-imports
+.PHONY: run test setup venv deps-dev demo worker beat messages clean bench lint lint-imports format
 
 $(VENV)/.created:
 	@py=$$(command -v pyenv >/dev/null && pyenv which python 2>/dev/null || true); \
@@ -34,9 +34,23 @@ run: setup
 	@echo "NTM Tracker: http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.deps-dev messages
+test: $(VENV)/.deps-dev messages lint
 	bash scripts/ensure-browser.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The linters (make test runs them first): ruff's checks and formatting, djhtml's template indentation
+# and the import contracts. `make format` rewrites the tree the way `make lint` wants it.
+TEMPLATES = $$(find templates -name '*.html')
+lint: $(VENV)/.deps-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check $(TEMPLATES)
+	$(VENV)/bin/lint-imports
+
+format: $(VENV)/.deps-dev
+	$(VENV)/bin/ruff check --fix --select I .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml $(TEMPLATES)
 
 # The dependency contracts of pyproject.toml (also checked by tests/test_import_contracts.py in make test).
 lint-imports: $(VENV)/.deps-dev

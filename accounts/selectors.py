@@ -25,6 +25,14 @@ def sees_everything(user) -> bool:
     return user.is_authenticated and user.is_superuser
 
 
+def scope_key(user) -> tuple:
+    """What decides what `user` sees and may do on a unit's pages (national scope, or each membership's role,
+    era and subtree), as part of a cache key: users with the same memberships share the cached pages."""
+    if sees_everything(user):
+        return ("*",)
+    return tuple(sorted((m.role, m.unit.era, m.unit.path) for m in memberships_of(user)))
+
+
 def unit_scope_q(user, prefix: str = "") -> Q:
     """A Q object selecting the units `user` may see (prefix it to filter a related model).
 

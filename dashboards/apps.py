@@ -25,12 +25,15 @@ SHOWN_MODELS = (
 def _changed(sender, instance=None, created=False, **kwargs):
     if not _only_unshown_edit(sender, instance, created, kwargs):
         data_version.bump()
+    else:  # the commune's own page lists its pending assessments with their figures
+        data_version.bump_unit(instance.commune_id)
 
 
 def _only_unshown_edit(sender, instance, created, kwargs) -> bool:
     """An edit of a not-approved assessment's values that keeps its status: the dashboards count such
     assessments by status and show only approved summaries, so it changes nothing they show (without
-    this, every commune officer's save would empty the whole country's cache in December)."""
+    this, every commune officer's save would empty the whole country's cache in December); only the
+    commune's own page does (data_version.bump_unit)."""
     fields = kwargs.get("update_fields")
     return (
         sender._meta.label == "assessments.Assessment"

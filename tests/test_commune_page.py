@@ -14,6 +14,7 @@ from accounts.models import Role
 from assessments import services
 from assessments.models import Assessment, Status
 from communes.models import Level
+from ntm.lib import data_version
 from tests import factories
 from tests.factories import (
     make_approved,
@@ -24,6 +25,7 @@ from tests.factories import (
     make_submitted,
 )
 from tests.helpers import PDF, all_codes, upload
+from web import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,12 @@ def by_testid(response, name: str) -> list[str]:
         " ".join(re.sub(r"<[^>]+>", " ", m).split())
         for m in re.findall(rf'data-testid="{name}"[^>]*>(.*?)</(?:div|p|span|td|ul)>', html, re.DOTALL)
     ]
+
+
+def main_of(response) -> str:
+    """The page below the site header (what the cache keeps; the header carries the request's CSRF token)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def timeline_rows(response) -> list[tuple[str, str, str]]:
@@ -360,14 +368,19 @@ def test_a_commune_outside_the_users_scope_is_404(client, tree, cast, flow_set):
 
 # Query counts
 
-# session, user, memberships (scope), the unit with its parent, children, predecessors, successors,
-# related units in scope, the assessments, the roadmap section's plan history and recognitions
-# (the memberships are read once and kept on the user: who sees drafts asks them again for free)
-BASE_QUERIES = 11
-# ... the approved ones' criteria, results and evidence files
-WITH_APPROVED = BASE_QUERIES + 3
-# ... and the related communes' latest approved assessments
-WITH_RELATED = WITH_APPROVED + 1
+# session, user, memberships (scope), the unit with its parent, its lineage both ways, the assessments (with
+# the linked communes' latest approved ones), the roadmap section's plan history and recognitions (the
+# memberships are read once and kept on the user: who sees drafts and which linked units are in scope
+# ask them again for free)
+BASE_QUERIES = 8
+# ... the approved ones' criteria and results
+WITH_APPROVED = BASE_QUERIES + 2
+# ... the related communes' latest approved assessments come in the same query
+WITH_RELATED = WITH_APPROVED
+# ... the evidence files, read only when a result has some
+WITH_FILES = WITH_APPROVED + 1
+# A cached page: the session, the user, the memberships and the unit (ntm.lib.data_version)
+ON_A_HIT = 4
 
 
 def _fill(commune, sets, cast, years=range(2016, 2025)):
@@ -410,3 +423,58 @@ def test_the_commune_page_costs_the_same_for_few_and_many_predecessors(
         with django_assert_num_queries(WITH_RELATED):
             response = client.get(unit_url(commune))
         assert response.content.decode().count('data-testid="lineage-summary"') == (1 if commune == tree.n else 12)
+
+
+def test_evidence_files_cost_one_query_and_only_when_there_are_some(
+    client, tree, cast, flow_set, django_assert_num_queries
+):
+    make_approved(cast, flow_set, tree.b, as_of=Y2023)
+    _approved_with_evidence(cast, flow_set, tree)
+    client.force_login(cast.viewer)
+    with django_assert_num_queries(WITH_APPROVED):
+        client.get(unit_url(tree.b))
+    with django_assert_num_queries(WITH_FILES):
+        response = client.get(unit_url(tree.a))
+    assertContains(response, "bien-ban-giao-thong.pdf")
+
+
+# The cached page (ntm.lib.data_version)
+
+
+def test_a_second_visit_is_served_from_the_cache(client, tree, cast, flow_set, django_assert_num_queries, monkeypatch):
+    make_approved(cast, flow_set, tree.a, as_of=Y2023)
+    first = page_as(client, cast.viewer, tree.a)
+    monkeypatch.setattr(selectors, "commune_page", lambda *a, **kw: pytest.fail("built on a hit"))
+    with django_assert_num_queries(ON_A_HIT):
+        again = client.get(unit_url(tree.a))
+    assert main_of(again) == main_of(first)
+
+
+def test_a_superusers_visit_served_from_the_cache_costs_three_queries(
+    client, tree, cast, flow_set, django_assert_num_queries
+):
+    make_approved(cast, flow_set, tree.a, as_of=Y2023)
+    page_as(client, cast.superuser, tree.a)
+    with django_assert_num_queries(ON_A_HIT - 1):  # a superuser has no memberships to read
+        client.get(unit_url(tree.a))
+
+
+def test_users_who_may_see_different_things_never_share_a_cached_page(client, tree, cast, flow_set):
+    make_approved(cast, flow_set, tree.a, as_of=Y2023)
+    make_draft(cast, flow_set, tree.a, as_of=Y2024)
+    assert "draft" in [status for _d, _c, status in timeline_rows(page_as(client, cast.reviewer, tree.a))]
+    seen = page_as(client, cast.viewer, tree.a)
+    assert "draft" not in [status for _d, _c, status in timeline_rows(seen)]
+    assertNotContains(seen, 'data-testid="pending-note"')
+
+
+def test_an_edit_of_a_drafts_values_shows_on_its_communes_cached_page_only(client, tree, cast, flow_set):
+    make_approved(cast, flow_set, tree.a, as_of=Y2023)
+    draft = make_draft(cast, flow_set, tree.a, as_of=Y2024, answers={"1.1": {"met": True}})
+    before = page_as(client, cast.staff, tree.a)
+    assert "0/3" in squeezed(before) and "3/3" not in squeezed(before)
+    version = data_version.current()
+    services.indicator_results_update(assessment=draft, entries=ALL_MET, by=cast.staff)
+    assert data_version.current() == version  # the dashboards keep their cache: they do not show drafts
+    after = client.get(unit_url(tree.a))
+    assert 'data-status="draft"' in after.content.decode() and "3/3" in squeezed(after)

@@ -35,7 +35,7 @@ def set_s(cast):
 
 def pages(tree, set_s):
     """Every cached page: the district (commune rows), the province and the country (summaries by child
-    unit), the current-era province; and the uncached commune page and summary API, for good measure."""
+    unit), the current-era province; the commune page (cached per unit and scope) and the summary API."""
 
     def dash(unit):
         return (

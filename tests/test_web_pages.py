@@ -23,16 +23,16 @@ UNVERIFIED = '<span class="badge text-bg-warning" title="Chưa đối chiếu v�
 # session, user, the set, criteria with departments, indicators, target variants, source documents,
 # the memberships behind the menu
 CRITERIA_SET_QUERIES = 8
-# session, user, memberships (scope), the unit with its parent, children, predecessors, successors,
-# which related units are in scope
-UNIT_QUERIES = 8
-# ... and for a commune: the assessments, and the roadmap section's plan history and recognitions
-# (who sees drafts reads the memberships already kept on the user)
-COMMUNE_QUERIES = UNIT_QUERIES + 3
-# ... the approved assessments' criteria, results and evidence files
-COMMUNE_WITH_APPROVED_QUERIES = COMMUNE_QUERIES + 3
-# ... the linked old / new communes' latest approved assessments
-COMMUNE_WITH_LINEAGE_QUERIES = COMMUNE_QUERIES + 1
+# session, user, memberships (scope, read once and kept on the user), the unit with its parent, its
+# children, its lineage both ways (which linked units are in scope is read from the memberships)
+UNIT_QUERIES = 6
+# A commune has no children: instead its assessments (with the linked old / new communes' latest approved
+# ones), and the roadmap section's plan history and recognitions
+COMMUNE_QUERIES = UNIT_QUERIES - 1 + 3
+# ... the approved assessments' criteria and results (their evidence files only when there are some)
+COMMUNE_WITH_APPROVED_QUERIES = COMMUNE_QUERIES + 2
+# ... the linked communes' latest approved assessments come with the commune's own
+COMMUNE_WITH_LINEAGE_QUERIES = COMMUNE_QUERIES
 
 
 @pytest.fixture

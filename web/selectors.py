@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
@@ -12,7 +11,7 @@ from accounts.models import Membership, Role
 from accounts.selectors import sees_everything
 from assessments import permissions, rollup
 from assessments.models import Assessment, EvidenceFile, IndicatorResult, Status
-from communes.models import AdministrativeUnit, Region
+from communes.models import AdministrativeUnit, Level, Region, UnitSuccession
 from criteria.crosswalks import newest_crosswalk_id
 from criteria.models import CriteriaSet, Criterion, Indicator, IndicatorTarget, SourceDocument
 from criteria.sources import source_keys
@@ -97,27 +96,29 @@ class UnitLink:
     summaries: list = field(default_factory=list)
 
 
-def unit_relations(unit: AdministrativeUnit, *, scope: Q) -> dict:
-    """Children, predecessors and successors of `unit`, each marked visible or not (four queries)."""
-    children = sorted(unit.children.all(), key=lambda u: vietnamese_key(u.name))
-    predecessors = sorted(
-        ((s.predecessor, s.partial) for s in unit.succession_from.select_related("predecessor")),
-        key=lambda pair: vietnamese_key(pair[0].name),
+def unit_relations(unit: AdministrativeUnit, user) -> dict:
+    """Children, predecessors and successors of `unit`, each marked visible to `user` or not (one query for
+    the lineage in both directions, one for the children; a commune has none, so it asks for none). The
+    parent comes with the unit (communes.selectors.unit_for); visibility is read from the user's
+    memberships, already in memory."""
+    children = [] if unit.level == Level.COMMUNE else sorted(unit.children.all(), key=lambda u: vietnamese_key(u.name))
+    links = UnitSuccession.objects.filter(Q(successor=unit) | Q(predecessor=unit)).select_related(
+        "predecessor", "successor"
     )
-    successors = sorted(
-        ((s.successor, s.partial) for s in unit.succession_to.select_related("successor")),
-        key=lambda pair: vietnamese_key(pair[0].name),
-    )
-    related_ids = {u.pk for u, _partial in predecessors + successors}
-    if unit.parent_id:
-        related_ids.add(unit.parent_id)
-    visible = set(AdministrativeUnit.objects.filter(scope, pk__in=related_ids).values_list("pk", flat=True))
+    predecessors, successors = [], []
+    for link in links:
+        if link.successor_id == unit.pk:
+            predecessors.append((link.predecessor, link.partial))
+        else:
+            successors.append((link.successor, link.partial))
+    by_name = lambda pair: vietnamese_key(pair[0].name)  # noqa: E731
+    visible = lambda u: permissions.can_view_unit(user, u)  # noqa: E731
     return {
-        "parent": UnitLink(unit.parent, unit.parent_id in visible) if unit.parent_id else None,
+        "parent": UnitLink(unit.parent, visible(unit.parent)) if unit.parent_id else None,
         # The subtree of a unit the user may see is theirs too.
         "children": [UnitLink(child, True) for child in children],
-        "predecessors": [UnitLink(u, u.pk in visible, partial) for u, partial in predecessors],
-        "successors": [UnitLink(u, u.pk in visible, partial) for u, partial in successors],
+        "predecessors": [UnitLink(u, visible(u), partial) for u, partial in sorted(predecessors, key=by_name)],
+        "successors": [UnitLink(u, visible(u), partial) for u, partial in sorted(successors, key=by_name)],
     }
 
 
@@ -179,17 +180,32 @@ class CommunePage:
     chart: dict
 
 
-def commune_page(commune: AdministrativeUnit, user) -> CommunePage:
-    """Everything the commune part of the unit page shows, in at most five queries (one for the user's
-    memberships, one for the assessments, three for the approved ones' criteria, results and files)."""
+def commune_page(commune: AdministrativeUnit, user, related: list[UnitLink] = ()) -> CommunePage:
+    """Everything the commune part of the unit page shows, in four queries: the commune's assessments
+    together with the latest approved ones of its visible predecessors and successors (`related`, from
+    unit_relations: each link gets its summaries), then the approved ones' criteria, results and files
+    (the files only when a result has some). The user's memberships are already in memory."""
     shows_drafts = sees_drafts(user, commune)
     statuses = [Status.APPROVED, *(s for s in PENDING_STATUSES if shows_drafts or s != Status.DRAFT)]
-    timeline = list(
-        Assessment.objects.filter(commune=commune, status__in=statuses)
+    # An old commune's history stays readable from the new commune, and the other way round; a unit
+    # outside the user's scope gets nothing, as its page would be a 404.
+    related_ids = [link.unit.pk for link in related if link.visible]
+    rows = (
+        Assessment.objects.filter(
+            Q(commune=commune, status__in=statuses) | Q(commune_id__in=related_ids, is_latest_approved=True)
+        )
         .select_related("criteria_set")
         .annotate(rescore_crosswalk_id=newest_crosswalk_id())  # "Chấm lại theo bộ mới" (criteria.crosswalks)
         .order_by("-as_of", "-id")
     )
+    timeline, by_unit = [], {}
+    for assessment in rows:
+        if assessment.commune_id == commune.pk:
+            timeline.append(assessment)
+        else:
+            by_unit.setdefault(assessment.commune_id, []).append(assessment)
+    for link in related:
+        link.summaries = by_unit.get(link.unit.pk, [])
     by_set: dict[int, list[Assessment]] = {}
     for assessment in timeline:  # newest first, so the sets come in the order of their newest assessment
         by_set.setdefault(assessment.criteria_set_id, []).append(assessment)
@@ -203,15 +219,14 @@ def commune_page(commune: AdministrativeUnit, user) -> CommunePage:
 
 
 def _attach_criteria(sets: list[SetSummary]) -> None:
-    """Fill each summary's criteria table from its approved assessment's results (three queries)."""
+    """Fill each summary's criteria table from its approved assessment's results (two queries, and one for
+    the evidence files when a result has some)."""
     approved = [s.approved for s in sets if s.approved]
     if not approved:
         return
     criteria = Criterion.objects.filter(criteria_set__in=[a.criteria_set_id for a in approved]).order_by("number")
-    files = EvidenceFile.objects.order_by("uploaded_at", "id")
-    # Only the columns the criteria table shows (130-150 results and their indicators per page), and the
-    # files as a plain list: a prefetch without to_attr builds one queryset per result.
-    results = (
+    # Only the columns the criteria table shows (130-150 results and their indicators per page).
+    results = list(
         IndicatorResult.objects.filter(assessment__in=approved)
         .select_related("indicator")
         .only(
@@ -228,9 +243,10 @@ def _attach_criteria(sets: list[SetSummary]) -> None:
             "indicator__criterion_id",
             "indicator__position",
         )
-        .prefetch_related(Prefetch("evidence_files", queryset=files, to_attr="evidence_list"))
+        .annotate(has_files=Exists(EvidenceFile.objects.filter(result=OuterRef("pk"))))
         .order_by("indicator__position", "indicator__code")
     )
+    _attach_files(results)
     by_criterion: dict[tuple[int, int], list[IndicatorResult]] = {}
     for result in results:
         by_criterion.setdefault((result.assessment_id, result.indicator.criterion_id), []).append(result)
@@ -245,6 +261,17 @@ def _attach_criteria(sets: list[SetSummary]) -> None:
                 summary.criteria.append(
                     CommuneCriterionRow(criterion, rows, met_count, bool(rows) and met_count == len(rows))
                 )
+
+
+def _attach_files(results: list[IndicatorResult]) -> None:
+    """Each result's evidence files as a plain list (`evidence_list`), in one query, none without files."""
+    with_files = [r.pk for r in results if r.has_files]
+    files: dict[int, list[EvidenceFile]] = {}
+    if with_files:
+        for file in EvidenceFile.objects.filter(result_id__in=with_files).order_by("uploaded_at", "id"):
+            files.setdefault(file.result_id, []).append(file)
+    for result in results:
+        result.evidence_list = files.get(result.pk, [])
 
 
 def chart_data(timeline: list[Assessment]) -> dict:
@@ -274,28 +301,3 @@ def chart_data(timeline: list[Assessment]) -> dict:
         "datasets": list(datasets.values()),
         "yTitle": gettext("Số tiêu chí đạt"),
     }
-
-
-def attach_lineage_summaries(links: list[UnitLink]) -> None:
-    """Give each visible linked commune its latest approved assessment per set, newest first (one query).
-
-    The old communes' history stays readable from the new commune, and the other way round; a unit
-    outside the user's scope gets nothing, as its page would be a 404.
-    """
-    ids = [link.unit.pk for link in links if link.visible]
-    if not ids:
-        return
-    newest_first = [F("as_of").desc(), F("id").desc()]
-    latest = (
-        Assessment.objects.approved()
-        .filter(commune_id__in=ids)
-        .select_related("criteria_set")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("commune_id"), F("criteria_set_id")], order_by=newest_first))
-        .filter(rank=1)
-        .order_by(*newest_first)
-    )
-    by_unit: dict[int, list[Assessment]] = {}
-    for assessment in latest:
-        by_unit.setdefault(assessment.commune_id, []).append(assessment)
-    for link in links:
-        link.summaries = by_unit.get(link.unit.pk, []) if link.visible else []

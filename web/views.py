@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
-from accounts.selectors import unit_scope_q
+from accounts.selectors import scope_key, unit_scope_q
 from communes.selectors import unit_for
+from ntm.lib import data_version
 from web import compare_links, selectors, todo, views_groups
 
 
@@ -52,15 +56,28 @@ def criteria_set_detail(request, code):
 
 @login_required
 def unit_detail(request, era, code):
-    scope = unit_scope_q(request.user)
-    unit = unit_for(era=era, code=code, scope=scope)
-    relations = selectors.unit_relations(unit, scope=scope)
+    """A unit's page: its information, lineage and sub-units; a commune's results, history and roadmap.
+
+    Everything below the site header is cached under the data version and the unit's own version
+    (ntm.lib.data_version: every write that can change it bumps one of them), per language, unit, date,
+    URL (the roadmap's links come back to it) and what the user's memberships let them see and do
+    (accounts.selectors.scope_key): a hit costs the session, the user, their memberships and the unit.
+    """
+    unit = unit_for(era=era, code=code, scope=unit_scope_q(request.user))
+    today = timezone.localdate()
+    parts = (translation.get_language(), unit.pk, today, request.get_full_path(), scope_key(request.user))
+    page = data_version.cached("unit-page", parts, lambda: _unit_body(request, unit), unit=unit.pk)
+    return render(request, "web/unit_detail.html", {"unit": unit, "body": mark_safe(page["body"]), **page["flags"]})
+
+
+def _unit_body(request, unit) -> dict:
+    relations = selectors.unit_relations(unit, request.user)
     ctx = {"unit": unit, **relations, "can_set_groups": views_groups.can_set_groups(request.user, unit)}
     if unit.is_commune:
-        selectors.attach_lineage_summaries(relations["predecessors"] + relations["successors"])
-        ctx["commune"] = selectors.commune_page(unit, request.user)
+        ctx["commune"] = selectors.commune_page(unit, request.user, relations["predecessors"] + relations["successors"])
         compare_links.attach_previous(ctx["commune"].timeline)
-    return render(request, "web/unit_detail.html", ctx)
+    has_chart = bool(unit.is_commune and ctx["commune"].chart["datasets"])
+    return {"body": render_to_string("web/_unit_body.html", ctx, request), "flags": {"has_chart": has_chart}}
 
 
 def favicon(request):

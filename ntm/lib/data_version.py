@@ -1,6 +1,7 @@
 """The version of the data the dashboards show, and a cache keyed by it, so that it is never stale.
 
-Every write that can change what a dashboard, the commune page or the summary API shows calls `bump()`:
+Every write that can change what a dashboard, the commune page or the summary API shows calls `bump()`
+(an edit of a draft's values, which only the commune's own page shows, calls `bump_unit()` instead):
 the model signals wired in dashboards.apps (assessments, units, criteria sets, their criteria,
 indicators and targets, roadmap records) and, since bulk writes send no signals, the bulk writers
 themselves (the latest-approved refresh, assessments_bulk_create, the unit loader, the criteria-set
@@ -44,16 +45,37 @@ def bump() -> None:
     transaction.on_commit(_new_version, robust=True)
 
 
+def unit_key(pk: int) -> str:
+    return f"{VERSION_KEY}:unit:{pk}"
+
+
+def unit_current(pk: int) -> str:
+    """The version of what only one commune's own page shows (its drafts' figures), beside current()."""
+    version = cache.get(unit_key(pk))
+    if version is None:
+        cache.add(unit_key(pk), uuid.uuid4().hex, None)
+        version = cache.get(unit_key(pk)) or uuid.uuid4().hex
+    return version
+
+
+def bump_unit(pk: int) -> None:
+    """A change only the commune's own page shows (an edit of a draft's values): its entries only."""
+    cache.set(unit_key(pk), uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(unit_key(pk), uuid.uuid4().hex, None), robust=True)
+
+
 def seconds() -> int:
     return int(getattr(settings, "NTM_DATA_CACHE_SECONDS", 300))
 
 
-def cached(name: str, parts: tuple, compute):
-    """compute(), or what it returned for the same name and parts under the current version."""
+def cached(name: str, parts: tuple, compute, *, unit: int | None = None):
+    """compute(), or what it returned for the same name and parts under the current version (and, with
+    `unit`, that commune's own version too)."""
     if seconds() <= 0:
         return compute()
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    key = f"ntm:data:{current()}:{name}:{digest}"
+    version = current() if unit is None else f"{current()}.{unit_current(unit)}"
+    key = f"ntm:data:{version}:{name}:{digest}"
     found = cache.get(key)
     if found is not None:
         return found

@@ -1,5 +1,6 @@
 """Read-only JSON API. Everything outside the user's scope is a 404, never a 403."""
 
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -9,7 +10,9 @@ from rest_framework import generics
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from accounts.selectors import scope_key
 from api import filters, selectors, serializers
+from ntm.lib import data_version
 
 ERA = OpenApiParameter(
     "era",
@@ -76,14 +79,31 @@ def unit_detail(request, era, code):
 )
 @api_view(["GET"])
 def unit_summary(request, era, code):
+    """The latest approved summary is cached under the data version (ntm.lib.data_version), per language
+    and what the user's memberships let them see (a 404 too): a hit reads no data. The latest assessment
+    of any status changes with every draft edit, which bumps only the commune's version: it is not cached."""
     params = serializers.SummaryQuerySerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
+    set_code, any_status = params.validated_data["set"], params.validated_data["status"] == "any"
+    if any_status:
+        return Response(_summary(request, era, code, set_code, any_status=True))
+    parts = (translation.get_language(), era, code, set_code, scope_key(request.user))
+    found = data_version.cached("summary-api", parts, lambda: _summary_or_404(request, era, code, set_code))
+    if "not_found" in found:
+        raise Http404(found["not_found"])
+    return Response(found)
+
+
+def _summary(request, era, code, set_code, *, any_status: bool) -> dict:
     assessment = selectors.commune_summary_for(
-        request.user,
-        era=era,
-        code=code,
-        set_code=params.validated_data["set"],
-        any_status=params.validated_data["status"] == "any",
+        request.user, era=era, code=code, set_code=set_code, any_status=any_status
     )
     context = {"request": request, "language": translation.get_language()}
-    return Response(serializers.SummarySerializer(assessment, context=context).data)
+    return dict(serializers.SummarySerializer(assessment, context=context).data)
+
+
+def _summary_or_404(request, era, code, set_code) -> dict:
+    try:
+        return _summary(request, era, code, set_code, any_status=False)
+    except Http404 as missing:
+        return {"not_found": str(missing)}

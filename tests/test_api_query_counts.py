@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1"
 # session, user, memberships (scope), commune, set, assessment, the set's criteria names (the met-form)
 SUMMARY_QUERIES = 7
+# The same summary again, from the cache (ntm.lib.data_version): session, user, memberships
+SUMMARY_HIT_QUERIES = 3
 # session, user, set with its counts, criteria with departments, indicators, target variants
 TREE_QUERIES = 6
 
@@ -52,6 +54,29 @@ def test_the_summary_costs_the_same_for_one_and_ten_assessments(client, tree, re
         with django_assert_num_queries(SUMMARY_QUERIES):
             response = client.get(summary_url(commune, criteria_set))
         assert response.json()["as_of"] == as_of
+
+
+def test_the_summary_asked_again_is_served_from_the_cache(client, tree, reviewer, django_assert_num_queries):
+    criteria_set = factories.make_set()
+    make_assessment(tree.a, criteria_set, datetime.date(2023, 12, 31), met=all_codes(criteria_set))
+    first = client.get(summary_url(tree.a, criteria_set)).json()
+    with django_assert_num_queries(SUMMARY_HIT_QUERIES):
+        assert client.get(summary_url(tree.a, criteria_set)).json() == first
+    # Not found is cached as not found, with its message in the user's language.
+    other = factories.make_set()
+    for expected in (SUMMARY_QUERIES - 1, SUMMARY_HIT_QUERIES):  # no assessment: no criteria names to read
+        with django_assert_num_queries(expected):
+            response = client.get(summary_url(tree.a, other))
+        assert response.status_code == 404 and "được duyệt" in response.json()["detail"]
+
+
+def test_a_user_outside_the_scope_never_gets_a_cached_summary(client, tree):
+    criteria_set = factories.make_set()
+    make_assessment(tree.a, criteria_set, datetime.date(2023, 12, 31), met=all_codes(criteria_set))
+    client.force_login(factories.make_user(unit=tree.h, role=Role.REVIEWER))
+    assert client.get(summary_url(tree.a, criteria_set)).status_code == 200
+    client.force_login(factories.make_user(unit=tree.n, role=Role.REVIEWER))
+    assert client.get(summary_url(tree.a, criteria_set)).status_code == 404
 
 
 def test_the_summary_reads_only_the_stored_summary(client, tree, reviewer):

@@ -15,6 +15,7 @@ from assessments import services
 from assessments.models import Assessment, Status
 from communes.models import Level
 from ntm.lib import data_version
+from roadmap import services as roadmap_services
 from tests import factories
 from tests.factories import (
     make_approved,
@@ -478,3 +479,33 @@ def test_an_edit_of_a_drafts_values_shows_on_its_communes_cached_page_only(clien
     assert data_version.current() == version  # the dashboards keep their cache: they do not show drafts
     after = client.get(unit_url(tree.a))
     assert 'data-status="draft"' in after.content.decode() and "3/3" in squeezed(after)
+
+
+@pytest.mark.parametrize("write", ["plan", "recognition", "predecessor renamed", "membership"])
+def test_the_cached_commune_page_shows_the_roadmap_and_lineage_as_they_are_now(
+    client, tree, cast, flow_set, both_eras_viewer, write
+):
+    make_assessment(tree.n, flow_set, datetime.date(2025, 12, 31), met=["1.1"])
+    before = main_of(page_as(client, both_eras_viewer, tree.n))
+    if write == "plan":
+        roadmap_services.plan_set(commune=tree.n, level="ntm_nang_cao", target_year=2029, by=cast.superuser)
+        expected = "2029"
+    elif write == "recognition":
+        roadmap_services.recognition_record(
+            commune=tree.n,
+            level="ntm",
+            decision_number="123/QĐ-UBND",
+            decision_date=datetime.date(2026, 3, 1),
+            issuing_body="UBND tỉnh",
+            by=cast.superuser,
+        )
+        expected = "123/QĐ-UBND"
+    elif write == "predecessor renamed":
+        tree.a.name = "Xã A (tên mới)"
+        tree.a.save()
+        expected = "Xã A (tên mới)"
+    else:  # a new role changes what the page offers (the roadmap's edit links), not through a data write
+        both_eras_viewer.memberships.create(unit=tree.n, role=Role.REVIEWER)
+        expected = 'data-testid="section-add-recognition"'
+    after = main_of(page_as(client, both_eras_viewer, tree.n))
+    assert expected not in before and expected in after

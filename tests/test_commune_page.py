@@ -26,7 +26,7 @@ from tests.factories import (
     make_submitted,
 )
 from tests.helpers import PDF, all_codes, upload
-from web import selectors
+from web import unit_page
 
 pytestmark = pytest.mark.django_db
 
@@ -445,7 +445,7 @@ def test_evidence_files_cost_one_query_and_only_when_there_are_some(
 def test_a_second_visit_is_served_from_the_cache(client, tree, cast, flow_set, django_assert_num_queries, monkeypatch):
     make_approved(cast, flow_set, tree.a, as_of=Y2023)
     first = page_as(client, cast.viewer, tree.a)
-    monkeypatch.setattr(selectors, "commune_page", lambda *a, **kw: pytest.fail("built on a hit"))
+    monkeypatch.setattr(unit_page, "commune_page", lambda *a, **kw: pytest.fail("built on a hit"))
     with django_assert_num_queries(ON_A_HIT):
         again = client.get(unit_url(tree.a))
     assert main_of(again) == main_of(first)

@@ -350,7 +350,7 @@ def test_the_roadmap_costs_the_same_for_5_and_100_communes(client, tree, cast, c
 def test_the_commune_section_costs_two_queries(rf, tree, cast, cs, django_assert_num_queries):
     from django.template import Context, Template
 
-    from web.selectors import commune_page
+    from web.unit_page import commune_page
 
     for year in (2024, 2025, 2026):
         services.plan_set(commune=tree.a, level="ntm", target_year=year, by=cast.reviewer)

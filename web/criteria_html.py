@@ -19,7 +19,7 @@ from web.why_links import modal_attrs
 
 
 def criteria_bodies_html(summary) -> SafeString:
-    """One <tbody> per criterion of `summary` (web.selectors.SetSummary): its row, then its indicators."""
+    """One <tbody> per criterion of `summary` (web.unit_page.SetSummary): its row, then its indicators."""
     approved_pk = summary.approved.pk
     code = _e(summary.criteria_set.code)
     evidence_url = reverse("api:evidence", kwargs={"pk": approved_pk, "evidence_pk": 999999999}).replace(
@@ -80,7 +80,7 @@ def criteria_bodies_html(summary) -> SafeString:
                     f'<div class="small text-body-secondary" data-testid="evidence-note">'
                     f"{evidence_label}: {_e(r.note)}</div>"
                 )
-            files = r.evidence_list  # web.selectors prefetches them as a list
+            files = r.evidence_list  # web.unit_page reads them as a list
             if files:
                 links = "".join(
                     f'<li class="list-inline-item"><a href="{evidence_url.format(pk=f.pk)}">'

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from accounts.selectors import scope_key, unit_scope_q
 from communes.selectors import unit_for
 from ntm.lib import data_version
-from web import compare_links, selectors, todo, views_groups
+from web import compare_links, selectors, todo, unit_page, views_groups
 
 
 def _missing_indicators(count: int, stated: int | None) -> bool:
@@ -71,10 +71,10 @@ def unit_detail(request, era, code):
 
 
 def _unit_body(request, unit) -> dict:
-    relations = selectors.unit_relations(unit, request.user)
+    relations = unit_page.unit_relations(unit, request.user)
     ctx = {"unit": unit, **relations, "can_set_groups": views_groups.can_set_groups(request.user, unit)}
     if unit.is_commune:
-        ctx["commune"] = selectors.commune_page(unit, request.user, relations["predecessors"] + relations["successors"])
+        ctx["commune"] = unit_page.commune_page(unit, request.user, relations["predecessors"] + relations["successors"])
         compare_links.attach_previous(ctx["commune"].timeline)
     has_chart = bool(unit.is_commune and ctx["commune"].chart["datasets"])
     return {"body": render_to_string("web/_unit_body.html", ctx, request), "flags": {"has_chart": has_chart}}

@@ -79,7 +79,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Membership, Role  # noqa: E402
-from assessments.models import Assessment, Status  # noqa: E402
+from assessments.models import Assessment, IndicatorResult, Status  # noqa: E402
 from communes.models import AdministrativeUnit, Level  # noqa: E402
 from criteria.models import CriteriaSet, IndicatorKind  # noqa: E402
 from ntm.lib import data_version  # noqa: E402
@@ -549,8 +549,6 @@ def machine() -> dict:
 
 
 def data_size() -> dict:
-    from assessments.models import IndicatorResult
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # the planner's estimate: count(*) on 10 M rows takes seconds
             cursor.execute(
